@@ -1,0 +1,273 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Level is a member's permission level within a group. Levels are ordered:
+// a lead may do everything a coordinator may, and a coordinator everything a
+// member may.
+type Level int
+
+// The permission levels, lowest first.
+const (
+	Member Level = iota
+	Coordinator
+	Lead
+)
+
+// String returns the level's name as users type it.
+func (l Level) String() string {
+	switch l {
+	case Coordinator:
+		return "coordinator"
+	case Lead:
+		return "lead"
+	default:
+		return "member"
+	}
+}
+
+// OptionKind is the type of an option's value.
+type OptionKind int
+
+// The option kinds. Time values arrive as text: they are parsed by the
+// handler in the group's time zone.
+const (
+	Text OptionKind = iota
+	Integer
+	Boolean
+	UserKind
+	Users
+	Time
+	Choice
+)
+
+// String names the kind for help texts and registration code.
+func (k OptionKind) String() string {
+	return [...]string{"text", "integer", "boolean", "user", "users", "time", "choice"}[k]
+}
+
+// ChoiceValue is one allowed value of a Choice option.
+type ChoiceValue struct {
+	Value string
+	Label string // shown on platforms with pickers; defaults to Value
+}
+
+// Option is one named argument of a command.
+type Option struct {
+	Name        string
+	Description string
+	Kind        OptionKind
+	Required    bool
+	Choices     []ChoiceValue
+	// MaxLength bounds Text values; 0 means the core default.
+	MaxLength int
+	// Min and Max bound Integer values when Max > Min.
+	Min, Max int64
+	// Autocomplete names a source of suggestions ("meeting", "official",
+	// "task") for platforms that can offer them while the user types.
+	Autocomplete string
+}
+
+// DefaultMaxLength bounds text options that set no MaxLength.
+const DefaultMaxLength = 200
+
+// Limit returns the effective maximum length of a text value.
+func (o *Option) Limit() int {
+	if o.MaxLength > 0 {
+		return o.MaxLength
+	}
+	return DefaultMaxLength
+}
+
+// Choices builds choice values whose labels equal their values.
+func Choices(values ...string) []ChoiceValue {
+	out := make([]ChoiceValue, len(values))
+	for i, v := range values {
+		out[i] = ChoiceValue{Value: v}
+	}
+	return out
+}
+
+// Command is a slash command or one of its subcommands. A command has either
+// a Handler or Subcommands, never both.
+type Command struct {
+	Name        string
+	Description string
+	// Example is a complete, working invocation shown in help and in errors,
+	// e.g. `/rules number:3`.
+	Example     string
+	Options     []Option
+	Subcommands []*Command
+	// Level is the minimum permission level needed to run the command.
+	Level   Level
+	Handler Handler
+
+	parent *Command
+}
+
+// Path returns the command's full name without the slash, e.g. "meeting rsvp".
+func (c *Command) Path() string {
+	if c.parent == nil {
+		return c.Name
+	}
+	return c.parent.Path() + " " + c.Name
+}
+
+// Parent returns the command this one is a subcommand of, or nil.
+func (c *Command) Parent() *Command { return c.parent }
+
+// Option returns the option with the given name, or nil.
+func (c *Command) Option(name string) *Option {
+	for i := range c.Options {
+		if c.Options[i].Name == name {
+			return &c.Options[i]
+		}
+	}
+	return nil
+}
+
+// Sub returns the subcommand with the given name, or nil.
+func (c *Command) Sub(name string) *Command {
+	for _, s := range c.Subcommands {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Leaves calls fn for every runnable command in the tree rooted at c.
+func (c *Command) Leaves(fn func(*Command)) {
+	if len(c.Subcommands) == 0 {
+		fn(c)
+		return
+	}
+	for _, s := range c.Subcommands {
+		s.Leaves(fn)
+	}
+}
+
+// Tree is the whole set of top-level commands, declared once and shared by
+// every adapter.
+type Tree struct {
+	roots []*Command
+	byKey map[string]*Command
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+
+// NewTree links parents, checks the declarations and indexes the commands. A
+// malformed declaration is a programming error and panics at start-up, so it
+// cannot reach users.
+func NewTree(roots ...*Command) *Tree {
+	t := &Tree{roots: roots, byKey: map[string]*Command{}}
+	var link func(parent, c *Command)
+	link = func(parent, c *Command) {
+		c.parent = parent
+		if !nameRE.MatchString(c.Name) {
+			panic(fmt.Sprintf("bot: command name %q is not 1-32 lower-case letters, digits or dashes", c.Name))
+		}
+		if c.Description == "" {
+			panic(fmt.Sprintf("bot: command %q has no description", c.Path()))
+		}
+		if (c.Handler == nil) == (len(c.Subcommands) == 0) {
+			panic(fmt.Sprintf("bot: command %q needs either a handler or subcommands", c.Path()))
+		}
+		if _, dup := t.byKey[c.Path()]; dup {
+			panic(fmt.Sprintf("bot: command %q declared twice", c.Path()))
+		}
+		t.byKey[c.Path()] = c
+		optional := false
+		seen := map[string]bool{}
+		for _, o := range c.Options {
+			if !nameRE.MatchString(o.Name) || o.Description == "" {
+				panic(fmt.Sprintf("bot: option %q of %q needs a lower-case name and a description", o.Name, c.Path()))
+			}
+			if seen[o.Name] {
+				panic(fmt.Sprintf("bot: option %q of %q declared twice", o.Name, c.Path()))
+			}
+			seen[o.Name] = true
+			if o.Required && optional {
+				panic(fmt.Sprintf("bot: required option %q of %q follows an optional one", o.Name, c.Path()))
+			}
+			optional = optional || !o.Required
+			if o.Kind == Choice && len(o.Choices) == 0 {
+				panic(fmt.Sprintf("bot: choice option %q of %q lists no choices", o.Name, c.Path()))
+			}
+		}
+		for _, s := range c.Subcommands {
+			link(c, s)
+		}
+	}
+	for _, c := range roots {
+		link(nil, c)
+	}
+	return t
+}
+
+// Roots returns the top-level commands in declaration order.
+func (t *Tree) Roots() []*Command { return t.roots }
+
+// Lookup finds a command by its path ("meeting rsvp"), or returns nil.
+func (t *Tree) Lookup(path string) *Command { return t.byKey[strings.Join(strings.Fields(path), " ")] }
+
+// Leaves calls fn for every runnable command, in declaration order.
+func (t *Tree) Leaves(fn func(*Command)) {
+	for _, c := range t.roots {
+		c.Leaves(fn)
+	}
+}
+
+// Closest returns up to n candidates nearest to name by edit distance,
+// nearest first; it is how "not found" errors suggest what the user meant.
+func Closest(name string, candidates []string, n int) []string {
+	type scored struct {
+		s string
+		d int
+	}
+	name = strings.ToLower(name)
+	var list []scored
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		d := distance(name, lc)
+		if strings.Contains(lc, name) || strings.Contains(name, lc) {
+			d = min(d, 1)
+		}
+		if d <= max(2, len(name)/2) {
+			list = append(list, scored{c, d})
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].d < list[j].d })
+	out := make([]string, 0, n)
+	for i := 0; i < len(list) && i < n; i++ {
+		out = append(out, list[i].s)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance between a and b, in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

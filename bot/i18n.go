@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"io/fs"
+	"log/slog"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"github.com/fcbot/fcbot/locales"
+)
+
+// Message is a catalog entry to be rendered in the reader's locale.
+type Message struct {
+	ID   string
+	Data map[string]any
+}
+
+// M builds a Message; kv are template name/value pairs:
+// M("rules.unknown", "Number", 12).
+func M(id string, kv ...any) Message {
+	m := Message{ID: id}
+	if len(kv) > 0 {
+		m.Data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			name, _ := kv[i].(string)
+			m.Data[name] = kv[i+1]
+		}
+	}
+	return m
+}
+
+var catalog = sync.OnceValue(func() *i18n.Bundle {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(locales.FS, "*.toml")
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		if _, err := b.LoadMessageFileFS(locales.FS, f); err != nil {
+			panic("bot: message catalog " + f + ": " + err.Error())
+		}
+	}
+	return b
+})
+
+var localizers sync.Map // locale → *i18n.Localizer
+
+// Translate renders m in locale, falling back to English and, for an id
+// that no catalog has, to the id itself (which a test keeps from shipping).
+func Translate(locale string, m Message) string {
+	l, ok := localizers.Load(locale)
+	if !ok {
+		l, _ = localizers.LoadOrStore(locale, i18n.NewLocalizer(catalog(), locale, "en"))
+	}
+	s, err := l.(*i18n.Localizer).Localize(&i18n.LocalizeConfig{MessageID: m.ID, TemplateData: m.Data})
+	if err != nil {
+		slog.Warn("missing message", "id", m.ID, "locale", locale, "err", err)
+		return m.ID
+	}
+	return s
+}
+
+// HasMessage reports whether the English catalog defines id.
+func HasMessage(id string) bool {
+	_, err := i18n.NewLocalizer(catalog(), "en").Localize(&i18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}

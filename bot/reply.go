@@ -1,0 +1,232 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Tone says how a reply should look: adapters pick colours or icons from it.
+type Tone int
+
+// The tones.
+const (
+	Info Tone = iota
+	Success
+	Warning
+	Failure
+)
+
+// Field is a labelled value, shown side by side where the platform can.
+type Field struct {
+	Name   string
+	Value  string
+	Inline bool
+}
+
+// Button runs a command when clicked. Its action is written in the text
+// grammar (`meeting rsvp id:3 answer:yes`), so every adapter can encode it
+// in its platform's custom id and parse it back with the same parser.
+type Button struct {
+	Label  string
+	Action string
+	Style  Tone
+}
+
+// Form asks for a command's options in a dialog, on platforms that have
+// dialogs (Discord modals, Slack views). Submitting it runs Command with the
+// entered values added to Fixed.
+type Form struct {
+	Title   string
+	Command string            // command path run on submit, e.g. "response bulk"
+	Fixed   map[string]string // options fixed by the caller, e.g. the official
+	Fields  []FormField
+}
+
+// FormField is one input of a form; Option names the command option it fills.
+type FormField struct {
+	Option      string
+	Label       string
+	Placeholder string
+	Required    bool
+	Long        bool // a multi-line input
+}
+
+// DirectMessage is a message for someone other than the caller, delivered
+// through the platform's Sender after the reply; when it cannot be
+// delivered its text is appended to the reply instead.
+type DirectMessage struct {
+	To    User
+	Reply Reply
+}
+
+// Reply is what a command answers. Adapters render it natively.
+type Reply struct {
+	Title  string
+	Text   string
+	Fields []Field
+	// Items is a list (one line each), already paged by the handler.
+	Items []string
+	// Footer is small print: paging hints, counts, reference ids.
+	Footer    string
+	Buttons   []Button
+	Form      *Form
+	Tone      Tone
+	Ephemeral bool
+	DMs       []DirectMessage
+}
+
+// The limits every reply keeps, chosen so that every adapter can render it
+// within its platform's limits (Discord: 2,000 characters of content, 25
+// fields per embed, 4,096 per description, 1,024 per field; Slack: 50
+// blocks, 3,000 characters per section, 10 fields per section).
+const (
+	MaxTitle      = 200
+	MaxText       = 1800
+	MaxFields     = 20
+	MaxFieldName  = 200
+	MaxFieldValue = 900
+	MaxItems      = 20
+	MaxItem       = 200
+	MaxButtons    = 5
+	MaxFooter     = 300
+	MaxReplyChars = 5000
+)
+
+// Clip shortens s to at most n characters, marking the cut with "…".
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// Fit returns the reply clipped to the limits above, so that no adapter
+// has to refuse it. Handlers page long lists themselves (see Page); Fit is
+// the safety net.
+func (r Reply) Fit() Reply {
+	r.Title = Clip(r.Title, MaxTitle)
+	r.Text = Clip(r.Text, MaxText)
+	if len(r.Fields) > MaxFields {
+		r.Fields = append(r.Fields[:MaxFields-1:MaxFields-1], Field{Name: "…", Value: fmt.Sprintf("… and %d more", len(r.Fields)-MaxFields+1)})
+	}
+	for i := range r.Fields {
+		r.Fields[i].Name = Clip(r.Fields[i].Name, MaxFieldName)
+		r.Fields[i].Value = Clip(r.Fields[i].Value, MaxFieldValue)
+	}
+	if len(r.Items) > MaxItems {
+		more := len(r.Items) - MaxItems + 1
+		r.Items = append(r.Items[:MaxItems-1:MaxItems-1], fmt.Sprintf("… and %d more", more))
+	}
+	for i := range r.Items {
+		r.Items[i] = Clip(r.Items[i], MaxItem)
+	}
+	if len(r.Buttons) > MaxButtons {
+		r.Buttons = r.Buttons[:MaxButtons]
+	}
+	r.Footer = Clip(r.Footer, MaxFooter)
+	return r
+}
+
+// Size is the number of characters the reply's visible text takes.
+func (r Reply) Size() int {
+	n := utf8.RuneCountInString(r.Title) + utf8.RuneCountInString(r.Text) + utf8.RuneCountInString(r.Footer)
+	for _, f := range r.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	for _, it := range r.Items {
+		n += utf8.RuneCountInString(it) + 1
+	}
+	return n
+}
+
+// Check reports the first limit the reply breaks, or nil. Tests use it to
+// prove that replies stay within every platform's limits.
+func (r Reply) Check() error {
+	switch {
+	case utf8.RuneCountInString(r.Title) > MaxTitle:
+		return fmt.Errorf("title is %d characters, limit %d", utf8.RuneCountInString(r.Title), MaxTitle)
+	case utf8.RuneCountInString(r.Text) > MaxText:
+		return fmt.Errorf("text is %d characters, limit %d", utf8.RuneCountInString(r.Text), MaxText)
+	case len(r.Fields) > MaxFields:
+		return fmt.Errorf("%d fields, limit %d", len(r.Fields), MaxFields)
+	case len(r.Items) > MaxItems:
+		return fmt.Errorf("%d items, limit %d", len(r.Items), MaxItems)
+	case len(r.Buttons) > MaxButtons:
+		return fmt.Errorf("%d buttons, limit %d", len(r.Buttons), MaxButtons)
+	case r.Size() > MaxReplyChars:
+		return fmt.Errorf("reply is %d characters, limit %d", r.Size(), MaxReplyChars)
+	}
+	for _, f := range r.Fields {
+		if utf8.RuneCountInString(f.Value) > MaxFieldValue || utf8.RuneCountInString(f.Name) > MaxFieldName {
+			return fmt.Errorf("field %q is too long", Clip(f.Name, 20))
+		}
+	}
+	for _, it := range r.Items {
+		if utf8.RuneCountInString(it) > MaxItem {
+			return fmt.Errorf("item %q is too long", Clip(it, 20))
+		}
+	}
+	return nil
+}
+
+// Page cuts items into pages of size per (at most MaxItems-1, leaving room
+// for the "more" line) and returns page p (1-based, clamped) with a footer
+// that says how to see the rest, e.g. "… and 37 more: add page:2".
+func Page(items []string, p, per int) (page []string, footer string) {
+	if per <= 0 || per > MaxItems-1 {
+		per = MaxItems - 1
+	}
+	pages := (len(items) + per - 1) / per
+	if pages == 0 {
+		return nil, ""
+	}
+	p = max(1, min(p, pages))
+	start := (p - 1) * per
+	end := min(start+per, len(items))
+	page = items[start:end]
+	if rest := len(items) - end; rest > 0 {
+		footer = fmt.Sprintf("Page %d of %d. … and %d more: add page:%d", p, pages, rest, p+1)
+	} else if pages > 1 {
+		footer = fmt.Sprintf("Page %d of %d.", p, pages)
+	}
+	return page, footer
+}
+
+// PlainText renders a reply as plain text: the console's rendering and the
+// fallback text other platforms show in notifications.
+func (r Reply) PlainText() string {
+	var b strings.Builder
+	if r.Title != "" {
+		b.WriteString(r.Title)
+		b.WriteString("\n")
+	}
+	if r.Text != "" {
+		b.WriteString(r.Text)
+		b.WriteString("\n")
+	}
+	for _, f := range r.Fields {
+		if strings.Contains(f.Value, "\n") {
+			fmt.Fprintf(&b, "%s:\n  %s\n", f.Name, strings.ReplaceAll(f.Value, "\n", "\n  "))
+		} else {
+			fmt.Fprintf(&b, "%s: %s\n", f.Name, f.Value)
+		}
+	}
+	for _, it := range r.Items {
+		fmt.Fprintf(&b, "- %s\n", it)
+	}
+	if len(r.Buttons) > 0 {
+		labels := make([]string, len(r.Buttons))
+		for i, bt := range r.Buttons {
+			labels[i] = fmt.Sprintf("[%s: /%s]", bt.Label, bt.Action)
+		}
+		b.WriteString(strings.Join(labels, " "))
+		b.WriteString("\n")
+	}
+	if r.Footer != "" {
+		b.WriteString(r.Footer)
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

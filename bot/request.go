@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// User is a person as a platform knows them: an opaque id and a display
+// name. Nothing else about a person is ever carried or stored.
+type User struct {
+	ID   string
+	Name string
+}
+
+// Value is the typed value of one option.
+type Value struct {
+	Kind  OptionKind
+	Text  string // Text, Time and Choice values
+	Int   int64
+	Bool  bool
+	User  User   // UserKind values
+	Users []User // Users values
+}
+
+// Caller is who runs a request, as the group knows them. It is filled in by
+// the router's Resolver before permissions are checked.
+type Caller struct {
+	GroupID  int64 // the group's row, never shown to users
+	MemberID int64 // the member's row, never shown to users
+	Level    Level
+	TimeZone *time.Location
+	// GroupName is the group's jurisdiction name, or "" before /setup.
+	GroupName string
+}
+
+// Request is one command invocation, decoded by an adapter.
+type Request struct {
+	// ID identifies the delivery (interaction id, trigger id) so that a
+	// replayed delivery has one effect; empty when the platform has none.
+	ID       string
+	Platform string // "discord", "slack" or "console"
+	// Group is the platform's workspace: a Discord guild id, a Slack team id.
+	Group     string
+	User      User
+	Channel   string
+	Locale    string
+	// Admin is true when the platform says the user administers the
+	// workspace (Discord Administrator or Manage Server; Slack admin or
+	// owner). Such users count as leads.
+	Admin   bool
+	Command *Command
+	Options map[string]Value
+
+	Caller Caller
+	// Now is the request's time, from the router's Clock.
+	Now time.Time
+}
+
+// Has reports whether the option was given.
+func (r *Request) Has(name string) bool {
+	_, ok := r.Options[name]
+	return ok
+}
+
+// Str returns a text, time or choice option, or "" when absent.
+func (r *Request) Str(name string) string { return r.Options[name].Text }
+
+// Int returns an integer option and whether it was given.
+func (r *Request) Int(name string) (int64, bool) {
+	v, ok := r.Options[name]
+	return v.Int, ok
+}
+
+// Bool returns a boolean option and whether it was given.
+func (r *Request) Bool(name string) (bool, bool) {
+	v, ok := r.Options[name]
+	return v.Bool, ok
+}
+
+// UserOpt returns a user option and whether it was given.
+func (r *Request) UserOpt(name string) (User, bool) {
+	v, ok := r.Options[name]
+	return v.User, ok
+}
+
+// UsersOpt returns the users of a Users option.
+func (r *Request) UsersOpt(name string) []User { return r.Options[name].Users }
+
+// T looks up a message in the request's locale; kv are name/value pairs
+// for the message template.
+func (r *Request) T(id string, kv ...any) string { return Translate(r.Locale, M(id, kv...)) }
+
+// Location returns the group's time zone, UTC before /setup.
+func (r *Request) Location() *time.Location {
+	if r.Caller.TimeZone == nil {
+		return time.UTC
+	}
+	return r.Caller.TimeZone
+}
+
+// Handler runs one command.
+type Handler func(ctx context.Context, req *Request) (Reply, error)
+
+// Middleware wraps a handler with cross-cutting work.
+type Middleware func(Handler) Handler

@@ -1,0 +1,119 @@
+// Package commands declares fcbot's commands, platform-neutral, with their
+// handlers: one file per command group. All is the one list every adapter
+// registers from. Handlers read and write through storage and return
+// bot.Reply values; they never touch a chat SDK.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
+)
+
+// Env is what handlers need: the store, the clock and a logger.
+type Env struct {
+	Store *storage.Store
+	Clock bot.Clock
+	Log   *slog.Logger
+
+	tree *bot.Tree // set by Tree, read by /help
+}
+
+// All returns every command, in the order help lists them.
+func All(env *Env) []*bot.Command {
+	return []*bot.Command{
+		env.helpCommand(),
+		env.rulesCommand(),
+		env.setupCommand(),
+	}
+}
+
+// Tree builds the command tree from All.
+func Tree(env *Env) *bot.Tree {
+	env.tree = bot.NewTree(All(env)...)
+	return env.tree
+}
+
+// Router wires a router for env with its resolver and replay guard.
+func Router(env *Env) *bot.Router {
+	return bot.NewRouter(bot.Config{
+		Tree:     Tree(env),
+		Log:      env.Log,
+		Resolver: env,
+		Guard:    env,
+		Clock:    env.Clock,
+	})
+}
+
+// Resolve finds or creates the caller's group and member and computes the
+// caller's level: platform administrators and holders of the lead role are
+// leads; holders of the coordinator role are coordinators.
+func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, error) {
+	g, err := env.Store.EnsureGroup(ctx, req.Platform, req.Group)
+	if err != nil {
+		return bot.Caller{}, err
+	}
+	m, err := env.Store.EnsureMember(ctx, g.ID, req.User.ID, req.User.Name)
+	if err != nil {
+		return bot.Caller{}, err
+	}
+	roles, err := env.Store.GroupRoles(ctx, g.ID, m.ID)
+	if err != nil {
+		return bot.Caller{}, err
+	}
+	c := bot.Caller{GroupID: g.ID, MemberID: m.ID, Level: bot.Member, GroupName: g.Jurisdiction, TimeZone: time.UTC}
+	for _, r := range roles {
+		switch r {
+		case storage.RoleLead:
+			c.Level = bot.Lead
+		case storage.RoleCoordinator:
+			c.Level = max(c.Level, bot.Coordinator)
+		}
+	}
+	if req.Admin {
+		c.Level = bot.Lead
+	}
+	if loc, err := time.LoadLocation(g.TimeZone); err == nil {
+		c.TimeZone = loc
+	}
+	return c, nil
+}
+
+// First is the replay guard: it records the delivery id in the group.
+func (env *Env) First(ctx context.Context, req *bot.Request) (bool, error) {
+	return env.Store.FirstDelivery(ctx, req.Caller.GroupID, req.Platform, req.ID)
+}
+
+// place is the group's jurisdiction as rule texts name it.
+func place(req *bot.Request) string {
+	if req.Caller.GroupName == "" {
+		return "[County/City/State]"
+	}
+	return req.Caller.GroupName
+}
+
+// audit records a change by the caller.
+func (env *Env) audit(ctx context.Context, s *storage.Store, req *bot.Request, action, entity string, number int64, before, after string) error {
+	err := s.Audit(ctx, &storage.AuditEntry{
+		GroupID: req.Caller.GroupID, MemberID: &req.Caller.MemberID,
+		Action: action, Entity: entity, EntityNumber: number, Before: before, After: after,
+	})
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// notFound turns a storage miss into the user's error, passing other
+// errors through.
+func notFound(err error, msg bot.Message, suggestions []string) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return bot.NotFound(msg, suggestions)
+	}
+	return err
+}

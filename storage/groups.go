@@ -1,0 +1,206 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// EnsureGroup returns the group for a platform workspace, creating it on
+// first sight.
+func (s *Store) EnsureGroup(ctx context.Context, platform, platformID string) (*Group, error) {
+	g := &Group{Platform: platform, PlatformID: platformID, TimeZone: "UTC"}
+	err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(g).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	err = s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(g).Error
+	return g, translate(err)
+}
+
+// GroupByID returns a group by its row id.
+func (s *Store) GroupByID(ctx context.Context, id int64) (*Group, error) {
+	var g Group
+	return &g, translate(s.with(ctx).Take(&g, id).Error)
+}
+
+// Groups returns every group, for periodic work such as digests.
+func (s *Store) Groups(ctx context.Context) ([]Group, error) {
+	var out []Group
+	return out, translate(s.with(ctx).Order("id").Find(&out).Error)
+}
+
+// SetJurisdiction sets the group's jurisdiction, kind and time zone.
+func (s *Store) SetJurisdiction(ctx context.Context, groupID int64, name, kind, tz string) error {
+	return translate(s.with(ctx).Model(&Group{}).Where("id = ?", groupID).
+		Updates(map[string]any{"jurisdiction": name, "kind": kind, "time_zone": tz, "updated_at": s.Now()}).Error)
+}
+
+// EnsureMember returns the member for a platform user, creating them on
+// first sight and keeping their display name current.
+func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name string) (*Member, error) {
+	name = clipName(name)
+	var m Member
+	err := s.with(ctx).Where("group_id = ? AND platform_user_id = ?", groupID, userID).Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		m = Member{GroupID: groupID, PlatformUserID: &userID, DisplayName: name}
+		err = s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&m).Error
+		if err == nil && m.ID == 0 { // created concurrently
+			err = s.with(ctx).Where("group_id = ? AND platform_user_id = ?", groupID, userID).Take(&m).Error
+		}
+		return &m, translate(err)
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	if name != "" && name != m.DisplayName {
+		m.DisplayName = name
+		err = s.with(ctx).Model(&m).Where("group_id = ?", groupID).Update("display_name", name).Error
+	}
+	return &m, translate(err)
+}
+
+func clipName(name string) string {
+	r := []rune(name)
+	if len(r) > 100 {
+		return string(r[:100])
+	}
+	if name == "" {
+		return "someone"
+	}
+	return name
+}
+
+// MemberByID returns a member of the group.
+func (s *Store) MemberByID(ctx context.Context, groupID, id int64) (*Member, error) {
+	var m Member
+	return &m, translate(s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&m).Error)
+}
+
+// MembersByIDs returns the group's members with the given ids, by id.
+func (s *Store) MembersByIDs(ctx context.Context, groupID int64, ids []int64) (map[int64]Member, error) {
+	var list []Member
+	out := map[int64]Member{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.with(ctx).Where("group_id = ? AND id IN ?", groupID, ids).Find(&list).Error
+	for _, m := range list {
+		out[m.ID] = m
+	}
+	return out, translate(err)
+}
+
+// The permission roles; the campaign roles are listed in commands.
+const (
+	RoleLead        = "lead"
+	RoleCoordinator = "coordinator"
+)
+
+// GroupRoles returns the member's group-wide roles.
+func (s *Store) GroupRoles(ctx context.Context, groupID, memberID int64) ([]string, error) {
+	var roles []string
+	err := s.with(ctx).Model(&RoleAssignment{}).
+		Where("group_id = ? AND member_id = ? AND meeting_id IS NULL", groupID, memberID).
+		Order("role").Pluck("role", &roles).Error
+	return roles, translate(err)
+}
+
+// CountRole counts the group-wide holders of a role.
+func (s *Store) CountRole(ctx context.Context, groupID int64, role string) (int64, error) {
+	var n int64
+	err := s.with(ctx).Model(&RoleAssignment{}).
+		Where("group_id = ? AND role = ? AND meeting_id IS NULL", groupID, role).Count(&n).Error
+	return n, translate(err)
+}
+
+// AssignRole gives a member a role, group-wide when meetingID is nil. It
+// returns ErrDuplicate when the member already has it.
+func (s *Store) AssignRole(ctx context.Context, a *RoleAssignment) error {
+	return translate(s.with(ctx).Create(a).Error)
+}
+
+// RemoveRole takes a role away; ErrNotFound when the member did not have it.
+func (s *Store) RemoveRole(ctx context.Context, groupID, memberID int64, role string, meetingID *int64) error {
+	q := s.with(ctx).Where("group_id = ? AND member_id = ? AND role = ?", groupID, memberID, role)
+	if meetingID == nil {
+		q = q.Where("meeting_id IS NULL")
+	} else {
+		q = q.Where("meeting_id = ?", *meetingID)
+	}
+	res := q.Delete(&RoleAssignment{})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// RoleHolder is a role assignment with the names users see.
+type RoleHolder struct {
+	Role          string
+	MemberID      int64
+	DisplayName   string
+	PlatformID    *string `gorm:"column:platform_user_id"`
+	MeetingNumber *int64
+}
+
+// RoleHolders lists the group's role assignments: group-wide ones and, when
+// meetingID is set, that meeting's; ordered by role and name.
+func (s *Store) RoleHolders(ctx context.Context, groupID int64, meetingID *int64) ([]RoleHolder, error) {
+	var out []RoleHolder
+	q := s.with(ctx).Table("role_assignments ra").
+		Select("ra.role, ra.member_id, m.display_name, m.platform_user_id, mt.number AS meeting_number").
+		Joins("JOIN members m ON m.id = ra.member_id AND m.group_id = ra.group_id").
+		Joins("LEFT JOIN meetings mt ON mt.id = ra.meeting_id AND mt.group_id = ra.group_id").
+		Where("ra.group_id = ?", groupID)
+	if meetingID != nil {
+		q = q.Where("ra.meeting_id IS NULL OR ra.meeting_id = ?", *meetingID)
+	}
+	err := q.Order("ra.role, mt.number, m.display_name").Scan(&out).Error
+	return out, translate(err)
+}
+
+// Audit records a change.
+func (s *Store) Audit(ctx context.Context, e *AuditEntry) error {
+	return translate(s.with(ctx).Create(e).Error)
+}
+
+// AuditRow is an audit entry with the actor's name.
+type AuditRow struct {
+	AuditEntry
+	ActorName string
+}
+
+// AuditLog returns the group's most recent changes, newest first.
+func (s *Store) AuditLog(ctx context.Context, groupID int64, limit int) ([]AuditRow, error) {
+	var out []AuditRow
+	err := s.with(ctx).Table("audit_log a").
+		Select("a.*, COALESCE(m.display_name, '') AS actor_name").
+		Joins("LEFT JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
+		Where("a.group_id = ?", groupID).Order("a.created_at DESC, a.id DESC").Limit(limit).Scan(&out).Error
+	return out, translate(err)
+}
+
+// FirstDelivery records a platform delivery id and reports whether it was
+// new: the replay guard.
+func (s *Store) FirstDelivery(ctx context.Context, groupID int64, platform, id string) (bool, error) {
+	res := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&ProcessedInteraction{GroupID: groupID, Platform: platform, DeliveryID: id})
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// PruneDeliveries forgets delivery ids older than age; platforms stop
+// retrying within minutes.
+func (s *Store) PruneDeliveries(ctx context.Context, age time.Duration) (int64, error) {
+	res := s.with(ctx).Where("created_at < ?", s.Now().Add(-age)).Delete(&ProcessedInteraction{})
+	return res.RowsAffected, translate(res.Error)
+}

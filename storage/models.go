@@ -1,0 +1,167 @@
+package storage
+
+import "time"
+
+// The row types. Their shapes mirror migrations/; a test proves that GORM
+// would change nothing in a migrated database. Times are stored in UTC.
+// Every type but Group carries GroupID, and every query filters by it.
+
+// Group is a Discord server or Slack workspace (or the console) and the one
+// jurisdiction it campaigns in.
+type Group struct {
+	ID           int64
+	Platform     string `gorm:"size:16;not null"`
+	PlatformID   string `gorm:"size:64;not null"`
+	Jurisdiction string `gorm:"size:100;not null;default:''"`
+	Kind         string `gorm:"size:16;not null;default:''"` // city, county or state
+	TimeZone     string `gorm:"size:64;not null;default:'UTC'"`
+	CreatedAt    time.Time `gorm:"not null"`
+	UpdatedAt    time.Time `gorm:"not null"`
+}
+
+// Member is a person in a group: a platform id and a display name, nothing
+// else. A forgotten member keeps their row (so history stays whole) with
+// the platform id cleared.
+type Member struct {
+	ID             int64
+	GroupID        int64   `gorm:"not null"`
+	PlatformUserID *string `gorm:"size:64"`
+	DisplayName    string  `gorm:"size:100;not null"`
+	Locale         string  `gorm:"size:16;not null;default:''"`
+	CreatedAt      time.Time `gorm:"not null"`
+	UpdatedAt      time.Time `gorm:"not null"`
+}
+
+// RoleAssignment gives a member a campaign or permission role, for the
+// whole group (MeetingID nil) or for one meeting.
+type RoleAssignment struct {
+	ID         int64
+	GroupID    int64  `gorm:"not null"`
+	MemberID   int64  `gorm:"not null"`
+	Role       string `gorm:"size:32;not null"`
+	MeetingID  *int64
+	AssignedBy *int64
+	CreatedAt  time.Time `gorm:"not null"`
+}
+
+// Official is a public figure the group asks to adopt the rules.
+type Official struct {
+	ID        int64
+	GroupID   int64  `gorm:"not null"`
+	Number    int64  `gorm:"not null"`
+	Name      string `gorm:"size:100;not null"`
+	Office    string `gorm:"size:32;not null"`
+	Contact   string `gorm:"size:200;not null;default:''"`
+	RemovedAt *time.Time
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+}
+
+// Meeting is a gathering: with an official, or the group's own.
+type Meeting struct {
+	ID          int64
+	GroupID     int64  `gorm:"not null"`
+	Number      int64  `gorm:"not null"`
+	Kind        string `gorm:"size:32;not null"`
+	OfficialID  *int64
+	StartsAt    time.Time `gorm:"not null"`
+	GatherAt    time.Time `gorm:"not null"`
+	Place       string    `gorm:"size:200;not null"`
+	GatherPlace string    `gorm:"size:200;not null;default:''"`
+	Capacity    int       `gorm:"not null;default:0"`
+	Status      string    `gorm:"size:16;not null;default:'scheduled'"`
+	CreatedBy   *int64
+	CreatedAt   time.Time `gorm:"not null"`
+	UpdatedAt   time.Time `gorm:"not null"`
+}
+
+// RSVP is a member's answer to a meeting invitation.
+type RSVP struct {
+	ID        int64
+	GroupID   int64  `gorm:"not null"`
+	MeetingID int64  `gorm:"not null"`
+	MemberID  int64  `gorm:"not null"`
+	Answer    string `gorm:"size:8;not null"` // yes, no or maybe
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+}
+
+// TableName keeps GORM from naming the table "rsv_ps".
+func (RSVP) TableName() string { return "rsvps" }
+
+// Attendance records that a member came to a meeting.
+type Attendance struct {
+	ID         int64
+	GroupID    int64 `gorm:"not null"`
+	MeetingID  int64 `gorm:"not null"`
+	MemberID   int64 `gorm:"not null"`
+	RecordedBy *int64
+	CreatedAt  time.Time `gorm:"not null"`
+}
+
+// TableName names the attendance table in the singular, as the schema does.
+func (Attendance) TableName() string { return "attendance" }
+
+// Answer is one official's stated position on one rule, as logged by a
+// member. History is kept: the latest answer per official and rule counts.
+type Answer struct {
+	ID           int64
+	GroupID      int64  `gorm:"not null"`
+	OfficialID   int64  `gorm:"not null"`
+	Rule         string `gorm:"size:8;not null"` // "1".."9" or "1373"
+	InPlace      string `gorm:"size:8;not null"` // yes, no, evasive, unknown
+	WouldSupport string `gorm:"size:8;not null;default:''"`
+	Source       string `gorm:"size:16;not null;default:''"`
+	MeetingID    *int64
+	Note         string `gorm:"size:500;not null;default:''"`
+	LoggedBy     *int64
+	CreatedAt    time.Time `gorm:"not null"`
+}
+
+// Task is a piece of campaign work, optionally assigned, due and tied to a
+// meeting or tactic.
+type Task struct {
+	ID         int64
+	GroupID    int64  `gorm:"not null"`
+	Number     int64  `gorm:"not null"`
+	Title      string `gorm:"size:200;not null"`
+	AssigneeID *int64
+	DueAt      *time.Time
+	MeetingID  *int64
+	Tactic     string `gorm:"size:32;not null;default:''"`
+	Status     string `gorm:"size:16;not null;default:'open'"` // open or done
+	CreatedBy  *int64
+	DoneAt     *time.Time
+	CreatedAt  time.Time `gorm:"not null"`
+	UpdatedAt  time.Time `gorm:"not null"`
+}
+
+// AuditEntry records one change: who, what, when, before and after.
+type AuditEntry struct {
+	ID           int64
+	GroupID      int64 `gorm:"not null"`
+	MemberID     *int64
+	Action       string `gorm:"size:64;not null"`
+	Entity       string `gorm:"size:32;not null"`
+	EntityNumber int64  `gorm:"not null;default:0"`
+	Before       string `gorm:"not null;default:''"`
+	After        string `gorm:"not null;default:''"`
+	CreatedAt    time.Time `gorm:"not null"`
+}
+
+// TableName names the audit table.
+func (AuditEntry) TableName() string { return "audit_log" }
+
+// ProcessedInteraction is the replay guard: one row per delivery id.
+type ProcessedInteraction struct {
+	ID         int64
+	GroupID    int64  `gorm:"not null"`
+	Platform   string `gorm:"size:16;not null"`
+	DeliveryID string `gorm:"size:200;not null"`
+	CreatedAt  time.Time `gorm:"not null"`
+}
+
+// Models lists every mapped type, for the schema test.
+func Models() []any {
+	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{}}
+}

@@ -1,0 +1,321 @@
+// Package storage keeps fcbot's data in PostgreSQL or in an embedded SQLite
+// file through GORM. It owns the schema's migrations, maps rows, and offers
+// the group-scoped queries the commands need; it translates database
+// errors into its own (ErrNotFound, ErrDuplicate, ErrForeignKey) so that
+// nothing above it imports gorm.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+	modernc "modernc.org/sqlite"
+
+	"github.com/fcbot/fcbot/migrations"
+)
+
+// Errors callers can test with errors.Is.
+var (
+	ErrNotFound   = errors.New("not found")
+	ErrDuplicate  = errors.New("already exists")
+	ErrForeignKey = errors.New("refers to a missing row")
+)
+
+// Dialects.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// DefaultURL is used when DATABASE_URL is unset: a SQLite file in the
+// working directory.
+const DefaultURL = "sqlite:fcbot.db"
+
+// Target is a parsed DATABASE_URL.
+type Target struct {
+	Dialect string
+	DSN     string // a pgx connection string, or a SQLite file path
+}
+
+// ParseURL reads DATABASE_URL: postgres:// or postgresql:// URLs select
+// PostgreSQL; sqlite:PATH, a plain file path or "" select SQLite.
+func ParseURL(raw string) (Target, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		raw = DefaultURL
+	}
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return Target{}, fmt.Errorf("DATABASE_URL is not a valid URL (want postgres://user@host:5432/db): %v", errors.Unwrap(err))
+		}
+		if u.Host == "" {
+			return Target{}, fmt.Errorf("DATABASE_URL %q names no host (want postgres://user@host:5432/db)", redact(u))
+		}
+		if _, err := pgxpool.ParseConfig(raw); err != nil {
+			return Target{}, fmt.Errorf("DATABASE_URL %q is not a valid PostgreSQL URL (want postgres://user@host:5432/db)", redact(u))
+		}
+		return Target{Dialect: Postgres, DSN: raw}, nil
+	}
+	if i := strings.Index(raw, "://"); i > 0 {
+		return Target{}, fmt.Errorf("DATABASE_URL scheme %q is not supported (want postgres://… or sqlite:PATH)", raw[:i])
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "file:")
+	if path == "" {
+		return Target{}, errors.New("DATABASE_URL sqlite: names no file (want sqlite:fcbot.db)")
+	}
+	return Target{Dialect: SQLite, DSN: path}, nil
+}
+
+func redact(u *url.URL) string {
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Store is the database handle. A Store made by Tx is bound to that
+// transaction.
+type Store struct {
+	db      *gorm.DB
+	sqlDB   *sql.DB
+	pool    *pgxpool.Pool
+	dialect string
+	log     *slog.Logger
+	hooks   Hooks
+	now     *atomic.Pointer[func() time.Time]
+	lockID  int64
+}
+
+// Open connects to the database named by rawURL. It does not migrate.
+func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) {
+	t, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{dialect: t.Dialect, log: log, now: new(atomic.Pointer[func() time.Time]), lockID: lockID}
+	s.SetClock(time.Now)
+	var dialector gorm.Dialector
+	switch t.Dialect {
+	case Postgres:
+		cfg, err := pgxpool.ParseConfig(t.DSN)
+		if err != nil {
+			return nil, err
+		}
+		// pgx's default is max(4, cores); the bot, its job workers and
+		// River's leader share this pool.
+		if cfg.MaxConns < 16 {
+			cfg.MaxConns = 16
+		}
+		s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("connect to postgres: %w", err)
+		}
+		s.sqlDB = stdlib.OpenDBFromPool(s.pool)
+		dialector = postgres.New(postgres.Config{Conn: s.sqlDB})
+	default:
+		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		s.sqlDB, err = sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", t.DSN, err)
+		}
+		// More than one connection lets reads proceed beside a writer; with
+		// _txlock=immediate writers queue instead of failing.
+		s.sqlDB.SetMaxOpenConns(4)
+		dialector = sqliteDialector{sqlite.New(sqlite.Config{Conn: s.sqlDB})}
+	}
+	s.db, err = gorm.Open(dialector, &gorm.Config{
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return s.Now() },
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", t.Dialect, err)
+	}
+	if err := s.sqlDB.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("reach %s database: %w", t.Dialect, err)
+	}
+	return s, nil
+}
+
+// sqliteDialector teaches GORM's SQLite dialector modernc's error codes,
+// so that TranslateError yields gorm.ErrDuplicatedKey and
+// gorm.ErrForeignKeyViolated as it does on PostgreSQL.
+type sqliteDialector struct{ gorm.Dialector }
+
+// Translate maps SQLite constraint errors to GORM's.
+func (d sqliteDialector) Translate(err error) error {
+	var se *modernc.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case 1555, 2067: // SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE
+			return gorm.ErrDuplicatedKey
+		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
+			return gorm.ErrForeignKeyViolated
+		}
+	}
+	return err
+}
+
+// SetClock replaces the clock that stamps rows (created_at, updated_at);
+// tests inject the same clock as the rest of the process.
+func (s *Store) SetClock(now func() time.Time) { s.now.Store(&now) }
+
+// Now is the store's current time, in UTC.
+func (s *Store) Now() time.Time { return (*s.now.Load())().UTC() }
+
+// Dialect returns Postgres or SQLite.
+func (s *Store) Dialect() string { return s.dialect }
+
+// SQL returns the database/sql handle shared with the job queue.
+func (s *Store) SQL() *sql.DB { return s.sqlDB }
+
+// Pool returns the pgx pool on PostgreSQL, nil on SQLite.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Close releases the database.
+func (s *Store) Close() {
+	if s.sqlDB != nil {
+		_ = s.sqlDB.Close()
+	}
+	if s.pool != nil {
+		s.pool.Close()
+	}
+}
+
+func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// Tx runs fn in one transaction; fn's Store writes through it. Hooks run
+// inside the same transaction, so jobs they enqueue commit or roll back
+// with the change that caused them.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cp := *s
+		cp.db = tx
+		return fn(&cp)
+	}))
+}
+
+// SQLTx returns the *sql.Tx of a Store made by Tx, for job queues that
+// insert in the same transaction; ok is false outside a transaction.
+func (s *Store) SQLTx() (*sql.Tx, bool) {
+	tx, ok := s.db.Statement.ConnPool.(*sql.Tx)
+	return tx, ok
+}
+
+// translate maps GORM's errors to the package's.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%w: %v", ErrNotFound, err)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%w: %v", ErrDuplicate, err)
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return fmt.Errorf("%w: %v", ErrForeignKey, err)
+	}
+	return err
+}
+
+// MigrationFS returns the migrations for the store's dialect.
+func (s *Store) migrationFS() (fs.FS, error) { return fs.Sub(migrations.FS, s.dialect) }
+
+// lockID is the advisory lock that serialises migrations on PostgreSQL so
+// that several replicas can start at once.
+const lockID int64 = 0x66636274 // "fcbt"
+
+// SetMigrationLock replaces the migration lock id; tests that migrate many
+// schemas in parallel give each its own so they do not wait on each other.
+func (s *Store) SetMigrationLock(id int64) { s.lockID = id }
+
+func (s *Store) provider() (*goose.Provider, error) {
+	fsys, err := s.migrationFS()
+	if err != nil {
+		return nil, err
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	dialect := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(s.lockID))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, s.sqlDB, fsys, opts...)
+}
+
+// Migrate applies every pending migration, then runs the after-migrate
+// steps registered by other packages (the job queue's own schema).
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		s.log.Info("migrated", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+	}
+	for _, step := range afterMigrate {
+		if err := step(ctx, s); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+var afterMigrate []func(context.Context, *Store) error
+
+// AfterMigrate registers a step run after the project's migrations, on
+// every Migrate. The job queue uses it for River's schema, which on
+// PostgreSQL cannot run inside goose's transaction.
+func AfterMigrate(step func(ctx context.Context, s *Store) error) {
+	afterMigrate = append(afterMigrate, step)
+}
+
+// MigrationState is one migration's status.
+type MigrationState struct {
+	Version int64
+	File    string
+	Applied bool
+}
+
+// MigrationStatus lists every migration and whether it is applied.
+func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationState, error) {
+	p, err := s.provider()
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MigrationState, len(st))
+	for i, m := range st {
+		out[i] = MigrationState{Version: m.Source.Version, File: m.Source.Path, Applied: m.State == goose.StateApplied}
+	}
+	return out, nil
+}

@@ -1,0 +1,97 @@
+// Package storagetest opens real, migrated databases for tests: a fresh
+// SQLite file always, and a fresh PostgreSQL schema when TEST_DATABASE_URL
+// is set. With FCBOT_REQUIRE_POSTGRES=1 (as in CI) a missing
+// TEST_DATABASE_URL fails the test instead of skipping it.
+package storagetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fcbot/fcbot/storage"
+)
+
+// Dialects lists the databases Each runs on.
+var Dialects = []string{storage.SQLite, storage.Postgres}
+
+// Each runs fn once per database, as subtests named after the dialect.
+func Each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(d, func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// URL returns a database URL for a fresh, empty database of the dialect;
+// it skips (or fails, in CI) when PostgreSQL is not configured.
+func URL(t testing.TB, dialect string) string {
+	t.Helper()
+	if dialect == storage.SQLite {
+		return "sqlite:" + filepath.Join(t.TempDir(), "test.db")
+	}
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		if os.Getenv("FCBOT_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("TEST_DATABASE_URL is not set but FCBOT_REQUIRE_POSTGRES=1: the PostgreSQL tests must run")
+		}
+		t.Skip("PostgreSQL test skipped: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres to run it")
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to TEST_DATABASE_URL: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open returns a migrated store on a fresh database of the dialect.
+func Open(t testing.TB, dialect string) *storage.Store {
+	t.Helper()
+	raw := URL(t, dialect)
+	s, err := storage.Open(context.Background(), raw, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("open %s: %v", dialect, err)
+	}
+	t.Cleanup(s.Close)
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(raw))
+	s.SetMigrationLock(int64(h.Sum64() >> 1))
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate %s: %v", dialect, err)
+	}
+	return s
+}
