@@ -40,10 +40,10 @@ type Request struct {
 	ID       string
 	Platform string // "discord", "slack" or "console"
 	// Group is the platform's workspace: a Discord guild id, a Slack team id.
-	Group     string
-	User      User
-	Channel   string
-	Locale    string
+	Group   string
+	User    User
+	Channel string
+	Locale  string
 	// Admin is true when the platform says the user administers the
 	// workspace (Discord Administrator or Manage Server; Slack admin or
 	// owner). Such users count as leads.

@@ -10,11 +10,11 @@ import "time"
 // jurisdiction it campaigns in.
 type Group struct {
 	ID           int64
-	Platform     string `gorm:"size:16;not null"`
-	PlatformID   string `gorm:"size:64;not null"`
-	Jurisdiction string `gorm:"size:100;not null;default:''"`
-	Kind         string `gorm:"size:16;not null;default:''"` // city, county or state
-	TimeZone     string `gorm:"size:64;not null;default:'UTC'"`
+	Platform     string    `gorm:"size:16;not null"`
+	PlatformID   string    `gorm:"size:64;not null"`
+	Jurisdiction string    `gorm:"size:100;not null;default:''"`
+	Kind         string    `gorm:"size:16;not null;default:''"` // city, county or state
+	TimeZone     string    `gorm:"size:64;not null;default:'UTC'"`
 	CreatedAt    time.Time `gorm:"not null"`
 	UpdatedAt    time.Time `gorm:"not null"`
 }
@@ -24,10 +24,10 @@ type Group struct {
 // the platform id cleared.
 type Member struct {
 	ID             int64
-	GroupID        int64   `gorm:"not null"`
-	PlatformUserID *string `gorm:"size:64"`
-	DisplayName    string  `gorm:"size:100;not null"`
-	Locale         string  `gorm:"size:16;not null;default:''"`
+	GroupID        int64     `gorm:"not null"`
+	PlatformUserID *string   `gorm:"size:64"`
+	DisplayName    string    `gorm:"size:100;not null"`
+	Locale         string    `gorm:"size:16;not null;default:''"`
 	CreatedAt      time.Time `gorm:"not null"`
 	UpdatedAt      time.Time `gorm:"not null"`
 }
@@ -78,10 +78,10 @@ type Meeting struct {
 // RSVP is a member's answer to a meeting invitation.
 type RSVP struct {
 	ID        int64
-	GroupID   int64  `gorm:"not null"`
-	MeetingID int64  `gorm:"not null"`
-	MemberID  int64  `gorm:"not null"`
-	Answer    string `gorm:"size:8;not null"` // yes, no or maybe
+	GroupID   int64     `gorm:"not null"`
+	MeetingID int64     `gorm:"not null"`
+	MemberID  int64     `gorm:"not null"`
+	Answer    string    `gorm:"size:8;not null"` // yes, no or maybe
 	CreatedAt time.Time `gorm:"not null"`
 	UpdatedAt time.Time `gorm:"not null"`
 }
@@ -141,11 +141,11 @@ type AuditEntry struct {
 	ID           int64
 	GroupID      int64 `gorm:"not null"`
 	MemberID     *int64
-	Action       string `gorm:"size:64;not null"`
-	Entity       string `gorm:"size:32;not null"`
-	EntityNumber int64  `gorm:"not null;default:0"`
-	Before       string `gorm:"not null;default:''"`
-	After        string `gorm:"not null;default:''"`
+	Action       string    `gorm:"size:64;not null"`
+	Entity       string    `gorm:"size:32;not null"`
+	EntityNumber int64     `gorm:"not null;default:0"`
+	Before       string    `gorm:"not null;default:''"`
+	After        string    `gorm:"not null;default:''"`
 	CreatedAt    time.Time `gorm:"not null"`
 }
 
@@ -155,9 +155,9 @@ func (AuditEntry) TableName() string { return "audit_log" }
 // ProcessedInteraction is the replay guard: one row per delivery id.
 type ProcessedInteraction struct {
 	ID         int64
-	GroupID    int64  `gorm:"not null"`
-	Platform   string `gorm:"size:16;not null"`
-	DeliveryID string `gorm:"size:200;not null"`
+	GroupID    int64     `gorm:"not null"`
+	Platform   string    `gorm:"size:16;not null"`
+	DeliveryID string    `gorm:"size:200;not null"`
 	CreatedAt  time.Time `gorm:"not null"`
 }
 
