@@ -163,5 +163,6 @@ type ProcessedInteraction struct {
 
 // Models lists every mapped type, for the schema test.
 func Models() []any {
-	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{}}
+	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{},
+		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}}
 }

@@ -1,0 +1,378 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// DigestSettings is a group's daily digest configuration. A group without a
+// row has DefaultDigestSettings.
+type DigestSettings struct {
+	ID      int64
+	GroupID int64 `gorm:"not null;unique"`
+	// SendAt is the local time of day, HH:MM, in the group's time zone.
+	SendAt string `gorm:"size:5;not null;default:'08:00'"`
+	// Channel is a platform channel id; "" delivers to each recipient
+	// directly.
+	Channel   string    `gorm:"size:64;not null;default:''"`
+	Quiet     bool      `gorm:"not null;default:true"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+}
+
+// DigestSubscription records a coordinator's or lead's choice to receive
+// the digest (or not).
+type DigestSubscription struct {
+	ID         int64
+	GroupID    int64     `gorm:"not null"`
+	MemberID   int64     `gorm:"not null"`
+	Subscribed bool      `gorm:"not null"`
+	CreatedAt  time.Time `gorm:"not null"`
+	UpdatedAt  time.Time `gorm:"not null"`
+}
+
+// DigestSent is the duplicate guard: one row per group and local date.
+type DigestSent struct {
+	ID        int64
+	GroupID   int64     `gorm:"not null"`
+	LocalDate string    `gorm:"size:10;not null"` // YYYY-MM-DD
+	Status    string    `gorm:"size:8;not null"`  // DigestSentStatus or DigestQuietStatus
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+// TableName keeps GORM from naming the table "digest_sents".
+func (DigestSent) TableName() string { return "digests_sent" }
+
+// The statuses of a DigestSent row.
+const (
+	DigestSentStatus  = "sent"
+	DigestQuietStatus = "quiet"
+)
+
+// DeliveryFailure is a message that could not be delivered after its last
+// retry; the next digest reports it.
+type DeliveryFailure struct {
+	ID         int64
+	GroupID    int64  `gorm:"not null"`
+	What       string `gorm:"size:100;not null"`
+	Recipient  string `gorm:"size:100;not null"`
+	Reason     string `gorm:"size:200;not null;default:''"`
+	ReportedAt *time.Time
+	CreatedAt  time.Time `gorm:"not null"`
+}
+
+// These values are the campaign's (see commands); the digest and reminders
+// read them but never write them.
+const (
+	roleSpokesperson = "spokesperson" // the role a meeting needs
+	meetingScheduled = "scheduled"
+	meetingCancelled = "cancelled"
+	taskOpen         = "open"
+)
+
+// DefaultDigestSettings are a group's settings before anyone changes them.
+func DefaultDigestSettings(groupID int64) DigestSettings {
+	return DigestSettings{GroupID: groupID, SendAt: "08:00", Quiet: true}
+}
+
+// DigestSettingsOf returns the group's digest settings, or the defaults.
+func (s *Store) DigestSettingsOf(ctx context.Context, groupID int64) (DigestSettings, error) {
+	ds := DefaultDigestSettings(groupID)
+	err := s.with(ctx).Where("group_id = ?", groupID).Take(&ds).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return DefaultDigestSettings(groupID), nil
+	}
+	return ds, translate(err)
+}
+
+// SaveDigestSettings writes the group's digest settings, creating the row
+// on first change.
+func (s *Store) SaveDigestSettings(ctx context.Context, ds *DigestSettings) error {
+	ds.ID = 0
+	// Select names every column so that GORM writes quiet=false instead of
+	// leaving it to the column's default.
+	return translate(s.with(ctx).Select("group_id", "send_at", "channel", "quiet", "created_at", "updated_at").Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "group_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"send_at", "channel", "quiet", "updated_at"}),
+	}).Create(ds).Error)
+}
+
+// SetDigestSubscription records whether a member receives the digest.
+func (s *Store) SetDigestSubscription(ctx context.Context, groupID, memberID int64, subscribed bool) error {
+	return translate(s.with(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "group_id"}, {Name: "member_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"subscribed", "updated_at"}),
+	}).Create(&DigestSubscription{GroupID: groupID, MemberID: memberID, Subscribed: subscribed}).Error)
+}
+
+// DigestRecipients lists who receives the digest by direct message:
+// coordinators who have not unsubscribed, and leads or coordinators who
+// subscribed; forgotten members (no platform id) never.
+func (s *Store) DigestRecipients(ctx context.Context, groupID int64) ([]Member, error) {
+	var out []Member
+	err := s.with(ctx).Table("members m").Select("m.*").
+		Where("m.group_id = ? AND m.platform_user_id IS NOT NULL", groupID).
+		Where(`(EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.group_id = m.group_id AND ra.member_id = m.id AND ra.meeting_id IS NULL AND ra.role = ?)
+		        AND NOT EXISTS (SELECT 1 FROM digest_subscriptions ds WHERE ds.group_id = m.group_id AND ds.member_id = m.id AND ds.subscribed = ?))
+		    OR (EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.group_id = m.group_id AND ra.member_id = m.id AND ra.meeting_id IS NULL AND ra.role IN ?)
+		        AND EXISTS (SELECT 1 FROM digest_subscriptions ds WHERE ds.group_id = m.group_id AND ds.member_id = m.id AND ds.subscribed = ?))`,
+			RoleCoordinator, false, []string{RoleLead, RoleCoordinator}, true).
+		Order("m.display_name, m.id").Scan(&out).Error
+	return out, translate(err)
+}
+
+// DigestDone reports whether the group's digest for a local date was
+// already sent (or skipped as quiet).
+func (s *Store) DigestDone(ctx context.Context, groupID int64, localDate string) (bool, error) {
+	var n int64
+	err := s.with(ctx).Model(&DigestSent{}).Where("group_id = ? AND local_date = ?", groupID, localDate).Count(&n).Error
+	return n > 0, translate(err)
+}
+
+// MarkDigest writes the guard row for a group and local date; it returns
+// ErrDuplicate when another worker got there first.
+func (s *Store) MarkDigest(ctx context.Context, groupID int64, localDate, status string) error {
+	return translate(s.with(ctx).Create(&DigestSent{GroupID: groupID, LocalDate: localDate, Status: status}).Error)
+}
+
+// LastDigestAt returns when the group's last digest was sent, or nil.
+func (s *Store) LastDigestAt(ctx context.Context, groupID int64) (*time.Time, error) {
+	var d DigestSent
+	err := s.with(ctx).Where("group_id = ? AND status = ?", groupID, DigestSentStatus).Order("created_at DESC, id DESC").Take(&d).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &d.CreatedAt, nil
+}
+
+// RecordDeliveryFailure keeps a message that could not be delivered, for
+// the next digest. Over-long texts are clipped to the schema's limits.
+func (s *Store) RecordDeliveryFailure(ctx context.Context, f *DeliveryFailure) error {
+	f.What, f.Recipient, f.Reason = clip(f.What, 100), clip(f.Recipient, 100), clip(f.Reason, 200)
+	return translate(s.with(ctx).Create(f).Error)
+}
+
+// UnreportedFailures lists the group's failed deliveries that no digest
+// has shown yet, oldest first.
+func (s *Store) UnreportedFailures(ctx context.Context, groupID int64) ([]DeliveryFailure, error) {
+	var out []DeliveryFailure
+	err := s.with(ctx).Where("group_id = ? AND reported_at IS NULL", groupID).Order("created_at, id").Find(&out).Error
+	return out, translate(err)
+}
+
+// MarkFailuresReported records that a digest showed these failures.
+func (s *Store) MarkFailuresReported(ctx context.Context, groupID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return translate(s.with(ctx).Model(&DeliveryFailure{}).Where("group_id = ? AND id IN ?", groupID, ids).
+		Update("reported_at", s.Now()).Error)
+}
+
+func clip(v string, n int) string {
+	r := []rune(v)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return v
+}
+
+// UpcomingMeeting is a meeting as the digest shows it.
+type UpcomingMeeting struct {
+	Meeting
+	OfficialName  string
+	Yes, Maybe    int64
+	No            int64
+	Spokespersons int64
+}
+
+// UpcomingMeetings lists the group's scheduled meetings starting in
+// [from, to), soonest first, with RSVP counts and whether a spokesperson
+// is assigned to each.
+func (s *Store) UpcomingMeetings(ctx context.Context, groupID int64, from, to time.Time) ([]UpcomingMeeting, error) {
+	var out []UpcomingMeeting
+	err := s.with(ctx).Table("meetings mt").
+		Select(`mt.*, COALESCE(o.name, '') AS official_name,
+			(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = 'yes') AS yes,
+			(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = 'maybe') AS maybe,
+			(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = 'no') AS no,
+			(SELECT COUNT(*) FROM role_assignments ra WHERE ra.group_id = mt.group_id AND ra.meeting_id = mt.id AND ra.role = ?) AS spokespersons`, roleSpokesperson).
+		Joins("LEFT JOIN officials o ON o.id = mt.official_id AND o.group_id = mt.group_id").
+		Where("mt.group_id = ? AND mt.status = ? AND mt.starts_at >= ? AND mt.starts_at < ?", groupID, meetingScheduled, from, to).
+		Order("mt.starts_at, mt.number").Scan(&out).Error
+	return out, translate(err)
+}
+
+// DueTask is an open task with its assignee's name.
+type DueTask struct {
+	Task
+	AssigneeName string
+}
+
+// TasksDueBefore lists the group's open tasks due before until (overdue
+// ones included), by assignee name and due time; unassigned tasks have an
+// empty AssigneeName and come first.
+func (s *Store) TasksDueBefore(ctx context.Context, groupID int64, until time.Time) ([]DueTask, error) {
+	var out []DueTask
+	err := s.with(ctx).Table("tasks t").
+		Select("t.*, COALESCE(m.display_name, '') AS assignee_name").
+		Joins("LEFT JOIN members m ON m.id = t.assignee_id AND m.group_id = t.group_id").
+		Where("t.group_id = ? AND t.status = ? AND t.due_at IS NOT NULL AND t.due_at < ?", groupID, taskOpen, until).
+		Order("assignee_name, t.due_at, t.number").Scan(&out).Error
+	return out, translate(err)
+}
+
+// LoggedAnswer is an answer with its official's name.
+type LoggedAnswer struct {
+	Answer
+	OfficialName string
+}
+
+// AnswersSince lists the answers logged in the group at or after since,
+// oldest first.
+func (s *Store) AnswersSince(ctx context.Context, groupID int64, since time.Time) ([]LoggedAnswer, error) {
+	var out []LoggedAnswer
+	err := s.with(ctx).Table("answers a").
+		Select("a.*, o.name AS official_name").
+		Joins("JOIN officials o ON o.id = a.official_id AND o.group_id = a.group_id").
+		Where("a.group_id = ? AND a.created_at >= ?", groupID, since).
+		Order("a.created_at, a.id").Scan(&out).Error
+	return out, translate(err)
+}
+
+// PlaybookMeeting is a meeting with what the playbook hints need to know.
+type PlaybookMeeting struct {
+	Meeting
+	Office  string // the official's office, "" for the group's own meetings
+	Answers int64  // answers logged for this meeting
+}
+
+// PlaybookMeetings lists every meeting of the group that was not
+// cancelled, oldest first.
+func (s *Store) PlaybookMeetings(ctx context.Context, groupID int64) ([]PlaybookMeeting, error) {
+	var out []PlaybookMeeting
+	err := s.with(ctx).Table("meetings mt").
+		Select(`mt.*, COALESCE(o.office, '') AS office,
+			(SELECT COUNT(*) FROM answers a WHERE a.group_id = mt.group_id AND a.meeting_id = mt.id) AS answers`).
+		Joins("LEFT JOIN officials o ON o.id = mt.official_id AND o.group_id = mt.group_id").
+		Where("mt.group_id = ? AND mt.status <> ?", groupID, meetingCancelled).
+		Order("mt.starts_at, mt.number").Scan(&out).Error
+	return out, translate(err)
+}
+
+// RulesInPlace returns the rules that some official's latest answer says
+// are in place, and whether the group has logged any answer at all.
+func (s *Store) RulesInPlace(ctx context.Context, groupID int64) (inPlace map[string]bool, any bool, err error) {
+	var rows []Answer
+	err = s.with(ctx).Where("group_id = ?", groupID).Order("official_id, rule, created_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, false, translate(err)
+	}
+	type key struct {
+		official int64
+		rule     string
+	}
+	latest := map[key]string{}
+	for _, a := range rows {
+		latest[key{a.OfficialID, a.Rule}] = a.InPlace
+	}
+	inPlace = map[string]bool{}
+	for k, v := range latest {
+		if v == "yes" {
+			inPlace[k.rule] = true
+		}
+	}
+	return inPlace, len(rows) > 0, nil
+}
+
+// OpenTacticTasks counts the group's open tasks tied to a tactic: the work
+// that targets rules not yet in place.
+func (s *Store) OpenTacticTasks(ctx context.Context, groupID int64) (int64, error) {
+	var n int64
+	err := s.with(ctx).Model(&Task{}).Where("group_id = ? AND status = ? AND tactic <> ''", groupID, taskOpen).Count(&n).Error
+	return n, translate(err)
+}
+
+// Reminder recipients.
+
+// Attendee is a member who answered yes to a meeting.
+type Attendee struct {
+	MemberID   int64
+	Name       string
+	PlatformID string
+	Locale     string
+}
+
+// YesAttendees lists the members whose current answer to the meeting is
+// yes and who can still be reached (forgotten members have no platform id).
+func (s *Store) YesAttendees(ctx context.Context, groupID, meetingID int64) ([]Attendee, error) {
+	var out []Attendee
+	err := s.with(ctx).Table("rsvps r").
+		Select("m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale").
+		Joins("JOIN members m ON m.id = r.member_id AND m.group_id = r.group_id").
+		Where("r.group_id = ? AND r.meeting_id = ? AND r.answer = 'yes' AND m.platform_user_id IS NOT NULL", groupID, meetingID).
+		Order("m.display_name, m.id").Scan(&out).Error
+	return out, translate(err)
+}
+
+// ReminderMeeting returns one of the group's meetings by row id; the job queue
+// carries row ids, users see numbers.
+func (s *Store) ReminderMeeting(ctx context.Context, groupID, id int64) (*Meeting, error) {
+	var m Meeting
+	return &m, translate(s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&m).Error)
+}
+
+// ReminderTask returns one of the group's tasks by row id.
+func (s *Store) ReminderTask(ctx context.Context, groupID, id int64) (*Task, error) {
+	var t Task
+	return &t, translate(s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&t).Error)
+}
+
+
+// Test helpers. The commands that create meetings, RSVPs, tasks and answers
+// live elsewhere; these write rows directly, calling the hooks as those
+// commands do, so that the digest and reminders can be tested on their own.
+// Production code uses the commands' own storage methods.
+
+// PutMeetingForTest inserts or updates a meeting and calls MeetingChanged
+// in the same transaction; call it on a Store made by Tx.
+func (s *Store) PutMeetingForTest(ctx context.Context, m *Meeting) error {
+	if err := translate(s.with(ctx).Save(m).Error); err != nil {
+		return err
+	}
+	return s.meetingChanged(ctx, m)
+}
+
+// PutRSVPForTest inserts or updates a member's answer and calls
+// RSVPChanged; call it on a Store made by Tx.
+func (s *Store) PutRSVPForTest(ctx context.Context, m *Meeting, r *RSVP) error {
+	err := s.with(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "meeting_id"}, {Name: "member_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"answer", "updated_at"}),
+	}).Create(r).Error
+	if err != nil {
+		return translate(err)
+	}
+	return s.rsvpChanged(ctx, m, r)
+}
+
+// PutTaskForTest inserts or updates a task and calls TaskChanged; call it
+// on a Store made by Tx.
+func (s *Store) PutTaskForTest(ctx context.Context, t *Task) error {
+	if err := translate(s.with(ctx).Save(t).Error); err != nil {
+		return err
+	}
+	return s.taskChanged(ctx, t)
+}
+
+// PutForTest inserts any row (officials, answers, role assignments) as is.
+func (s *Store) PutForTest(ctx context.Context, row any) error {
+	return translate(s.with(ctx).Create(row).Error)
+}
