@@ -335,7 +335,6 @@ func (s *Store) ReminderTask(ctx context.Context, groupID, id int64) (*Task, err
 	return &t, translate(s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&t).Error)
 }
 
-
 // Test helpers. The commands that create meetings, RSVPs, tasks and answers
 // live elsewhere; these write rows directly, calling the hooks as those
 // commands do, so that the digest and reminders can be tested on their own.
