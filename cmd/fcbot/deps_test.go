@@ -16,7 +16,7 @@ func TestDependenciesPointInward(t *testing.T) {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	owner := map[string]string{ // import prefix → the only package (tree) allowed to import it
-		"gorm.io/":                     mod + "/storage",
+		"gorm.io/":                      mod + "/storage",
 		"github.com/bwmarrin/discordgo": mod + "/bot/discord",
 		"github.com/slack-go/slack":     mod + "/bot/slack",
 		"github.com/riverqueue/":        mod + "/jobs",
