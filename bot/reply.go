@@ -197,8 +197,8 @@ func (r Reply) Check() error {
 
 // Page cuts items into pages of size per (at most MaxItems-1, leaving room
 // for the "more" line) and returns page p (1-based, clamped) with a footer
-// that says how to see the rest, e.g. "… and 37 more: add page:2".
-func Page(items []string, p, per int) (page []string, footer string) {
+// in locale that says how to see the rest, e.g. "… and 37 more: add page:2".
+func Page(locale string, items []string, p, per int) (page []string, footer string) {
 	if per <= 0 || per > MaxItems-1 {
 		per = MaxItems - 1
 	}
@@ -211,9 +211,9 @@ func Page(items []string, p, per int) (page []string, footer string) {
 	end := min(start+per, len(items))
 	page = items[start:end]
 	if rest := len(items) - end; rest > 0 {
-		footer = fmt.Sprintf("Page %d of %d. … and %d more: add page:%d", p, pages, rest, p+1)
+		footer = Translate(locale, M("page.more", "Page", p, "Pages", pages, "Rest", rest, "Next", p+1))
 	} else if pages > 1 {
-		footer = fmt.Sprintf("Page %d of %d.", p, pages)
+		footer = Translate(locale, M("page.last", "Page", p, "Pages", pages))
 	}
 	return page, footer
 }

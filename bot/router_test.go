@@ -174,14 +174,14 @@ func TestReplyFitAndPage(t *testing.T) {
 		t.Errorf("%d items shown and last line %q, want the rest of %d counted", len(fit.Items)-1, last, len(items))
 	}
 
-	page, footer := bot.Page(items, 2, 0)
+	page, footer := bot.Page("en", items, 2, 0)
 	if len(page) != bot.MaxItems-1 || !strings.HasPrefix(page[0], "item 20 ") {
 		t.Errorf("page 2 starts with %q and has %d items", bot.Clip(page[0], 10), len(page))
 	}
 	if !strings.Contains(footer, "Page 2 of 11") || !strings.Contains(footer, "page:3") {
 		t.Errorf("footer %q, want page 2 of 11 and how to see page 3", footer)
 	}
-	if _, footer := bot.Page(items, 99, 0); !strings.Contains(footer, "Page 11 of 11") {
+	if _, footer := bot.Page("en", items, 99, 0); !strings.Contains(footer, "Page 11 of 11") {
 		t.Errorf("a page past the end gives footer %q, want the last page", footer)
 	}
 }
