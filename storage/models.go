@@ -46,15 +46,18 @@ type RoleAssignment struct {
 
 // Official is a public figure the group asks to adopt the rules.
 type Official struct {
-	ID        int64
-	GroupID   int64  `gorm:"not null"`
-	Number    int64  `gorm:"not null"`
-	Name      string `gorm:"size:100;not null"`
-	Office    string `gorm:"size:32;not null"`
-	Contact   string `gorm:"size:200;not null;default:''"`
-	RemovedAt *time.Time
-	CreatedAt time.Time `gorm:"not null"`
-	UpdatedAt time.Time `gorm:"not null"`
+	ID      int64
+	GroupID int64  `gorm:"not null"`
+	Number  int64  `gorm:"not null"`
+	Name    string `gorm:"size:100;not null"`
+	Office  string `gorm:"size:32;not null"`
+	// Jurisdiction is empty for the group's own jurisdiction, else the one
+	// the official serves (a city group's county sheriff).
+	Jurisdiction string `gorm:"size:100;not null;default:''"`
+	Contact      string `gorm:"size:200;not null;default:''"`
+	RemovedAt    *time.Time
+	CreatedAt    time.Time `gorm:"not null"`
+	UpdatedAt    time.Time `gorm:"not null"`
 }
 
 // Meeting is a gathering: with an official, or the group's own.

@@ -1,10 +1,13 @@
 -- +goose Up
+-- officials.jurisdiction is empty for the group's own jurisdiction, else the
+-- one the official serves (a city group's county sheriff).
 CREATE TABLE officials (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     group_id   integer       NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
     number     integer       NOT NULL,
     name       text CHECK (length(name) <= 100) NOT NULL,
     office     text CHECK (length(office) <= 32)  NOT NULL,
+    jurisdiction text CHECK (length(jurisdiction) <= 100) NOT NULL DEFAULT "",
     contact    text CHECK (length(contact) <= 200) NOT NULL DEFAULT "",
     removed_at datetime,
     created_at datetime  NOT NULL,
