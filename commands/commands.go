@@ -30,6 +30,7 @@ func All(env *Env) []*bot.Command {
 		env.helpCommand(),
 		env.rulesCommand(),
 		env.setupCommand(),
+		env.digestCommand(),
 	}
 }
 

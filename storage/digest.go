@@ -375,3 +375,17 @@ func (s *Store) PutTaskForTest(ctx context.Context, t *Task) error {
 func (s *Store) PutForTest(ctx context.Context, row any) error {
 	return translate(s.with(ctx).Create(row).Error)
 }
+
+// ReminderOfficialName returns the name of one of the group's officials by row id,
+// "" when there is none.
+func (s *Store) ReminderOfficialName(ctx context.Context, groupID int64, id *int64) (string, error) {
+	if id == nil {
+		return "", nil
+	}
+	var names []string
+	err := s.with(ctx).Model(&Official{}).Where("group_id = ? AND id = ?", groupID, *id).Pluck("name", &names).Error
+	if err != nil || len(names) == 0 {
+		return "", translate(err)
+	}
+	return names[0], nil
+}

@@ -1,0 +1,443 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
+)
+
+const (
+	digestTimeExample    = "/digest time 07:30"
+	digestQuietExample   = "/digest quiet off"
+	digestChannelExample = "/digest channel"
+)
+
+func (env *Env) digestCommand() *bot.Command {
+	return &bot.Command{
+		Name:        "digest",
+		Description: "The daily digest coordinators receive: when, where, and a preview",
+		Subcommands: []*bot.Command{
+			{
+				Name: "now", Description: "Preview today's digest (only you see it)",
+				Example: "/digest now", Level: bot.Coordinator, Handler: env.digestNow,
+			},
+			{
+				Name: "time", Description: "Set the time of day the digest is sent, in the group's time zone",
+				Example: digestTimeExample, Level: bot.Coordinator, Handler: env.digestTime,
+				Options: []bot.Option{{Name: "at", Description: "Time of day as HH:MM, 24-hour (default 08:00)", Kind: bot.Text, Required: true, MaxLength: 5}},
+			},
+			{
+				Name: "subscribe", Description: "Receive the digest by direct message",
+				Example: "/digest subscribe", Level: bot.Coordinator, Handler: env.digestSubscribe(true),
+			},
+			{
+				Name: "unsubscribe", Description: "Stop receiving the digest by direct message",
+				Example: "/digest unsubscribe", Level: bot.Coordinator, Handler: env.digestSubscribe(false),
+			},
+			{
+				Name: "quiet", Description: "Skip days with nothing to say (on by default)",
+				Example: digestQuietExample, Level: bot.Coordinator, Handler: env.digestQuiet,
+				Options: []bot.Option{{Name: "mode", Description: "on skips empty days, off sends every day", Kind: bot.Choice, Required: true, Choices: bot.Choices("on", "off")}},
+			},
+			{
+				Name: "channel", Description: "Post the digest in this channel (or a named one) instead of direct messages",
+				Example: digestChannelExample, Level: bot.Coordinator, Handler: env.digestChannel,
+				Options: []bot.Option{
+					{Name: "channel", Description: "Channel id; default: the channel you run this in", Kind: bot.Text, MaxLength: 64},
+					{Name: "off", Description: "yes to go back to direct messages", Kind: bot.Boolean},
+				},
+			},
+		},
+	}
+}
+
+var hhmm = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):([0-5][0-9])$`)
+
+// ParseDigestTime reads HH:MM (24-hour) and returns it normalised to two
+// digits each, or ok=false.
+func ParseDigestTime(s string) (norm string, hour, minute int, ok bool) {
+	m := hhmm.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return "", 0, 0, false
+	}
+	_, _ = fmt.Sscanf(m[1], "%d", &hour)
+	_, _ = fmt.Sscanf(m[2], "%d", &minute)
+	return fmt.Sprintf("%02d:%02d", hour, minute), hour, minute, true
+}
+
+func (env *Env) updateDigest(ctx context.Context, req *bot.Request, action, before string, change func(*storage.DigestSettings) string) error {
+	return env.Store.Tx(ctx, func(tx *storage.Store) error {
+		ds, err := tx.DigestSettingsOf(ctx, req.Caller.GroupID)
+		if err != nil {
+			return err
+		}
+		after := change(&ds)
+		if err := tx.SaveDigestSettings(ctx, &ds); err != nil {
+			return err
+		}
+		return env.audit(ctx, tx, req, action, "digest", 0, before, after)
+	})
+}
+
+func (env *Env) digestTime(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	at, _, _, ok := ParseDigestTime(req.Str("at"))
+	if !ok {
+		return bot.Reply{}, bot.Invalid("at", bot.M("digest.bad_time", "Value", bot.Clip(req.Str("at"), 20)), digestTimeExample)
+	}
+	err := env.updateDigest(ctx, req, "digest.time", "", func(ds *storage.DigestSettings) string { ds.SendAt = at; return at })
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return bot.Reply{Text: req.T("digest.time_set", "At", at, "Zone", req.Location().String()), Tone: bot.Success}, nil
+}
+
+func (env *Env) digestQuiet(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	on := req.Str("mode") == "on"
+	err := env.updateDigest(ctx, req, "digest.quiet", "", func(ds *storage.DigestSettings) string { ds.Quiet = on; return req.Str("mode") })
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if on {
+		return bot.Reply{Text: req.T("digest.quiet_on"), Tone: bot.Success}, nil
+	}
+	return bot.Reply{Text: req.T("digest.quiet_off"), Tone: bot.Success}, nil
+}
+
+func (env *Env) digestChannel(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	off, _ := req.Bool("off")
+	ch := strings.TrimPrefix(strings.TrimSpace(req.Str("channel")), "#")
+	if ch == "" {
+		ch = req.Channel
+	}
+	if off {
+		ch = ""
+	} else if ch == "" {
+		return bot.Reply{}, bot.Invalid("channel", bot.M("digest.no_channel"), `/digest channel channel:C0123456`)
+	}
+	err := env.updateDigest(ctx, req, "digest.channel", "", func(ds *storage.DigestSettings) string { ds.Channel = ch; return ch })
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if ch == "" {
+		return bot.Reply{Text: req.T("digest.channel_off"), Tone: bot.Success}, nil
+	}
+	return bot.Reply{Text: req.T("digest.channel_set", "Channel", ch), Tone: bot.Success}, nil
+}
+
+func (env *Env) digestSubscribe(subscribed bool) bot.Handler {
+	return func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+		err := env.Store.Tx(ctx, func(tx *storage.Store) error {
+			if err := tx.SetDigestSubscription(ctx, req.Caller.GroupID, req.Caller.MemberID, subscribed); err != nil {
+				return err
+			}
+			return env.audit(ctx, tx, req, "digest.subscribe", "digest", 0, "", fmt.Sprint(subscribed))
+		})
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		ds, err := env.Store.DigestSettingsOf(ctx, req.Caller.GroupID)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		text := req.T("digest.subscribed", "At", ds.SendAt, "Zone", req.Location().String())
+		if !subscribed {
+			text = req.T("digest.unsubscribed")
+		}
+		if ds.Channel != "" {
+			text += " " + req.T("digest.channel_note", "Channel", ds.Channel)
+		}
+		return bot.Reply{Text: text, Tone: bot.Success, Ephemeral: true}, nil
+	}
+}
+
+func (env *Env) digestNow(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	d, err := env.BuildDigest(ctx, req.Caller.GroupID, req.Now, req.Locale)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	r := d.Reply
+	r.Ephemeral = true
+	r.Footer = req.T("digest.preview_footer")
+	return r, nil
+}
+
+// Digest is one group's daily digest.
+type Digest struct {
+	Reply bot.Reply
+	// Empty is true when there is nothing to report beyond the standing
+	// next step: a quiet group skips such days.
+	Empty bool
+	// Failures are the delivery failures the digest reports; the job marks
+	// them reported when it sends the digest.
+	Failures []int64
+}
+
+// BuildDigest writes the group's digest as of now: meetings in the next 7
+// days, tasks overdue or due within 48 hours by person, answers logged
+// since the last digest, where the scorecard stands, deliveries that
+// failed, and the playbook's next step.
+func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, locale string) (Digest, error) {
+	s := env.Store
+	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
+	g, err := s.GroupByID(ctx, groupID)
+	if err != nil {
+		return Digest{}, err
+	}
+	loc, err := time.LoadLocation(g.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	name := g.Jurisdiction
+	if name == "" {
+		name = t("digest.your_group")
+	}
+	var d Digest
+	d.Reply.Title = t("digest.title", "Name", name, "Date", now.In(loc).Format("Mon Jan 2"))
+	d.Reply.Text = t("digest.zone", "Zone", loc.String())
+	field := func(title string, lines []string) {
+		if len(lines) > 0 {
+			d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: title, Value: bot.Clip(strings.Join(lines, "\n"), bot.MaxFieldValue)})
+		}
+	}
+	empty := true
+
+	meetings, err := s.UpcomingMeetings(ctx, groupID, now, now.Add(7*24*time.Hour))
+	if err != nil {
+		return Digest{}, err
+	}
+	var lines []string
+	for _, m := range meetings {
+		lines = append(lines, meetingLine(t, m, loc))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, t("digest.no_meetings"))
+	} else {
+		empty = false
+	}
+	field(t("digest.meetings"), lines)
+
+	tasks, err := s.TasksDueBefore(ctx, groupID, now.Add(48*time.Hour))
+	if err != nil {
+		return Digest{}, err
+	}
+	lines = taskLines(t, tasks, now, loc)
+	if len(lines) == 0 {
+		lines = append(lines, t("digest.no_tasks"))
+	} else {
+		empty = false
+	}
+	field(t("digest.tasks"), lines)
+
+	since, err := s.LastDigestAt(ctx, groupID)
+	if err != nil {
+		return Digest{}, err
+	}
+	from := now.Add(-24 * time.Hour)
+	if since != nil {
+		from = *since
+	}
+	answers, err := s.AnswersSince(ctx, groupID, from)
+	if err != nil {
+		return Digest{}, err
+	}
+	lines = nil
+	for _, a := range answers {
+		lines = append(lines, answerLine(t, a))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, t("digest.no_answers"))
+	} else {
+		empty = false
+	}
+	field(t("digest.answers"), lines)
+
+	score, err := env.scoreLine(ctx, groupID, t)
+	if err != nil {
+		return Digest{}, err
+	}
+	field(t("digest.scorecard"), []string{score})
+
+	failures, err := s.UnreportedFailures(ctx, groupID)
+	if err != nil {
+		return Digest{}, err
+	}
+	lines = nil
+	for _, f := range failures {
+		lines = append(lines, t("digest.failure", "What", f.What, "To", f.Recipient, "Reason", f.Reason))
+		d.Failures = append(d.Failures, f.ID)
+	}
+	if len(lines) > 0 {
+		empty = false
+	}
+	field(t("digest.failures"), lines)
+
+	next, err := env.nextStep(ctx, groupID, now, loc, t)
+	if err != nil {
+		return Digest{}, err
+	}
+	field(t("digest.next"), []string{next})
+	d.Empty = empty
+	d.Reply = d.Reply.Fit()
+	return d, nil
+}
+
+func meetingLine(t func(string, ...any) string, m storage.UpcomingMeeting, loc *time.Location) string {
+	what := m.Kind
+	if m.OfficialName != "" {
+		what = t("digest.meeting_with", "Kind", m.Kind, "Official", m.OfficialName)
+	}
+	gather := ""
+	if !m.GatherAt.IsZero() && m.GatherPlace != "" {
+		gather = t("digest.gather", "Time", m.GatherAt.In(loc).Format("3:04 PM"), "Place", m.GatherPlace)
+	} else if !m.GatherAt.IsZero() && !m.GatherAt.Equal(m.StartsAt) {
+		gather = t("digest.gather_time", "Time", m.GatherAt.In(loc).Format("3:04 PM"))
+	}
+	spoke := t("digest.spokesperson")
+	if m.Spokespersons == 0 {
+		spoke = t("digest.no_spokesperson")
+	}
+	return t("digest.meeting", "Number", m.Number, "What", what, "When", m.StartsAt.In(loc).Format("Mon Jan 2 3:04 PM"),
+		"Place", m.Place, "Gather", gather, "Yes", m.Yes, "Maybe", m.Maybe, "No", m.No, "Spokesperson", spoke)
+}
+
+// taskLines groups tasks by assignee, one line per person, in the order
+// the store returns them (by name; unassigned first).
+func taskLines(t func(string, ...any) string, tasks []storage.DueTask, now time.Time, loc *time.Location) []string {
+	var names []string
+	by := map[string][]string{}
+	for _, task := range tasks {
+		who := task.AssigneeName
+		if who == "" {
+			who = t("digest.unassigned")
+		}
+		if _, seen := by[who]; !seen {
+			names = append(names, who)
+		}
+		when := task.DueAt.In(loc).Format("Mon Jan 2 3:04 PM")
+		state := t("digest.task_due", "When", when)
+		if task.DueAt.Before(now) {
+			state = t("digest.task_overdue", "When", when)
+		}
+		by[who] = append(by[who], t("digest.task", "Number", task.Number, "Title", task.Title, "State", state))
+	}
+	lines := make([]string, 0, len(names))
+	for _, who := range names {
+		lines = append(lines, who+": "+strings.Join(by[who], "; "))
+	}
+	return lines
+}
+
+func answerLine(t func(string, ...any) string, a storage.LoggedAnswer) string {
+	rule := a.Rule
+	for _, r := range Rules {
+		if r.Number == a.Rule {
+			rule = t("digest.rule", "Number", r.Number, "Name", t("rule."+r.Number+".name"))
+		}
+	}
+	line := t("digest.answer", "Official", a.OfficialName, "Rule", rule, "InPlace", a.InPlace)
+	if a.WouldSupport != "" {
+		line += t("digest.would_support", "Answer", a.WouldSupport)
+	}
+	return line
+}
+
+// scoreLine summarises the scorecard: which model rules some official's
+// latest answer says are in place.
+func (env *Env) scoreLine(ctx context.Context, groupID int64, t func(string, ...any) string) (string, error) {
+	inPlace, anyAnswer, err := env.Store.RulesInPlace(ctx, groupID)
+	if err != nil {
+		return "", err
+	}
+	if !anyAnswer {
+		return t("digest.score_none"), nil
+	}
+	var numbers []string
+	for _, r := range Rules[:CoreRules] {
+		if inPlace[r.Number] {
+			numbers = append(numbers, r.Number)
+		}
+	}
+	if len(numbers) == 0 {
+		return t("digest.score_zero", "Total", CoreRules), nil
+	}
+	return t("digest.score", "Count", len(numbers), "Total", CoreRules, "Rules", strings.Join(numbers, ", ")), nil
+}
+
+// lawEnforcementOffices are the offices of the officials the playbook asks
+// the group to meet first.
+var lawEnforcementOffices = []string{"sheriff", "police", "precinct"}
+
+func isLawEnforcement(office string) bool {
+	o := strings.ToLower(office)
+	return slices.ContainsFunc(lawEnforcementOffices, func(p string) bool { return strings.Contains(o, p) })
+}
+
+// nextStep is the first step of the action guide's playbook the group has
+// not done yet.
+func (env *Env) nextStep(ctx context.Context, groupID int64, now time.Time, loc *time.Location, t func(string, ...any) string) (string, error) {
+	meetings, err := env.Store.PlaybookMeetings(ctx, groupID)
+	if err != nil {
+		return "", err
+	}
+	var firstOrganizing *storage.PlaybookMeeting
+	organizingHeld, organizingAhead, lawEnforcement := 0, 0, 0
+	for i, m := range meetings {
+		switch {
+		case m.OfficialID == nil:
+			if firstOrganizing == nil {
+				firstOrganizing = &meetings[i]
+			}
+			if m.StartsAt.Before(now) {
+				organizingHeld++
+			} else {
+				organizingAhead++
+			}
+		case isLawEnforcement(m.Office):
+			lawEnforcement++
+		}
+	}
+	if firstOrganizing == nil {
+		return t("next.first_meeting"), nil
+	}
+	if lawEnforcement == 0 && !now.Before(firstOrganizing.StartsAt.Add(9*24*time.Hour)) {
+		days := int(now.Sub(firstOrganizing.StartsAt).Hours() / 24)
+		return t("next.law_enforcement", "Days", days, "Number", firstOrganizing.Number), nil
+	}
+	for _, m := range meetings {
+		if m.OfficialID != nil && m.StartsAt.Before(now) && m.Answers == 0 {
+			return t("next.log_answers", "Number", m.Number, "When", m.StartsAt.In(loc).Format("Mon Jan 2")), nil
+		}
+	}
+	if organizingHeld > 0 && organizingAhead == 0 {
+		return t("next.follow_up"), nil
+	}
+	inPlace, anyAnswer, err := env.Store.RulesInPlace(ctx, groupID)
+	if err != nil {
+		return "", err
+	}
+	if anyAnswer {
+		var open []string
+		for _, r := range Rules[:CoreRules] {
+			if !inPlace[r.Number] {
+				open = append(open, r.Number)
+			}
+		}
+		targeting, err := env.Store.OpenTacticTasks(ctx, groupID)
+		if err != nil {
+			return "", err
+		}
+		if len(open) > 0 && targeting == 0 {
+			return t("next.target", "Rules", strings.Join(open, ", ")), nil
+		}
+	}
+	if lawEnforcement == 0 {
+		return t("next.law_enforcement_soon", "Number", firstOrganizing.Number), nil
+	}
+	return t("next.keep_going"), nil
+}

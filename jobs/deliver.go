@@ -1,0 +1,102 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/riverqueue/river"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
+)
+
+// DeliverArgs is one message to one member (MemberID) or one channel
+// (Channel), sent through the group's platform Sender. Each message is its
+// own job so that one failed recipient is retried alone and never holds up
+// another's message or another group's.
+type DeliverArgs struct {
+	GroupID  int64     `json:"group_id"`
+	MemberID int64     `json:"member_id,omitempty"`
+	Channel  string    `json:"channel,omitempty"`
+	Name     string    `json:"name"` // the recipient as a failure report names them
+	What     string    `json:"what"` // "digest 2026-03-08", "reminder for meeting 3"
+	Reply    bot.Reply `json:"reply"`
+}
+
+// Kind names the job.
+func (DeliverArgs) Kind() string { return "deliver" }
+
+func (q *Queue) delivery(a DeliverArgs) river.InsertManyParams {
+	return river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{MaxAttempts: q.cfg.DeliveryAttempts}}
+}
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	q *Queue
+}
+
+var errNoSender = errors.New("no sender for the group's platform")
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	q, a := w.q, job.Args
+	g, err := q.store.GroupByID(ctx, a.GroupID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	err = q.send(ctx, g, a)
+	if err == nil {
+		return nil
+	}
+	if job.Attempt >= job.MaxAttempts {
+		q.log.ErrorContext(ctx, "message not delivered", "group", g.ID, "what", a.What, "to", a.Name, "attempts", job.Attempt, "err", err)
+		f := &storage.DeliveryFailure{GroupID: g.ID, What: a.What, Recipient: a.Name, Reason: err.Error()}
+		if rerr := q.store.RecordDeliveryFailure(ctx, f); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	} else {
+		q.log.WarnContext(ctx, "delivery failed; will retry", "group", g.ID, "what", a.What, "to", a.Name, "attempt", job.Attempt, "err", err)
+	}
+	return err
+}
+
+// send delivers one message. A member who cannot be messaged directly (they
+// block direct messages, or left) gets it in the digest channel, when the
+// group has one, addressed to them by name.
+func (q *Queue) send(ctx context.Context, g *storage.Group, a DeliverArgs) error {
+	sender := q.cfg.Senders[g.Platform]
+	if sender == nil {
+		return fmt.Errorf("%w %q", errNoSender, g.Platform)
+	}
+	to := bot.Destination{Platform: g.Platform, Group: g.PlatformID}
+	reply := a.Reply.Fit()
+	if a.MemberID == 0 {
+		to.Channel = a.Channel
+		return sender.Send(ctx, to, reply)
+	}
+	m, err := q.store.MemberByID(ctx, g.ID, a.MemberID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && m.PlatformUserID == nil) {
+		return nil // forgotten: nothing to deliver to
+	} else if err != nil {
+		return err
+	}
+	to.User = *m.PlatformUserID
+	dmErr := sender.Send(ctx, to, reply)
+	if dmErr == nil {
+		return nil
+	}
+	ds, err := q.store.DigestSettingsOf(ctx, g.ID)
+	if err != nil || ds.Channel == "" {
+		return errors.Join(dmErr, err)
+	}
+	to.User, to.Channel = "", ds.Channel
+	inChannel := reply
+	inChannel.Text = bot.Translate(localeOf(m.Locale), bot.M("reminder.for", "Name", m.DisplayName)) + "\n" + reply.Text
+	if err := sender.Send(ctx, to, inChannel.Fit()); err != nil {
+		return errors.Join(dmErr, err)
+	}
+	q.log.InfoContext(ctx, "direct message failed; delivered in the digest channel", "group", g.ID, "what", a.What, "to", a.Name, "err", dmErr)
+	return nil
+}

@@ -1,0 +1,157 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/fcbot/fcbot/commands"
+	"github.com/fcbot/fcbot/storage"
+)
+
+// catchUp is how long after its time a missed digest (the bot was down at
+// 08:00) is still sent that day.
+const catchUp = 6 * time.Hour
+
+// TickArgs is the periodic digest tick.
+type TickArgs struct{}
+
+// Kind names the job.
+func (TickArgs) Kind() string { return "digest_tick" }
+
+// InsertOpts keeps one pending tick at a time.
+func (TickArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+}
+
+// DigestArgs is one group's digest for one local date.
+type DigestArgs struct {
+	GroupID int64  `json:"group_id"`
+	Date    string `json:"date"` // YYYY-MM-DD in the group's zone
+}
+
+// Kind names the job.
+func (DigestArgs) Kind() string { return "digest" }
+
+// InsertOpts makes the job unique per group and date while River keeps
+// it; the digests_sent row guards for good.
+func (DigestArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// DueDigest reports whether a digest set for sendAt (HH:MM) is due at now
+// in loc, and for which local date. It is due from its time on that local
+// day until catchUp later; the day's date, not an elapsed interval, is what
+// counts, so the days clocks change still have exactly one 08:00.
+func DueDigest(now time.Time, loc *time.Location, sendAt string) (date string, due bool) {
+	_, h, m, ok := commands.ParseDigestTime(sendAt)
+	if !ok {
+		h, m = 8, 0
+	}
+	local := now.In(loc)
+	at := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, loc)
+	return local.Format(time.DateOnly), !now.Before(at) && now.Sub(at) < catchUp
+}
+
+// Tick enqueues a digest job for every group whose digest is due and not
+// yet sent. One group's trouble is logged and does not stop the others.
+func (q *Queue) Tick(ctx context.Context) error {
+	now := q.clock.Now()
+	groups, err := q.store.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	var params []river.InsertManyParams
+	for _, g := range groups {
+		ds, err := q.store.DigestSettingsOf(ctx, g.ID)
+		if err != nil {
+			q.log.ErrorContext(ctx, "digest settings", "group", g.ID, "err", err)
+			continue
+		}
+		date, due := DueDigest(now, zone(&g), ds.SendAt)
+		if !due {
+			continue
+		}
+		done, err := q.store.DigestDone(ctx, g.ID, date)
+		if err != nil {
+			q.log.ErrorContext(ctx, "digest guard", "group", g.ID, "err", err)
+			continue
+		}
+		if !done {
+			params = append(params, river.InsertManyParams{Args: DigestArgs{GroupID: g.ID, Date: date}})
+		}
+	}
+	if len(params) == 0 {
+		return nil
+	}
+	_, err = q.client.InsertMany(ctx, params)
+	return err
+}
+
+type tickWorker struct {
+	river.WorkerDefaults[TickArgs]
+	q *Queue
+}
+
+func (w *tickWorker) Work(ctx context.Context, _ *river.Job[TickArgs]) error { return w.q.Tick(ctx) }
+
+type digestWorker struct {
+	river.WorkerDefaults[DigestArgs]
+	q *Queue
+}
+
+var errAlreadySent = errors.New("digest already sent")
+
+func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) error {
+	q, a := w.q, job.Args
+	done, err := q.store.DigestDone(ctx, a.GroupID, a.Date)
+	if err != nil || done {
+		return err
+	}
+	d, err := q.cfg.Env.BuildDigest(ctx, a.GroupID, q.clock.Now(), "en")
+	if err != nil {
+		return err
+	}
+	ds, err := q.store.DigestSettingsOf(ctx, a.GroupID)
+	if err != nil {
+		return err
+	}
+	status := storage.DigestSentStatus
+	var next []river.InsertManyParams
+	what := "digest " + a.Date
+	switch {
+	case d.Empty && ds.Quiet:
+		status = storage.DigestQuietStatus
+	case ds.Channel != "":
+		next = append(next, q.delivery(DeliverArgs{GroupID: a.GroupID, Channel: ds.Channel, Name: "#" + ds.Channel, What: what, Reply: d.Reply}))
+	default:
+		recipients, err := q.store.DigestRecipients(ctx, a.GroupID)
+		if err != nil {
+			return err
+		}
+		for _, m := range recipients {
+			next = append(next, q.delivery(DeliverArgs{GroupID: a.GroupID, MemberID: m.ID, Name: m.DisplayName, What: what, Reply: d.Reply}))
+		}
+	}
+	err = complete(ctx, q, job, func(tx *storage.Store) error {
+		if err := tx.MarkDigest(ctx, a.GroupID, a.Date, status); errors.Is(err, storage.ErrDuplicate) {
+			return errAlreadySent
+		} else if err != nil {
+			return err
+		}
+		if status == storage.DigestSentStatus {
+			return tx.MarkFailuresReported(ctx, a.GroupID, d.Failures)
+		}
+		return nil
+	}, next)
+	if errors.Is(err, errAlreadySent) {
+		return nil // another worker sent it; River completes this job
+	}
+	if err == nil {
+		q.log.InfoContext(ctx, "digest", "group", a.GroupID, "date", a.Date, "status", status, "deliveries", len(next))
+	}
+	return err
+}

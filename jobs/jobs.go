@@ -1,0 +1,251 @@
+// Package jobs runs fcbot's background work on River, a job queue stored in
+// the same database as everything else: the daily digest (a periodic tick
+// enqueues one job per due group and local date), meeting and task
+// reminders (enqueued by storage.Hooks inside the transaction that creates
+// or moves the meeting or task), and the deliveries they fan out to, which
+// retry with backoff and are reported in the next digest when they finally
+// fail.
+//
+// Workers are idempotent on their guard rows and re-check the current row
+// before reminding: a job whose meeting or task has moved since it was
+// enqueued does nothing.
+package jobs
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/commands"
+	"github.com/fcbot/fcbot/storage"
+)
+
+func init() { storage.AfterMigrate(Migrate) }
+
+// Migrate applies River's own migrations. On PostgreSQL they run outside
+// goose's transaction (they add enum values, which PostgreSQL refuses to use
+// in the transaction that added them).
+func Migrate(ctx context.Context, s *storage.Store) error {
+	m, err := rivermigrate.New(driver(s), nil)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	return nil
+}
+
+func driver(s *storage.Store) riverdriver.Driver[*sql.Tx] {
+	if s.Dialect() == storage.Postgres {
+		return riverdatabasesql.NewWithPgxListener(s.SQL(), s.Pool())
+	}
+	return riversqlite.New(s.SQL())
+}
+
+// Config wires a Queue.
+type Config struct {
+	Store   *storage.Store
+	Env     *commands.Env // builds the digest
+	Senders map[string]bot.Sender
+	Clock   bot.Clock // defaults to the system clock
+	Log     *slog.Logger
+	// ID names this process among the queue's clients; default: River's.
+	ID string
+	// PollInterval is how often workers look for due jobs; default 1s.
+	// SQLite has no notifications, so it bounds their latency there.
+	PollInterval time.Duration
+	// TickInterval is how often the digest tick runs; default 1 minute.
+	TickInterval time.Duration
+	// RetryDelay is the wait before retrying a failed job; nil uses River's
+	// backoff (attempt⁴ seconds, with jitter).
+	RetryDelay func(attempt int) time.Duration
+	// DeliveryAttempts bounds the tries of one message; default 10 (about
+	// three hours with River's backoff).
+	DeliveryAttempts int
+}
+
+// Queue is the River client with fcbot's workers. It implements
+// storage.Hooks.
+type Queue struct {
+	cfg    Config
+	store  *storage.Store
+	clock  bot.Clock
+	log    *slog.Logger
+	client *river.Client[*sql.Tx]
+}
+
+var _ storage.Hooks = (*Queue)(nil)
+
+// New builds the queue; call Start (or Run) to work jobs. Inserting works
+// before Start, so the hooks can be installed first.
+func New(cfg Config) (*Queue, error) {
+	q := &Queue{cfg: cfg, store: cfg.Store, clock: cfg.Clock, log: cfg.Log}
+	if q.clock == nil {
+		q.clock = bot.SystemClock{}
+	}
+	if q.log == nil {
+		q.log = slog.Default()
+	}
+	q.cfg.DeliveryAttempts = cmp.Or(cfg.DeliveryAttempts, 10)
+	poll := cmp.Or(cfg.PollInterval, time.Second)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &tickWorker{q: q})
+	river.AddWorker(workers, &digestWorker{q: q})
+	river.AddWorker(workers, &meetingReminderWorker{q: q})
+	river.AddWorker(workers, &taskReminderWorker{q: q})
+	river.AddWorker(workers, &deliverWorker{q: q})
+	rc := &river.Config{
+		ID:                cfg.ID,
+		Logger:            q.log.With("component", "river"),
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers:           workers,
+		FetchPollInterval: poll,
+		FetchCooldown:     min(poll, 100*time.Millisecond),
+		// A job left running by a killed process is retried after this,
+		// instead of River's default hour.
+		RescueStuckJobsAfter: 5 * time.Minute,
+		JobTimeout:           time.Minute,
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(
+			river.PeriodicInterval(cmp.Or(cfg.TickInterval, time.Minute)),
+			func() (river.JobArgs, *river.InsertOpts) { return TickArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "digest_tick", RunOnStart: true},
+		)},
+	}
+	if cfg.RetryDelay != nil {
+		rc.RetryPolicy = retryPolicy{q}
+	}
+	if _, real := q.clock.(bot.SystemClock); !real {
+		// Tests: River reads the same clock for scheduling, fetching and
+		// leadership, so jobs come due when the test moves the clock.
+		rc.Test.Time = riverTime{q.clock}
+	}
+	client, err := river.NewClient(driver(cfg.Store), rc)
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	q.client = client
+	return q, nil
+}
+
+// Start begins working jobs; it returns once the client is running.
+func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+
+// Stop waits for running jobs to finish, within ctx.
+func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// Client is the River client, for tests that inspect jobs.
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
+
+// Run starts the queue and, when ctx ends, stops it gracefully: jobs in
+// flight get up to 10 seconds to finish, then are cancelled (and retried by
+// whichever process runs next).
+func (q *Queue) Run(ctx context.Context) error {
+	if err := q.client.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := q.client.Stop(stop); err != nil {
+		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return errors.Join(err, q.client.StopAndCancel(hard))
+	}
+	return nil
+}
+
+type riverTime struct{ clock bot.Clock }
+
+func (t riverTime) Now() time.Time { return t.clock.Now() }
+
+func (t riverTime) NowOrNil() *time.Time {
+	now := t.clock.Now().UTC()
+	return &now
+}
+
+type retryPolicy struct{ q *Queue }
+
+func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	return p.q.clock.Now().Add(p.q.cfg.RetryDelay(job.Attempt))
+}
+
+// insert enqueues jobs inside the caller's transaction when tx is bound to
+// one, so that they commit or roll back with the change that caused them.
+func (q *Queue) insert(ctx context.Context, tx *storage.Store, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	var err error
+	if sqlTx, ok := tx.SQLTx(); ok {
+		_, err = q.client.InsertManyTx(ctx, sqlTx, params)
+	} else {
+		_, err = q.client.InsertMany(ctx, params)
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue: %w", err)
+	}
+	return nil
+}
+
+// complete runs fn, inserts the follow-up jobs and marks job completed, all
+// in one transaction: either the job's effects and its completion commit
+// together, or neither does and the job is retried.
+func complete[T river.JobArgs](ctx context.Context, q *Queue, job *river.Job[T], fn func(tx *storage.Store) error, next []river.InsertManyParams) error {
+	return q.store.Tx(ctx, func(tx *storage.Store) error {
+		if fn != nil {
+			if err := fn(tx); err != nil {
+				return err
+			}
+		}
+		sqlTx, ok := tx.SQLTx()
+		if !ok {
+			return errors.New("job completion outside a transaction")
+		}
+		if len(next) > 0 {
+			if _, err := q.client.InsertManyTx(ctx, sqlTx, next); err != nil {
+				return fmt.Errorf("enqueue: %w", err)
+			}
+		}
+		// The driver type parameter is nominal: JobCompleteTx uses the
+		// driver of the client that runs the job, on either database.
+		if _, err := river.JobCompleteTx[*riverdatabasesql.Driver](ctx, sqlTx, job); err != nil {
+			return fmt.Errorf("complete job: %w", err)
+		}
+		return nil
+	})
+}
+
+// sameTime compares stored times at the second: databases keep different
+// sub-second precision, users never type it.
+func sameTime(a, b time.Time) bool { return a.Truncate(time.Second).Equal(b.Truncate(time.Second)) }
+
+// norm is how a time is carried in job args, so that the same moment
+// always makes the same args (River's uniqueness compares them).
+func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+func zone(g *storage.Group) *time.Location {
+	if loc, err := time.LoadLocation(g.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func localeOf(l string) string {
+	if l == "" {
+		return "en"
+	}
+	return l
+}
