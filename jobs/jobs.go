@@ -69,6 +69,9 @@ type Config struct {
 	PollInterval time.Duration
 	// TickInterval is how often the digest tick runs; default 1 minute.
 	TickInterval time.Duration
+	// NoTick leaves the digest tick out, for tests that call Tick
+	// themselves at chosen moments.
+	NoTick bool
 	// RetryDelay is the wait before retrying a failed job; nil uses River's
 	// backoff (attempt⁴ seconds, with jitter).
 	RetryDelay func(attempt int) time.Duration
@@ -118,11 +121,14 @@ func New(cfg Config) (*Queue, error) {
 		// instead of River's default hour.
 		RescueStuckJobsAfter: 5 * time.Minute,
 		JobTimeout:           time.Minute,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(
+	}
+	if !cfg.NoTick {
+		// Every process configures it; only the elected leader runs it.
+		rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(
 			river.PeriodicInterval(cmp.Or(cfg.TickInterval, time.Minute)),
 			func() (river.JobArgs, *river.InsertOpts) { return TickArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "digest_tick", RunOnStart: true},
-		)},
+		)}
 	}
 	if cfg.RetryDelay != nil {
 		rc.RetryPolicy = retryPolicy{q}
@@ -131,6 +137,10 @@ func New(cfg Config) (*Queue, error) {
 		// Tests: River reads the same clock for scheduling, fetching and
 		// leadership, so jobs come due when the test moves the clock.
 		rc.Test.Time = riverTime{q.clock}
+		// River's rescuer measures "stuck" against the real clock, and a
+		// job started at a test's made-up time would look hours stuck
+		// and run twice.
+		rc.RescueStuckJobsAfter = 100 * 365 * 24 * time.Hour
 	}
 	client, err := river.NewClient(driver(cfg.Store), rc)
 	if err != nil {

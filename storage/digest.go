@@ -92,13 +92,16 @@ func (s *Store) DigestSettingsOf(ctx context.Context, groupID int64) (DigestSett
 // SaveDigestSettings writes the group's digest settings, creating the row
 // on first change.
 func (s *Store) SaveDigestSettings(ctx context.Context, ds *DigestSettings) error {
-	ds.ID = 0
-	// Select names every column so that GORM writes quiet=false instead of
-	// leaving it to the column's default.
-	return translate(s.with(ctx).Select("group_id", "send_at", "channel", "quiet", "created_at", "updated_at").Clauses(clause.OnConflict{
+	now := s.Now()
+	// A map, not the struct: GORM leaves a zero field with a default
+	// (quiet=false) to the column's default when creating from a struct.
+	return translate(s.with(ctx).Model(&DigestSettings{}).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "group_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"send_at", "channel", "quiet", "updated_at"}),
-	}).Create(ds).Error)
+	}).Create(map[string]any{
+		"group_id": ds.GroupID, "send_at": ds.SendAt, "channel": ds.Channel, "quiet": ds.Quiet,
+		"created_at": now, "updated_at": now,
+	}).Error)
 }
 
 // SetDigestSubscription records whether a member receives the digest.
