@@ -30,6 +30,8 @@ func All(env *Env) []*bot.Command {
 		env.helpCommand(),
 		env.rulesCommand(),
 		env.setupCommand(),
+		env.guideCommand(),
+		env.reportCommand(),
 	}
 }
 
