@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -230,13 +229,4 @@ func modal(locale string, f *bot.Form, meta string) slack.ModalViewRequest {
 		v.Blocks.BlockSet = append(v.Blocks.BlockSet, block)
 	}
 	return v
-}
-
-// describeBlocks is a short summary of blocks for logs.
-func describeBlocks(bs []slack.Block) string {
-	types := make([]string, len(bs))
-	for i, b := range bs {
-		types[i] = string(b.BlockType())
-	}
-	return fmt.Sprintf("%d blocks: %s", len(bs), strings.Join(types, ","))
 }
