@@ -276,10 +276,7 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, retri
 	go func() {
 		req := a.request(ctx, o)
 		rep := a.router.Run(ctx, req, line, a.resolver(ctx, names), a.sender)
-		if rep.Form != nil && rep.Form.Fields != nil {
-			rep = a.openForm(ctx, o, req.Locale, rep)
-		}
-		done <- rep
+		done <- a.maybeForm(ctx, o, req.Locale, rep)
 	}()
 	timer := time.NewTimer(a.ackWithin)
 	defer timer.Stop()
@@ -294,6 +291,20 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, retri
 		go func() { a.later(ctx, o, <-done) }()
 		return nil
 	}
+}
+
+// maybeForm opens the reply's form, if it has one with fields; a form
+// without fields is dropped. The reply keeps Form only when the modal is
+// open.
+func (a *Adapter) maybeForm(ctx context.Context, o origin, locale string, rep bot.Reply) bot.Reply {
+	if rep.Form == nil {
+		return rep
+	}
+	if len(rep.Form.Fields) == 0 {
+		rep.Form = nil
+		return rep
+	}
+	return a.openForm(ctx, o, locale, rep)
 }
 
 // openForm opens the reply's form as a modal with the command's trigger
@@ -384,10 +395,7 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
 			text, names := normalize(action)
 			rep = a.router.Run(ctx, req, "/"+strings.TrimPrefix(text, "/"), a.resolver(ctx, names), a.sender)
 		}
-		if rep.Form != nil && rep.Form.Fields != nil {
-			rep = a.openForm(ctx, o, req.Locale, rep)
-		}
-		a.later(ctx, o, rep)
+		a.later(ctx, o, a.maybeForm(ctx, o, req.Locale, rep))
 	}()
 }
 
