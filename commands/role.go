@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/storage"
@@ -55,8 +56,6 @@ const (
 	roleRemoveExample = `/role remove user:@alex role:scheduler`
 	roleListExample   = `/role list`
 	rolesPerPage      = 15
-	// roleLineNames caps the names on one line of /role list.
-	roleLineNames = 12
 )
 
 // meetingOption is an optional option naming a meeting by its number.
@@ -350,15 +349,28 @@ func roleLines(req *bot.Request, holders []storage.RoleHolder) []string {
 		if k.meeting != 0 {
 			label = req.T("role.list.for_meeting", "Role", k.role, "Number", k.meeting)
 		}
-		shown := names
-		if len(shown) > roleLineNames {
-			shown = shown[:roleLineNames]
-		}
-		line := label + ": " + strings.Join(shown, ", ")
-		if rest := len(names) - len(shown); rest > 0 {
-			line += " " + req.T("role.list.and_more", "Count", rest)
-		}
-		lines = append(lines, bot.Clip(line, bot.MaxItem))
+		lines = append(lines, namesLine(req, label+": ", names))
 	}
 	return lines
+}
+
+// namesLine lists as many names after prefix as fit in one list item and
+// counts the rest: "inviter: Alex, Sam … and 37 more".
+func namesLine(req *bot.Request, prefix string, names []string) string {
+	line := prefix
+	for i, name := range names {
+		next := line + name
+		if i > 0 {
+			next = line + ", " + name
+		}
+		more := ""
+		if rest := len(names) - i - 1; rest > 0 {
+			more = " " + req.T("role.list.and_more", "Count", rest)
+		}
+		if i > 0 && utf8.RuneCountInString(next+more) > bot.MaxItem {
+			return bot.Clip(line+" "+req.T("role.list.and_more", "Count", len(names)-i), bot.MaxItem)
+		}
+		line = next
+	}
+	return bot.Clip(line, bot.MaxItem)
 }
