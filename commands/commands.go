@@ -30,6 +30,9 @@ func All(env *Env) []*bot.Command {
 		env.helpCommand(),
 		env.rulesCommand(),
 		env.setupCommand(),
+		env.roleCommand(),
+		env.officialCommand(),
+		env.meetingCommand(),
 		env.guideCommand(),
 		env.reportCommand(),
 	}

@@ -50,11 +50,3 @@ func (s *Store) NextNumber(ctx context.Context, table string, groupID int64) (in
 	err := s.with(ctx).Table(table).Where("group_id = ?", groupID).Select("COALESCE(MAX(number), 0) + 1").Scan(&n).Error
 	return n, translate(err)
 }
-
-// OfficialByID returns one of the group's officials, removed or not (a
-// meeting or answer keeps pointing at a removed official).
-func (s *Store) OfficialByID(ctx context.Context, groupID, id int64) (*Official, error) {
-	var o Official
-	err := s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&o).Error
-	return &o, translate(err)
-}
