@@ -67,6 +67,13 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	if err != nil {
 		return bot.Caller{}, err
 	}
+	if req.Locale != "" && req.Locale != m.Locale {
+		// Remembered so that messages sent to them later (a role's script,
+		// reminders) are in their language.
+		if err := env.Store.SetMemberLocale(ctx, g.ID, m.ID, req.Locale); err != nil {
+			return bot.Caller{}, err
+		}
+	}
 	roles, err := env.Store.GroupRoles(ctx, g.ID, m.ID)
 	if err != nil {
 		return bot.Caller{}, err

@@ -164,6 +164,7 @@ func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, er
 	if t.meeting != nil && t.meeting.Status == storage.MeetingCancelled {
 		return bot.Reply{}, bot.Conflict(bot.M("role.meeting_cancelled", "Number", t.meeting.Number))
 	}
+	locale := req.Locale // the assignee's, once known
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		if err := tx.LockGroup(ctx, req.Caller.GroupID); err != nil {
 			return err
@@ -171,6 +172,9 @@ func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, er
 		m, err := tx.EnsureMember(ctx, req.Caller.GroupID, t.user.ID, t.user.Name)
 		if err != nil {
 			return err
+		}
+		if m.Locale != "" {
+			locale = m.Locale
 		}
 		err = tx.AssignRole(ctx, &storage.RoleAssignment{
 			GroupID: req.Caller.GroupID, MemberID: m.ID, Role: t.spec.Name,
@@ -187,18 +191,21 @@ func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, er
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	return env.assignmentReply(req, t), nil
+	return env.assignmentReply(req, t, locale), nil
 }
 
-// assignmentReply tells the group about a new role holder and offers the
-// duty the guide ties to the role as a ready task. This is where the
-// role's script will be added for the assignee, as a direct message
-// (reply.DMs), so that it arrives with the assignment.
-func (env *Env) assignmentReply(req *bot.Request, t roleTarget) bot.Reply {
+// assignmentReply tells the group about a new role holder, sends the
+// assignee their role's script in their locale (a direct message where the
+// platform allows, else shown in the reply), and offers the duty the guide
+// ties to the role as a ready task.
+func (env *Env) assignmentReply(req *bot.Request, t roleTarget, locale string) bot.Reply {
 	reply := bot.Reply{
 		Title: req.T("role.assigned.title", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)),
 		Text:  req.T("role.about."+t.spec.Name, "Name", t.user.Name),
 		Tone:  bot.Success,
+	}
+	if script := roleScript(locale, t.spec.Name, place(req)); len(script.Items) > 0 {
+		reply.DMs = append(reply.DMs, bot.DirectMessage{To: t.user, Reply: script})
 	}
 	if t.spec.Duty == "" {
 		return reply
