@@ -27,6 +27,10 @@ func testTree() *bot.Tree {
 				{Name: "official", Description: "who", Kind: bot.Text},
 				{Name: "capacity", Description: "n", Kind: bot.Integer},
 			}},
+			{Name: "list", Description: "list", Example: "/meeting list past", Handler: noop, Options: []bot.Option{
+				{Name: "which", Description: "which", Kind: bot.Choice, Choices: bot.Choices("upcoming", "past")},
+				{Name: "page", Description: "page", Kind: bot.Integer},
+			}},
 			{Name: "attendance", Description: "att", Example: "/meeting attendance 3 @a @b", Handler: noop, Options: []bot.Option{
 				{Name: "id", Description: "meeting", Kind: bot.Integer, Required: true},
 				{Name: "users", Description: "who came", Kind: bot.Users, Required: true},
@@ -65,6 +69,8 @@ func TestParseLine(t *testing.T) {
 		{`/meeting schedule when:“next tuesday 12:30” where:HQ`, "meeting schedule", map[string]string{"when": "next tuesday 12:30", "where": "HQ"}, false},
 		{"/meeting schedule when:12:30 where:https://x.org/a", "meeting schedule", map[string]string{"when": "12:30", "where": "https://x.org/a"}, false},
 		{"/meeting attendance 3 @a @b", "meeting attendance", map[string]string{"id": "3", "users": "@a @b"}, false},
+		{"/meeting list past", "meeting list", map[string]string{"which": "past"}, false},
+		{"/meeting list page:2", "meeting list", map[string]string{"page": "2"}, false},
 		{"/meeting", "meeting", nil, true},
 		{"/meeting help", "meeting", nil, true},
 		{"/meeting rsvp help", "meeting rsvp", map[string]string{}, true},
@@ -100,6 +106,7 @@ func TestParseLineErrors(t *testing.T) {
 		{"/rules foo:1", "has no option `foo`", bot.KindInvalid},
 		{"/rules number:1 number:2", "given twice", bot.KindInvalid},
 		{"/rules 3", "don't know what `3` means", bot.KindInvalid},
+		{"/meeting list soon", "don't know what `soon` means", bot.KindInvalid},
 		{`/meeting schedule when:"tomorrow where:HQ`, "not closed", bot.KindInvalid},
 	}
 	for _, tt := range tests {

@@ -87,7 +87,7 @@ const (
 	MaxFieldName  = 200
 	MaxFieldValue = 900
 	MaxItems      = 20
-	MaxItem       = 200
+	MaxItem       = 300
 	MaxButtons    = 5
 	MaxFooter     = 300
 	// MaxReplyChars bounds the whole visible text, below Discord's 6,000
@@ -230,15 +230,15 @@ func (r Reply) PlainText() string {
 		b.WriteString(r.Text)
 		b.WriteString("\n")
 	}
+	for _, it := range r.Items {
+		fmt.Fprintf(&b, "- %s\n", it)
+	}
 	for _, f := range r.Fields {
 		if strings.Contains(f.Value, "\n") {
 			fmt.Fprintf(&b, "%s:\n  %s\n", f.Name, strings.ReplaceAll(f.Value, "\n", "\n  "))
 		} else {
 			fmt.Fprintf(&b, "%s: %s\n", f.Name, f.Value)
 		}
-	}
-	for _, it := range r.Items {
-		fmt.Fprintf(&b, "- %s\n", it)
 	}
 	if len(r.Buttons) > 0 {
 		labels := make([]string, len(r.Buttons))

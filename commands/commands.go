@@ -30,6 +30,11 @@ func All(env *Env) []*bot.Command {
 		env.helpCommand(),
 		env.rulesCommand(),
 		env.setupCommand(),
+		env.roleCommand(),
+		env.officialCommand(),
+		env.meetingCommand(),
+		env.guideCommand(),
+		env.reportCommand(),
 		env.digestCommand(),
 	}
 }
@@ -62,6 +67,13 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	m, err := env.Store.EnsureMember(ctx, g.ID, req.User.ID, req.User.Name)
 	if err != nil {
 		return bot.Caller{}, err
+	}
+	if req.Locale != "" && req.Locale != m.Locale {
+		// Remembered so that messages sent to them later (a role's script,
+		// reminders) are in their language.
+		if err := env.Store.SetMemberLocale(ctx, g.ID, m.ID, req.Locale); err != nil {
+			return bot.Caller{}, err
+		}
 	}
 	roles, err := env.Store.GroupRoles(ctx, g.ID, m.ID)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -213,7 +212,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	}
 	var lines []string
 	for _, m := range meetings {
-		lines = append(lines, meetingLine(t, m, loc))
+		lines = append(lines, digestMeetingLine(t, m, loc))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, t("digest.no_meetings"))
@@ -277,7 +276,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	}
 	field(t("digest.failures"), lines)
 
-	next, err := env.nextStep(ctx, groupID, now, loc, t)
+	next, err := env.NextStep(ctx, groupID, locale, now)
 	if err != nil {
 		return Digest{}, err
 	}
@@ -287,7 +286,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	return d, nil
 }
 
-func meetingLine(t func(string, ...any) string, m storage.UpcomingMeeting, loc *time.Location) string {
+func digestMeetingLine(t func(string, ...any) string, m storage.UpcomingMeeting, loc *time.Location) string {
 	what := m.Kind
 	if m.OfficialName != "" {
 		what = t("digest.meeting_with", "Kind", m.Kind, "Official", m.OfficialName)
@@ -367,77 +366,4 @@ func (env *Env) scoreLine(ctx context.Context, groupID int64, t func(string, ...
 		return t("digest.score_zero", "Total", CoreRules), nil
 	}
 	return t("digest.score", "Count", len(numbers), "Total", CoreRules, "Rules", strings.Join(numbers, ", ")), nil
-}
-
-// lawEnforcementOffices are the offices of the officials the playbook asks
-// the group to meet first.
-var lawEnforcementOffices = []string{"sheriff", "police", "precinct"}
-
-func isLawEnforcement(office string) bool {
-	o := strings.ToLower(office)
-	return slices.ContainsFunc(lawEnforcementOffices, func(p string) bool { return strings.Contains(o, p) })
-}
-
-// nextStep is the first step of the action guide's playbook the group has
-// not done yet.
-func (env *Env) nextStep(ctx context.Context, groupID int64, now time.Time, loc *time.Location, t func(string, ...any) string) (string, error) {
-	meetings, err := env.Store.PlaybookMeetings(ctx, groupID)
-	if err != nil {
-		return "", err
-	}
-	var firstOrganizing *storage.PlaybookMeeting
-	organizingHeld, organizingAhead, lawEnforcement := 0, 0, 0
-	for i, m := range meetings {
-		switch {
-		case m.OfficialID == nil:
-			if firstOrganizing == nil {
-				firstOrganizing = &meetings[i]
-			}
-			if m.StartsAt.Before(now) {
-				organizingHeld++
-			} else {
-				organizingAhead++
-			}
-		case isLawEnforcement(m.Office):
-			lawEnforcement++
-		}
-	}
-	if firstOrganizing == nil {
-		return t("next.first_meeting"), nil
-	}
-	if lawEnforcement == 0 && !now.Before(firstOrganizing.StartsAt.Add(9*24*time.Hour)) {
-		days := int(now.Sub(firstOrganizing.StartsAt).Hours() / 24)
-		return t("next.law_enforcement", "Days", days, "Number", firstOrganizing.Number), nil
-	}
-	for _, m := range meetings {
-		if m.OfficialID != nil && m.StartsAt.Before(now) && m.Answers == 0 {
-			return t("next.log_answers", "Number", m.Number, "When", m.StartsAt.In(loc).Format("Mon Jan 2")), nil
-		}
-	}
-	if organizingHeld > 0 && organizingAhead == 0 {
-		return t("next.follow_up"), nil
-	}
-	inPlace, anyAnswer, err := env.Store.RulesInPlace(ctx, groupID)
-	if err != nil {
-		return "", err
-	}
-	if anyAnswer {
-		var open []string
-		for _, r := range Rules[:CoreRules] {
-			if !inPlace[r.Number] {
-				open = append(open, r.Number)
-			}
-		}
-		targeting, err := env.Store.OpenTacticTasks(ctx, groupID)
-		if err != nil {
-			return "", err
-		}
-		if len(open) > 0 && targeting == 0 {
-			return t("next.target", "Rules", strings.Join(open, ", ")), nil
-		}
-	}
-	if lawEnforcement == 0 {
-		return t("next.law_enforcement_soon", "Number", firstOrganizing.Number), nil
-	}
-	return t("next.keep_going"), nil
 }

@@ -248,8 +248,14 @@ func TestDigestOncePerDayAcrossDST(t *testing.T) {
 				d0 := day.Format(time.DateOnly)
 				d1 := day.AddDate(0, 0, 1).Format(time.DateOnly)
 				d2 := day.AddDate(0, 0, 2).Format(time.DateOnly)
-				z := func(d string) string { t, _ := time.ParseInLocation(time.DateOnly, d, chicago); return t.Add(8 * time.Hour).Format("MST") }
-				title := func(d string) string { t, _ := time.Parse(time.DateOnly, d); return "Daily digest for Springfield: " + t.Format("Mon Jan 2") }
+				z := func(d string) string {
+					t, _ := time.ParseInLocation(time.DateOnly, d, chicago)
+					return t.Add(8 * time.Hour).Format("MST")
+				}
+				title := func(d string) string {
+					t, _ := time.Parse(time.DateOnly, d)
+					return "Daily digest for Springfield: " + t.Format("Mon Jan 2")
+				}
 				want := []string{"carol " + d0 + " 08:00 " + z(d0) + " " + title(d0), "carol " + d1 + " 08:00 " + z(d1) + " " + title(d1), "carol " + d2 + " 08:00 " + z(d2) + " " + title(d2)}
 				if strings.Join(got, "\n") != strings.Join(want, "\n") {
 					t.Errorf("digests sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -559,7 +565,6 @@ func TestDueDigest(t *testing.T) {
 		})
 	}
 }
-
 
 func logLevel() slog.Level {
 	if os.Getenv("JOBS_LOG") == "debug" {

@@ -250,26 +250,6 @@ func (s *Store) AnswersSince(ctx context.Context, groupID int64, since time.Time
 	return out, translate(err)
 }
 
-// PlaybookMeeting is a meeting with what the playbook hints need to know.
-type PlaybookMeeting struct {
-	Meeting
-	Office  string // the official's office, "" for the group's own meetings
-	Answers int64  // answers logged for this meeting
-}
-
-// PlaybookMeetings lists every meeting of the group that was not
-// cancelled, oldest first.
-func (s *Store) PlaybookMeetings(ctx context.Context, groupID int64) ([]PlaybookMeeting, error) {
-	var out []PlaybookMeeting
-	err := s.with(ctx).Table("meetings mt").
-		Select(`mt.*, COALESCE(o.office, '') AS office,
-			(SELECT COUNT(*) FROM answers a WHERE a.group_id = mt.group_id AND a.meeting_id = mt.id) AS answers`).
-		Joins("LEFT JOIN officials o ON o.id = mt.official_id AND o.group_id = mt.group_id").
-		Where("mt.group_id = ? AND mt.status <> ?", groupID, meetingCancelled).
-		Order("mt.starts_at, mt.number").Scan(&out).Error
-	return out, translate(err)
-}
-
 // RulesInPlace returns the rules that some official's latest answer says
 // are in place, and whether the group has logged any answer at all.
 func (s *Store) RulesInPlace(ctx context.Context, groupID int64) (inPlace map[string]bool, any bool, err error) {
@@ -293,14 +273,6 @@ func (s *Store) RulesInPlace(ctx context.Context, groupID int64) (inPlace map[st
 		}
 	}
 	return inPlace, len(rows) > 0, nil
-}
-
-// OpenTacticTasks counts the group's open tasks tied to a tactic: the work
-// that targets rules not yet in place.
-func (s *Store) OpenTacticTasks(ctx context.Context, groupID int64) (int64, error) {
-	var n int64
-	err := s.with(ctx).Model(&Task{}).Where("group_id = ? AND status = ? AND tactic <> ''", groupID, taskOpen).Count(&n).Error
-	return n, translate(err)
 }
 
 // Reminder recipients.

@@ -74,6 +74,14 @@ func clipName(name string) string {
 	return name
 }
 
+// SetMemberLocale records the locale a member's platform reports.
+func (s *Store) SetMemberLocale(ctx context.Context, groupID, memberID int64, locale string) error {
+	if len(locale) > 16 {
+		locale = locale[:16]
+	}
+	return translate(s.with(ctx).Model(&Member{}).Where("group_id = ? AND id = ?", groupID, memberID).Update("locale", locale).Error)
+}
+
 // MemberByID returns a member of the group.
 func (s *Store) MemberByID(ctx context.Context, groupID, id int64) (*Member, error) {
 	var m Member
