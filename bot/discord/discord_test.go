@@ -457,7 +457,9 @@ func TestOptionsBindAsOnOtherPlatforms(t *testing.T) {
 			"users":   map[string]any{bob: map[string]any{"id": bob, "username": "bob", "global_name": "Bob", "discriminator": "0"}},
 			"members": map[string]any{bob: map[string]any{"nick": "Bobby", "roles": []string{}, "joined_at": "2026-01-05T18:00:00.000000+00:00"}},
 		}
-		opt := func(name string, typ int, v any) map[string]any { return map[string]any{"name": name, "type": typ, "value": v} }
+		opt := func(name string, typ int, v any) map[string]any {
+			return map[string]any{"name": name, "type": typ, "value": v}
+		}
 		cases := []struct {
 			name string
 			opts []any
