@@ -71,41 +71,64 @@ func embed(r bot.Reply, locale string) *discordgo.MessageEmbed {
 		Title: clip(r.Title, maxEmbedTitle),
 		Color: toneColour[r.Tone],
 	}
+	if r.Footer != "" {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(r.Footer, maxFooter)}
+	}
+	more := func(n int) string { return bot.Translate(locale, bot.M("discord.more", "Count", n)) }
+	fields := make([]*discordgo.MessageEmbedField, len(r.Fields))
+	fieldChars := 0
+	for i, f := range r.Fields {
+		fields[i] = &discordgo.MessageEmbedField{Name: orBlank(clip(f.Name, maxFieldName)), Value: orBlank(clip(f.Value, maxFieldValue)), Inline: f.Inline}
+		fieldChars += runes(fields[i].Name) + runes(fields[i].Value)
+	}
+	// The whole embed holds 6,000 characters: the description (text and
+	// items) gets what the fields leave, but never less than 1,500.
+	rest := maxEmbedTotal - embedSize(e)
+	e.Description = description(r, min(maxDescription, max(rest-fieldChars, 1500)), more)
+	budget := rest - runes(e.Description)
+	const reserve = 40 // room for the "… and N more" field
+	for i, f := range fields {
+		size := runes(f.Name) + runes(f.Value)
+		last := i == len(fields)-1
+		if len(e.Fields) == maxEmbedFields-1 && !last || size > budget-reserve && !(last && size <= budget) {
+			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "…", Value: more(len(fields) - i)})
+			break
+		}
+		e.Fields = append(e.Fields, f)
+		budget -= size
+	}
+	return e
+}
+
+// description joins the text and the items as bullets within limit
+// characters, ending with "… and N more" when items are left out.
+func description(r bot.Reply, limit int, more func(int) string) string {
 	var b strings.Builder
-	b.WriteString(clip(r.Text, maxDescription))
-	for n, it := range r.Items {
+	b.WriteString(clip(r.Text, limit))
+	n := runes(b.String())
+	for i, it := range r.Items {
 		line := "• " + it
 		if b.Len() > 0 {
 			line = "\n" + line
 		}
-		more := "\n" + bot.Translate(locale, bot.M("discord.more", "Count", len(r.Items)-n))
-		if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(line)+utf8.RuneCountInString(more) > maxDescription {
-			b.WriteString(more)
+		tail := 0
+		if i < len(r.Items)-1 {
+			tail = runes(more(len(r.Items)-i)) + 1
+		}
+		if n+runes(line)+tail > limit {
+			if b.Len() > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(more(len(r.Items) - i))
 			break
 		}
 		b.WriteString(line)
+		n += runes(line)
 	}
-	e.Description = b.String()
-	fields := r.Fields
-	if len(fields) > maxEmbedFields {
-		rest := len(fields) - (maxEmbedFields - 1)
-		fields = append(fields[:maxEmbedFields-1:maxEmbedFields-1], bot.Field{Name: "…", Value: bot.Translate(locale, bot.M("discord.more", "Count", rest))})
-	}
-	for _, f := range fields {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name: orBlank(clip(f.Name, maxFieldName)), Value: orBlank(clip(f.Value, maxFieldValue)), Inline: f.Inline,
-		})
-	}
-	if r.Footer != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(r.Footer, maxFooter)}
-	}
-	// The core keeps replies far below 6,000 characters; if one is not,
-	// the description gives way.
-	if over := embedSize(e) - maxEmbedTotal; over > 0 {
-		e.Description = clip(e.Description, max(1, utf8.RuneCountInString(e.Description)-over))
-	}
-	return e
+	return b.String()
 }
+
+func runes(s string) int { return utf8.RuneCountInString(s) }
 
 func embedSize(e *discordgo.MessageEmbed) int {
 	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
