@@ -13,6 +13,8 @@ import (
 const (
 	buttonPrefix = "a:"
 	modalPrefix  = "m:"
+	// restInput is the modal input holding the fields beyond the fifth.
+	restInput = "_rest"
 	// maxCustomID is Discord's limit on custom_id.
 	maxCustomID = 100
 )

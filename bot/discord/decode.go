@@ -87,14 +87,31 @@ func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
 		if err := c.parse(tree, line); err != nil {
 			return nil, err
 		}
+		rest := ""
 		for _, row := range data.Components {
 			r, ok := row.(*discordgo.ActionsRow)
 			if !ok {
 				continue
 			}
 			for _, comp := range r.Components {
-				if in, ok := comp.(*discordgo.TextInput); ok && strings.TrimSpace(in.Value) != "" {
+				in, ok := comp.(*discordgo.TextInput)
+				switch {
+				case !ok || strings.TrimSpace(in.Value) == "":
+				case in.CustomID == restInput:
+					rest = in.Value
+				default:
 					c.args[in.CustomID] = in.Value
+				}
+			}
+		}
+		if rest != "" {
+			inv, err := tree.ParseLine("/" + c.req.Command.Path() + " " + strings.Join(strings.Fields(rest), " "))
+			if err != nil {
+				return nil, err
+			}
+			for k, v := range inv.Args {
+				if _, set := c.args[k]; !set {
+					c.args[k] = v
 				}
 			}
 		}

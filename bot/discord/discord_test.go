@@ -801,3 +801,55 @@ func TestValidateRefusesWhatDiscordRefuses(t *testing.T) {
 		t.Errorf("26 core choices: %v", err)
 	}
 }
+
+// survey is a test command whose form has more fields than a modal has
+// rows, like logging the nine answers for one official.
+func survey() *bot.Command {
+	c := &bot.Command{Name: "survey", Description: "Seven answers at once", Example: "/survey q1:yes"}
+	var fields []bot.FormField
+	for i := 1; i <= 7; i++ {
+		name := fmt.Sprintf("q%d", i)
+		c.Options = append(c.Options, bot.Option{Name: name, Description: "An answer", Kind: bot.Choice, Choices: bot.Choices("yes", "no", "maybe")})
+		fields = append(fields, bot.FormField{Option: name, Label: "Question " + name[1:]})
+	}
+	c.Handler = func(_ context.Context, req *bot.Request) (bot.Reply, error) {
+		if len(req.Options) == 0 {
+			return bot.Reply{Form: &bot.Form{Title: "Answers", Command: "survey", Fields: fields}}, nil
+		}
+		var out []string
+		for i := 1; i <= 7; i++ {
+			out = append(out, req.Str(fmt.Sprintf("q%d", i)))
+		}
+		return bot.Reply{Text: "answers " + strings.Join(out, ",")}, nil
+	}
+	return c
+}
+
+func TestFormsLongerThanAModal(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		r := newRig(t, s, rigOpt{extra: []*bot.Command{survey()}})
+		_, resp := r.post(interaction(newID(), 2, map[string]any{"name": "survey", "type": 1}, alice, memberPerms))
+		if resp.Type != 9 || len(resp.Data.Components) != 5 {
+			t.Fatalf("got type %d with %d rows, want a modal of 5 rows", resp.Type, len(resp.Data.Components))
+		}
+		last := fmt.Sprint(resp.Data.Components[4])
+		if !strings.Contains(last, "_rest") || !strings.Contains(last, "q5:… q6:… q7:…") {
+			t.Errorf("last row: got %s, want the shared input for q5-q7", last)
+		}
+		row := func(id, v string) map[string]any {
+			return map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": id, "value": v}}}
+		}
+		submit := map[string]any{"custom_id": resp.Data.CustomID, "components": []any{
+			row("q1", "yes"), row("q2", "no"), row("q3", "maybe"), row("q4", "yes"), row("_rest", "q5:no q6:maybe\nq7:YES"),
+		}}
+		_, resp = r.post(interaction(newID(), 5, submit, alice, memberPerms))
+		if !strings.Contains(resp.text(), "answers yes,no,maybe,yes,no,maybe,yes") {
+			t.Errorf("submit: got %q, want all seven answers", resp.text())
+		}
+		submit["components"] = []any{row("q1", "yes"), row("_rest", "q5:perhaps")}
+		_, resp = r.post(interaction(newID(), 5, submit, alice, memberPerms))
+		if resp.Data.Flags&64 == 0 || !strings.Contains(resp.text(), "`q5` must be one of yes, no, maybe") {
+			t.Errorf("bad answer: got %q, want a private refusal naming q5", resp.text())
+		}
+	})
+}

@@ -195,8 +195,20 @@ func (a *Adapter) modal(f *bot.Form) (*discordgo.InteractionResponse, bool) {
 	}
 	fields := f.Fields
 	if len(fields) > maxModalRows {
-		a.log.Warn("discord: form has more fields than a modal has rows; the rest are left out", "command", f.Command, "fields", len(fields))
-		fields = fields[:maxModalRows]
+		// A modal has five rows: the first four fields get their own, the
+		// rest share a paragraph typed in the text grammar ("q5:yes
+		// q6:no"), parsed on submit like a button's action.
+		rest := fields[maxModalRows-1:]
+		var hint, names []string
+		required := false
+		for _, ff := range rest {
+			hint = append(hint, ff.Option+":…")
+			names = append(names, ff.Label)
+			required = required || ff.Required
+		}
+		fields = append(fields[:maxModalRows-1:maxModalRows-1], bot.FormField{
+			Option: restInput, Label: strings.Join(names, ", "), Placeholder: strings.Join(hint, " "), Required: required, Long: true,
+		})
 	}
 	cmd := a.router.Tree().Lookup(f.Command)
 	var rows []discordgo.MessageComponent
