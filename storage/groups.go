@@ -42,6 +42,7 @@ func (s *Store) SetJurisdiction(ctx context.Context, groupID int64, name, kind, 
 // EnsureMember returns the member for a platform user, creating them on
 // first sight and keeping their display name current.
 func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name string) (*Member, error) {
+	known := name != "" // "" means the platform did not say: keep the stored name
 	name = clipName(name)
 	var m Member
 	err := s.with(ctx).Where("group_id = ? AND platform_user_id = ?", groupID, userID).Take(&m).Error
@@ -56,7 +57,7 @@ func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name st
 	if err != nil {
 		return nil, translate(err)
 	}
-	if name != "" && name != m.DisplayName {
+	if known && name != m.DisplayName {
 		m.DisplayName = name
 		err = s.with(ctx).Model(&m).Where("group_id = ?", groupID).Update("display_name", name).Error
 	}
