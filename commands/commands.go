@@ -30,6 +30,11 @@ func All(env *Env) []*bot.Command {
 		env.helpCommand(),
 		env.rulesCommand(),
 		env.setupCommand(),
+		env.responseCommand(),
+		env.scorecardCommand(),
+		env.targetCommand(),
+		env.taskCommand(),
+		env.auditCommand(),
 	}
 }
 
