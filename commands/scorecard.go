@@ -133,16 +133,17 @@ func (st *standing) jurisdictions() []string {
 
 // resolveJurisdiction turns the typed jurisdiction into a key: "" or the
 // group's name is the group's own; another must be one an official serves.
-func (st *standing) resolveJurisdiction(typed, example string) (string, error) {
+// It returns the key and the jurisdiction's name as officials spell it.
+func (st *standing) resolveJurisdiction(typed, example string) (key, name string, err error) {
 	typed = strings.TrimSpace(typed)
 	k := jurisdictionKey(typed, st.groupName)
 	if k == "" {
-		return "", nil
+		return "", st.groupName, nil
 	}
 	known := st.jurisdictions()
 	for _, j := range known {
 		if strings.ToLower(j) == k {
-			return k, nil
+			return k, j, nil
 		}
 	}
 	if st.groupName != "" {
@@ -150,7 +151,7 @@ func (st *standing) resolveJurisdiction(typed, example string) (string, error) {
 	}
 	e := bot.NotFound(bot.M("scorecard.no_jurisdiction", "Name", bot.Clip(typed, 60)), bot.Closest(typed, known, 3))
 	e.Example = example
-	return "", e
+	return "", "", e
 }
 
 // officialScore is one official's position on the rules not in place.
@@ -274,13 +275,9 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	jur, err := st.resolveJurisdiction(req.Str("jurisdiction"), scorecardExample)
+	jur, name, err := st.resolveJurisdiction(req.Str("jurisdiction"), scorecardExample)
 	if err != nil {
 		return bot.Reply{}, err
-	}
-	name := req.Str("jurisdiction")
-	if jur == "" {
-		name = req.Caller.GroupName
 	}
 	if name == "" {
 		name = req.T("scorecard.your_jurisdiction")

@@ -137,7 +137,7 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 	}
 	officials := st.officials
 	if req.Has("jurisdiction") {
-		jur, err := st.resolveJurisdiction(req.Str("jurisdiction"), `/target list jurisdiction:"Cook County"`)
+		jur, _, err := st.resolveJurisdiction(req.Str("jurisdiction"), `/target list jurisdiction:"Cook County"`)
 		if err != nil {
 			return bot.Reply{}, err
 		}

@@ -11,10 +11,19 @@ const (
 	TaskDone = "done"
 )
 
+// inTx runs fn in the store's transaction, or in a new one outside Tx.
+// (Nesting Tx would need savepoints, which the SQLite dialector lacks.)
+func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
+	if _, ok := s.SQLTx(); ok {
+		return fn(s)
+	}
+	return s.Tx(ctx, fn)
+}
+
 // CreateTask numbers and inserts a task and lets the job queue schedule its
-// reminders, in one transaction (nested in the caller's, when inside Tx).
+// reminders, in one transaction: the caller's, when called inside Tx.
 func (s *Store) CreateTask(ctx context.Context, t *Task) error {
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.inTx(ctx, func(tx *Store) error {
 		n, err := tx.NextNumber(ctx, "tasks", t.GroupID)
 		if err != nil {
 			return err
@@ -33,7 +42,7 @@ func (s *Store) CreateTask(ctx context.Context, t *Task) error {
 // SetTaskDone marks a task done at the given time (done) or open again
 // (!done), and lets the job queue drop or restore its reminders.
 func (s *Store) SetTaskDone(ctx context.Context, t *Task, done bool, at time.Time) error {
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.inTx(ctx, func(tx *Store) error {
 		status, doneAt := TaskOpen, (*time.Time)(nil)
 		if done {
 			at = at.UTC()
