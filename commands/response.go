@@ -84,13 +84,13 @@ func (env *Env) responseCommand() *bot.Command {
 func (env *Env) answerContext(ctx context.Context, req *bot.Request, example string) (*storage.Official, *storage.Meeting, string, error) {
 	o, err := env.official(ctx, req, req.Str("official"))
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", withExample(err, example)
 	}
 	source := req.Str("source")
 	var m *storage.Meeting
 	if n, ok := req.Int("meeting"); ok {
 		if m, err = env.meeting(ctx, req, n); err != nil {
-			return nil, nil, "", err
+			return nil, nil, "", withExample(err, example)
 		}
 		if source != "" && source != storage.SourceMeeting {
 			return nil, nil, "", bot.Invalid("source", bot.M("response.source_not_meeting", "Source", source, "Number", n), example)
@@ -338,7 +338,7 @@ func letter(v string) string {
 func (env *Env) responseSheet(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	o, err := env.official(ctx, req, req.Str("official"))
 	if err != nil {
-		return bot.Reply{}, err
+		return bot.Reply{}, withExample(err, responseSheetExample)
 	}
 	var rules []string
 	for _, r := range Rules {
@@ -369,7 +369,7 @@ const historyPer = 15
 func (env *Env) responseHistory(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	o, err := env.official(ctx, req, req.Str("official"))
 	if err != nil {
-		return bot.Reply{}, err
+		return bot.Reply{}, withExample(err, responseHistoryExample)
 	}
 	var rule Rule
 	if req.Has("rule") {

@@ -334,8 +334,8 @@ func cell(req *bot.Request, name string, a storage.Answer, asked bool) string {
 		return req.T("scorecard.cell.not_asked", "Mark", markUnknown, "Name", name)
 	case a.InPlace == storage.MarkYes:
 		return req.T("scorecard.cell.in_place", "Mark", markYes, "Name", name)
-	case a.InPlace == storage.MarkEvasive && a.WouldSupport == "":
-		return req.T("scorecard.cell.evasive_in_place", "Mark", markEvasive, "Name", name)
+	case a.InPlace == storage.MarkEvasive:
+		return req.T("scorecard.cell.evasive_in_place", "Mark", markEvasive, "Name", name, "Support", shout(a.WouldSupport))
 	}
 	ws := a.WouldSupport
 	if ws == "" {

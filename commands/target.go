@@ -191,7 +191,7 @@ func targetLine(req *bot.Request, n int, t target) string {
 func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	o, err := env.official(ctx, req, req.Str("official"))
 	if err != nil {
-		return bot.Reply{}, err
+		return bot.Reply{}, withExample(err, targetShowExample)
 	}
 	st, err := env.loadStanding(ctx, req.Caller.GroupID, req.Caller.GroupName)
 	if err != nil {

@@ -117,7 +117,7 @@ func (env *Env) taskAdd(ctx context.Context, req *bot.Request) (bot.Reply, error
 	if n, ok := req.Int("meeting"); ok {
 		m, err := env.meeting(ctx, req, n)
 		if err != nil {
-			return bot.Reply{}, err
+			return bot.Reply{}, withExample(err, taskAddExample)
 		}
 		t.MeetingID, meeting = &m.ID, m
 	}
@@ -195,7 +195,7 @@ func (env *Env) setTaskDone(ctx context.Context, req *bot.Request, done bool) (b
 	n, _ := req.Int("id")
 	t, err := env.task(ctx, req, n)
 	if err != nil {
-		return bot.Reply{}, err
+		return bot.Reply{}, withExample(err, "/task list all")
 	}
 	verb, want := "done", storage.TaskOpen
 	if !done {
