@@ -290,10 +290,19 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 	}
 	lines = append(lines, req.T("scorecard.legend", "Yes", markYes, "No", markNo, "Evasive", markEvasive, "Unknown", markUnknown))
 	reply.Text = strings.Join(lines, "\n")
-	shown := officials
-	if len(shown) > scorecardOfficials {
-		shown = shown[:scorecardOfficials]
+	// Show as many officials' columns as every platform takes: at most
+	// scorecardOfficials, fewer when long names would break a limit.
+	for n := min(len(officials), scorecardOfficials); ; n-- {
+		out := scorecardFields(req, st, jur, officials[:n], reply)
+		if out.Check() == nil || n <= 1 {
+			return out, nil
+		}
 	}
+}
+
+// scorecardFields fills the reply with one field per rule, showing the
+// given officials.
+func scorecardFields(req *bot.Request, st *standing, jur string, shown []storage.Official, reply bot.Reply) bot.Reply {
 	evasions := 0
 	for _, r := range Rules {
 		status := st.status(jur, r.Number)
@@ -301,7 +310,7 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 		var cells []string
 		for _, o := range shown {
 			a, ok := st.latest[o.ID][r.Number]
-			cells = append(cells, cell(req, o.Name, a, ok))
+			cells = append(cells, cell(req, bot.Clip(o.Name, 40), a, ok))
 			if ok && (a.InPlace == storage.MarkEvasive || a.WouldSupport == storage.MarkEvasive) {
 				evasions++
 			}
@@ -313,33 +322,39 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 		reply.Fields = append(reply.Fields, field)
 	}
 	var foot []string
-	if len(officials) > len(shown) {
-		foot = append(foot, req.T("scorecard.more_officials", "Count", len(officials)-len(shown)))
+	if all := len(st.of(jur)); all > len(shown) {
+		foot = append(foot, req.T("scorecard.more_officials", "Count", all-len(shown)))
 	}
 	if others := st.jurisdictions(); len(others) > 0 && jur == "" {
-		foot = append(foot, req.T("scorecard.others", "List", strings.Join(others, ", ")))
+		foot = append(foot, bot.Clip(req.T("scorecard.others", "List", strings.Join(others, ", ")), 150))
 	}
 	reply.Footer = strings.Join(foot, " ")
 	if evasions > 0 {
 		reply.Tone = bot.Warning
 	}
-	return reply, nil
+	return reply
 }
 
-// cell is one official's answer on one rule as the scorecard shows it;
-// evasion is spelled in capitals so that it stands out everywhere.
+// cell is one official's answer on one rule as the scorecard shows it.
 func cell(req *bot.Request, name string, a storage.Answer, asked bool) string {
+	m, pos := position(req, a, asked)
+	return m + " " + name + ": " + pos
+}
+
+// position is an official's answer on one rule, in words, with its mark;
+// evasion is spelled in capitals so that it stands out everywhere.
+func position(req *bot.Request, a storage.Answer, asked bool) (string, string) {
 	switch {
 	case !asked:
-		return req.T("scorecard.cell.not_asked", "Mark", markUnknown, "Name", name)
+		return markUnknown, req.T("scorecard.pos.not_asked")
 	case a.InPlace == storage.MarkYes:
-		return req.T("scorecard.cell.in_place", "Mark", markYes, "Name", name)
+		return markYes, req.T("scorecard.pos.in_place")
 	case a.InPlace == storage.MarkEvasive:
-		return req.T("scorecard.cell.evasive_in_place", "Mark", markEvasive, "Name", name, "Support", shout(a.WouldSupport))
+		return markEvasive, req.T("scorecard.pos.evasive_in_place", "Support", shout(a.WouldSupport))
 	}
 	ws := a.WouldSupport
 	if ws == "" {
 		ws = storage.MarkUnknown
 	}
-	return req.T("scorecard.cell.support."+ws, "Mark", mark(ws), "Name", name)
+	return mark(ws), req.T("scorecard.pos.support." + ws)
 }

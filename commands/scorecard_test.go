@@ -116,12 +116,12 @@ func TestTargets(t *testing.T) {
 		b.refuse("/target list Cook Countee", "No official serves `Cook Countee`", "Did you mean: Cook County?")
 
 		b.expect(`/target show "council lee"`, "Target: Council Lee (council-member)", "9 rules still to win with Council Lee; evasive on 9",
-			"⚠️ Evasive answers", "#3 Defined Access/Interview Rule: ❌ not in place · ⚠️ Council Lee: EVASIVE on support",
+			"⚠️ Evasive answers", "#3 Defined Access/Interview Rule: ❌ not in place · ⚠️ EVASIVE on support",
 			`/task add title:"Call and write Council Lee's office about rules 1, 2, 3, 4, 5, 6, 7, 8, 9" tactic:calls-letters`,
 			`[Log answers: /response sheet official:"Council Lee"]`)
 		b.expect(`/task add title:"Call and write Council Lee's office about rules 1, 2, 3, 4, 5, 6, 7, 8, 9" tactic:calls-letters`,
 			"Task 1 added", "Tactic calls-letters: Make calls and send letters")
-		b.expect(`/target show Sheriff Roe`, "Sheriff Roe has not been asked yet: 9 rules to win", "in-person: Meet the official in person")
+		b.expect(`/target show Sheriff Roe`, "Sheriff Roe has not been asked yet: 9 rules to win", "Suggested tactic: in-person: Meet the official in person")
 		b.expect(`/target show Mayor Poe`, "Mayor Poe has committed to every rule not yet in place")
 		b.refuse(`/target show Sherif Rowe`, "There is no official named `Sherif Rowe`", "Did you mean: Sheriff Roe?", "Example: `/target show")
 		b.expect("/target tactics", "calls-letters: Make calls", "window-signs: Post \"We Welcome Immigrants and Refugees\" signs")

@@ -165,7 +165,7 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 		reply.Text = req.T("target.list.intro")
 	}
 	if len(committed) > 0 {
-		reply.Text += "\n" + bot.Clip(req.T("target.list.committed", "Names", strings.Join(committed, ", ")), 600)
+		reply.Text += "\n" + bot.Clip(req.T("target.list.committed", "Names", strings.Join(committed, ", ")), 400)
 	}
 	return reply, nil
 }
@@ -216,8 +216,8 @@ func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, er
 		a, ok := st.latest[o.ID][r.Number]
 		line := req.T("target.show.rule", "Number", r.Number, "Name", r.Name(req.Locale), "Mark", mark(st.status(jur, r.Number)),
 			"Status", req.T("scorecard.in_place."+st.status(jur, r.Number)))
-		line += " · " + cell(req, o.Name, a, ok)
-		open = append(open, line)
+		m, pos := position(req, a, ok)
+		open = append(open, line+" · "+req.T("target.show.position", "Mark", m, "Position", pos))
 	}
 	reply.Fields = append(reply.Fields, bot.Field{Name: req.T("target.show.open_rules", "Count", len(t.open)), Value: strings.Join(open, "\n")})
 	if len(t.evasive) > 0 {
@@ -225,13 +225,14 @@ func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, er
 		reply.Tone = bot.Warning
 	}
 	rules := strings.TrimPrefix(strings.ReplaceAll(ruleNumbers(t.open), " #", ", "), "#")
-	var tactics []string
 	for _, tc := range suggestTactics(o.Office, t.state()) {
 		title := req.T("target.task."+tc.Name, "Name", o.Name, "Rules", rules)
-		cmd := "/task add title:" + strconv.Quote(bot.Clip(title, 200)) + " tactic:" + tc.Name
-		tactics = append(tactics, req.T("target.show.tactic", "Name", tc.Name, "Description", tc.Description(req.Locale), "Command", cmd))
+		cmd := "/task add title:" + strconv.Quote(bot.Clip(title, taskMaxTitle)) + " tactic:" + tc.Name
+		reply.Fields = append(reply.Fields, bot.Field{
+			Name:  req.T("target.show.tactic", "Name", tc.Name),
+			Value: req.T("target.show.tactic_text", "Description", tc.Description(req.Locale), "Command", cmd),
+		})
 	}
-	reply.Fields = append(reply.Fields, bot.Field{Name: req.T("target.show.tactics"), Value: strings.Join(tactics, "\n")})
 	reply.Buttons = []bot.Button{{Label: req.T("target.show.sheet_button"), Action: "response sheet official:" + quoted}}
 	return reply, nil
 }
