@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -77,14 +76,4 @@ func (env *Env) audits(ctx context.Context, req *bot.Request) (bot.Reply, error)
 	page, _ := req.Int("page")
 	reply.Items, reply.Footer = bot.Page(items, int(page), bot.MaxItems-1)
 	return reply, nil
-}
-
-// withExample adds a working example to an expected error that has none,
-// such as the shared lookups' "not found".
-func withExample(err error, example string) error {
-	var e *bot.Error
-	if errors.As(err, &e) && e.Example == "" {
-		e.Example = example
-	}
-	return err
 }

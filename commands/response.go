@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -435,4 +436,14 @@ func pageWindow(total int64, p, per int) (offset int, footer string) {
 		return offset, fmt.Sprintf("Page %d of %d.", p, pages)
 	}
 	return offset, ""
+}
+
+// withExample adds a working example to an expected error that has none,
+// such as the shared lookups' "not found".
+func withExample(err error, example string) error {
+	var e *bot.Error
+	if errors.As(err, &e) && e.Example == "" {
+		e.Example = example
+	}
+	return err
 }

@@ -102,8 +102,8 @@ func (env *Env) targetCommand() *bot.Command {
 		Subcommands: []*bot.Command{
 			{
 				Name: "list",
-				Description: "Officials ranked by open rules (not in place, not committed to; evasive counts as open); " +
-					"an unasked sheriff or police chief comes first",
+				Description: "Officials of every jurisdiction (or one) ranked by open rules (not in place, not committed to; " +
+					"evasive counts as open); an unasked sheriff or police chief comes first",
 				Example: targetListExample,
 				Options: []bot.Option{
 					{Name: "jurisdiction", Description: "Only officials serving this jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
