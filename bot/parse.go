@@ -25,8 +25,9 @@ var keyRE = regexp.MustCompile(`^([a-z][a-z0-9-]*):(.*)$`)
 //	/meeting rsvp 3 yes
 //
 // Words before the first key:value fill the command's required options in
-// order, then its optional options marked Positional (surplus words join
-// the last one when it takes text or users);
+// order, then its optional options marked Positional, then optional
+// choices whose values they are (`/meeting list past`); surplus words join
+// the last required or Positional option when it takes text or users;
 // words after a key:value continue its value, so quotes are optional;
 // "help" anywhere after the command asks for its help.
 func (t *Tree) ParseLine(line string) (*Invocation, error) {
@@ -108,6 +109,10 @@ func fillPositional(cmd *Command, args map[string]string, positional []string) e
 			args[targets[i].Name] = word
 			continue
 		}
+		if o := choiceFor(cmd, args, word); o != nil {
+			args[o.Name] = word
+			continue
+		}
 		last := (*Option)(nil)
 		if len(targets) > 0 {
 			last = targets[len(targets)-1]
@@ -117,6 +122,23 @@ func fillPositional(cmd *Command, args map[string]string, positional []string) e
 			continue
 		}
 		return Invalid("", M("parse.unexpected_word", "Word", word, "Command", cmd.Path()), cmd.Example)
+	}
+	return nil
+}
+
+// choiceFor returns the optional Choice option, not yet given, that has
+// word among its values: `/meeting list past` for `/meeting list which:past`.
+func choiceFor(cmd *Command, args map[string]string, word string) *Option {
+	for i := range cmd.Options {
+		o := &cmd.Options[i]
+		if _, given := args[o.Name]; given || o.Kind != Choice || o.Required {
+			continue
+		}
+		for _, c := range o.Choices {
+			if strings.EqualFold(c.Value, word) {
+				return o
+			}
+		}
 	}
 	return nil
 }

@@ -87,10 +87,12 @@ const (
 	MaxFieldName  = 200
 	MaxFieldValue = 900
 	MaxItems      = 20
-	MaxItem       = 200
+	MaxItem       = 300
 	MaxButtons    = 5
 	MaxFooter     = 300
-	MaxReplyChars = 5000
+	// MaxReplyChars bounds the whole visible text, below Discord's 6,000
+	// characters per embed.
+	MaxReplyChars = 5500
 )
 
 // Clip shortens s to at most n characters, marking the cut with "…".
@@ -126,7 +128,29 @@ func (r Reply) Fit() Reply {
 		r.Buttons = r.Buttons[:MaxButtons]
 	}
 	r.Footer = Clip(r.Footer, MaxFooter)
+	// Over the total, drop list lines and then fields from the end, saying
+	// how many were left out.
+	for r.Size() > MaxReplyChars && len(r.Items) > 1 {
+		n := len(r.Items)
+		hidden := countMore(r.Items[n-1])
+		if hidden == 0 {
+			hidden = 1 // the last line is an item, not a count
+		}
+		r.Items = append(r.Items[:n-2:n-2], fmt.Sprintf("… and %d more", hidden+1))
+	}
+	for r.Size() > MaxReplyChars && len(r.Fields) > 1 {
+		r.Fields = append(r.Fields[:len(r.Fields)-2:len(r.Fields)-2], Field{Name: "…", Value: "…"})
+	}
 	return r
+}
+
+// countMore reads the count of a "… and N more" line, 0 for other lines.
+func countMore(line string) int {
+	var n int
+	if _, err := fmt.Sscanf(line, "… and %d more", &n); err == nil {
+		return n
+	}
+	return 0
 }
 
 // Size is the number of characters the reply's visible text takes.
@@ -173,8 +197,8 @@ func (r Reply) Check() error {
 
 // Page cuts items into pages of size per (at most MaxItems-1, leaving room
 // for the "more" line) and returns page p (1-based, clamped) with a footer
-// that says how to see the rest, e.g. "… and 37 more: add page:2".
-func Page(items []string, p, per int) (page []string, footer string) {
+// in locale that says how to see the rest, e.g. "… and 37 more: add page:2".
+func Page(locale string, items []string, p, per int) (page []string, footer string) {
 	if per <= 0 || per > MaxItems-1 {
 		per = MaxItems - 1
 	}
@@ -187,9 +211,9 @@ func Page(items []string, p, per int) (page []string, footer string) {
 	end := min(start+per, len(items))
 	page = items[start:end]
 	if rest := len(items) - end; rest > 0 {
-		footer = fmt.Sprintf("Page %d of %d. … and %d more: add page:%d", p, pages, rest, p+1)
+		footer = Translate(locale, M("page.more", "Page", p, "Pages", pages, "Rest", rest, "Next", p+1))
 	} else if pages > 1 {
-		footer = fmt.Sprintf("Page %d of %d.", p, pages)
+		footer = Translate(locale, M("page.last", "Page", p, "Pages", pages))
 	}
 	return page, footer
 }
@@ -206,15 +230,15 @@ func (r Reply) PlainText() string {
 		b.WriteString(r.Text)
 		b.WriteString("\n")
 	}
+	for _, it := range r.Items {
+		fmt.Fprintf(&b, "- %s\n", it)
+	}
 	for _, f := range r.Fields {
 		if strings.Contains(f.Value, "\n") {
 			fmt.Fprintf(&b, "%s:\n  %s\n", f.Name, strings.ReplaceAll(f.Value, "\n", "\n  "))
 		} else {
 			fmt.Fprintf(&b, "%s: %s\n", f.Name, f.Value)
 		}
-	}
-	for _, it := range r.Items {
-		fmt.Fprintf(&b, "- %s\n", it)
 	}
 	if len(r.Buttons) > 0 {
 		labels := make([]string, len(r.Buttons))

@@ -74,6 +74,6 @@ func (env *Env) audits(ctx context.Context, req *bot.Request) (bot.Reply, error)
 		return reply, nil
 	}
 	page, _ := req.Int("page")
-	reply.Items, reply.Footer = bot.Page(items, int(page), bot.MaxItems-1)
+	reply.Items, reply.Footer = bot.Page(req.Locale, items, int(page), bot.MaxItems-1)
 	return reply, nil
 }

@@ -20,7 +20,7 @@ func TestCampaignMessagesExist(t *testing.T) {
 	for _, v := range []string{"open", "mine", "overdue", "done", "all"} {
 		ids = append(ids, "task.list.title."+v, "task.list.none."+v)
 	}
-	ids = append(ids, "task.already_open", "task.already_done")
+	ids = append(ids, "task.already.open", "task.already.done")
 	for _, id := range ids {
 		if !bot.HasMessage(id) {
 			t.Errorf("the catalog lacks %q", id)

@@ -30,10 +30,15 @@ func All(env *Env) []*bot.Command {
 		env.helpCommand(),
 		env.rulesCommand(),
 		env.setupCommand(),
+		env.roleCommand(),
+		env.officialCommand(),
+		env.meetingCommand(),
 		env.responseCommand(),
 		env.scorecardCommand(),
 		env.targetCommand(),
 		env.taskCommand(),
+		env.guideCommand(),
+		env.reportCommand(),
 		env.auditCommand(),
 	}
 }
@@ -66,6 +71,13 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	m, err := env.Store.EnsureMember(ctx, g.ID, req.User.ID, req.User.Name)
 	if err != nil {
 		return bot.Caller{}, err
+	}
+	if req.Locale != "" && req.Locale != m.Locale {
+		// Remembered so that messages sent to them later (a role's script,
+		// reminders) are in their language.
+		if err := env.Store.SetMemberLocale(ctx, g.ID, m.ID, req.Locale); err != nil {
+			return bot.Caller{}, err
+		}
 	}
 	roles, err := env.Store.GroupRoles(ctx, g.ID, m.ID)
 	if err != nil {

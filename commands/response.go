@@ -384,7 +384,7 @@ func (env *Env) responseHistory(ctx context.Context, req *bot.Request) (bot.Repl
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	offset, footer := pageWindow(total, int(page), historyPer)
+	offset, footer := pageWindow(req.Locale, total, int(page), historyPer)
 	rows, _, err := env.Store.AnswerHistory(ctx, req.Caller.GroupID, o.ID, rule.Number, historyPer, offset)
 	if err != nil {
 		return bot.Reply{}, err
@@ -421,7 +421,7 @@ func (env *Env) countHistory(ctx context.Context, req *bot.Request, officialID i
 // pageWindow returns the offset of page p (1-based, clamped) of total
 // items shown per to a page, and the footer that says how to see the rest,
 // worded as bot.Page words it.
-func pageWindow(total int64, p, per int) (offset int, footer string) {
+func pageWindow(locale string, total int64, p, per int) (offset int, footer string) {
 	pages := int((total + int64(per) - 1) / int64(per))
 	if pages == 0 {
 		return 0, ""
@@ -430,10 +430,10 @@ func pageWindow(total int64, p, per int) (offset int, footer string) {
 	offset = (p - 1) * per
 	end := min(int64(offset+per), total)
 	if rest := total - end; rest > 0 {
-		return offset, fmt.Sprintf("Page %d of %d. … and %d more: add page:%d", p, pages, rest, p+1)
+		return offset, bot.Translate(locale, bot.M("page.more", "Page", p, "Pages", pages, "Rest", rest, "Next", p+1))
 	}
 	if pages > 1 {
-		return offset, fmt.Sprintf("Page %d of %d.", p, pages)
+		return offset, bot.Translate(locale, bot.M("page.last", "Page", p, "Pages", pages))
 	}
 	return offset, ""
 }

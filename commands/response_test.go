@@ -7,7 +7,7 @@ import (
 	"github.com/fcbot/fcbot/bot/console"
 )
 
-const springfield = `/setup jurisdiction:"Springfield" kind:city timezone:America/Chicago`
+// springfield (the usual /setup line) is declared in role_test.go.
 
 func TestResponseLog(t *testing.T) {
 	eachBot(t, func(t *testing.T, b *testBot) {

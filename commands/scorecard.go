@@ -59,7 +59,7 @@ func jurisdictionKey(j, groupName string) string {
 // that jurisdiction's officials; failing one, evasive when someone dodged
 // the question, else unknown. An evasion never overrides a clear answer.
 func (env *Env) loadStanding(ctx context.Context, groupID int64, groupName string) (*standing, error) {
-	officials, err := env.Store.CurrentOfficials(ctx, groupID)
+	officials, err := env.Store.Officials(ctx, groupID)
 	if err != nil {
 		return nil, err
 	}
@@ -260,9 +260,9 @@ const scorecardOfficials = 8
 func (env *Env) scorecardCommand() *bot.Command {
 	return &bot.Command{
 		Name: "scorecard",
-		Description: "The nine rules (and 1373): in place? and each official's support. In place = the latest clear " +
-			"yes/no from any official of the jurisdiction; evasive if they only dodged",
-		Example: "/scorecard",
+		// Discord shows at most 100 characters of a description.
+		Description: "Each rule: in place? (the latest clear yes/no from its officials) and each official's support",
+		Example:     "/scorecard",
 		Options: []bot.Option{
 			{Name: "jurisdiction", Description: "Whose officials: the group's own (default) or another they serve", Kind: bot.Text, MaxLength: 100, Positional: true},
 		},

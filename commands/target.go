@@ -101,10 +101,9 @@ func (env *Env) targetCommand() *bot.Command {
 		Description: "The pressure-point list: officials ranked by the rules still to win, with tactics",
 		Subcommands: []*bot.Command{
 			{
-				Name: "list",
-				Description: "Officials of every jurisdiction (or one) ranked by open rules (not in place, not committed to; " +
-					"evasive counts as open); an unasked sheriff or police chief comes first",
-				Example: targetListExample,
+				Name:        "list",
+				Description: "Officials ranked by rules still to win (evasive counts as open); unasked sheriff/chief first",
+				Example:     targetListExample,
 				Options: []bot.Option{
 					{Name: "jurisdiction", Description: "Only officials serving this jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
 					{Name: "page", Description: "Which page of a long list", Kind: bot.Integer, Min: 1, Max: 1000},
@@ -157,7 +156,7 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 		items = append(items, bot.Clip(targetLine(req, len(items)+1, t), bot.MaxItem))
 	}
 	page, _ := req.Int("page")
-	reply.Items, reply.Footer = bot.Page(items, int(page), bot.MaxItems-1)
+	reply.Items, reply.Footer = bot.Page(req.Locale, items, int(page), bot.MaxItems-1)
 	switch {
 	case len(items) == 0:
 		reply.Text = req.T("target.list.all_won")

@@ -178,7 +178,7 @@ func taskDetail(req *bot.Request, t *storage.Task, assignee string, m *storage.M
 }
 
 // mayChange reports whether the caller may complete or reopen the task.
-func mayChange(req *bot.Request, t *storage.Task) bool {
+func mayChangeTask(req *bot.Request, t *storage.Task) bool {
 	own := func(id *int64) bool { return id != nil && *id == req.Caller.MemberID }
 	return own(t.AssigneeID) || own(t.CreatedBy) || req.Caller.Level >= bot.Coordinator
 }
@@ -201,7 +201,7 @@ func (env *Env) setTaskDone(ctx context.Context, req *bot.Request, done bool) (b
 	if !done {
 		verb, want = "reopen", storage.TaskDone
 	}
-	if !mayChange(req, t) {
+	if !mayChangeTask(req, t) {
 		names, err := env.taskPeople(ctx, req, t)
 		if err != nil {
 			return bot.Reply{}, err
@@ -209,7 +209,7 @@ func (env *Env) setTaskDone(ctx context.Context, req *bot.Request, done bool) (b
 		return bot.Reply{}, &bot.Error{Kind: bot.KindForbidden, Need: bot.Coordinator, Msg: bot.M("task.change_forbidden", "Number", t.Number, "People", names)}
 	}
 	if t.Status != want {
-		return bot.Reply{}, bot.Conflict(bot.M("task.already_"+t.Status, "Number", t.Number))
+		return bot.Reply{}, bot.Conflict(bot.M("task.already."+t.Status, "Number", t.Number))
 	}
 	before := t.Status
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
@@ -287,13 +287,13 @@ func (env *Env) taskList(ctx context.Context, req *bot.Request) (bot.Reply, erro
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	f.Offset, _ = pageWindow(total, int(page), taskPer)
+	f.Offset, _ = pageWindow(req.Locale, total, int(page), taskPer)
 	f.Limit = taskPer
 	rows, _, err := env.Store.Tasks(ctx, f)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	_, footer := pageWindow(total, int(page), taskPer)
+	_, footer := pageWindow(req.Locale, total, int(page), taskPer)
 	reply := bot.Reply{Title: req.T("task.list.title."+show, "Count", total), Footer: footer}
 	if who != "" {
 		reply.Title += " · " + who

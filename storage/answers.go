@@ -66,11 +66,3 @@ func (s *Store) AnswerHistory(ctx context.Context, groupID, officialID int64, ru
 		Order("a.created_at DESC, a.id DESC").Limit(limit).Offset(offset).Scan(&rows).Error
 	return rows, total, translate(err)
 }
-
-// CurrentOfficials lists the group's officials that are not removed, by
-// number.
-func (s *Store) CurrentOfficials(ctx context.Context, groupID int64) ([]Official, error) {
-	var out []Official
-	err := s.with(ctx).Where("group_id = ? AND removed_at IS NULL", groupID).Order("number").Find(&out).Error
-	return out, translate(err)
-}

@@ -89,7 +89,7 @@ func TestLatestAnswersAndHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ = s.LatestAnswers(ctx, g)
-		officials, _ := s.CurrentOfficials(ctx, g)
+		officials, _ := s.Officials(ctx, g)
 		if len(got) != 2 || len(officials) != 1 || officials[0].ID != roe {
 			t.Errorf("after removing Mayor Poe: %d latest answers, officials %+v; want 2 and only Sheriff Roe", len(got), officials)
 		}

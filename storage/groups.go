@@ -42,6 +42,7 @@ func (s *Store) SetJurisdiction(ctx context.Context, groupID int64, name, kind, 
 // EnsureMember returns the member for a platform user, creating them on
 // first sight and keeping their display name current.
 func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name string) (*Member, error) {
+	known := name != "" // "" means the platform did not say: keep the stored name
 	name = clipName(name)
 	var m Member
 	err := s.with(ctx).Where("group_id = ? AND platform_user_id = ?", groupID, userID).Take(&m).Error
@@ -56,7 +57,7 @@ func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name st
 	if err != nil {
 		return nil, translate(err)
 	}
-	if name != "" && name != m.DisplayName {
+	if known && name != m.DisplayName {
 		m.DisplayName = name
 		err = s.with(ctx).Model(&m).Where("group_id = ?", groupID).Update("display_name", name).Error
 	}
@@ -72,6 +73,14 @@ func clipName(name string) string {
 		return "someone"
 	}
 	return name
+}
+
+// SetMemberLocale records the locale a member's platform reports.
+func (s *Store) SetMemberLocale(ctx context.Context, groupID, memberID int64, locale string) error {
+	if len(locale) > 16 {
+		locale = locale[:16]
+	}
+	return translate(s.with(ctx).Model(&Member{}).Where("group_id = ? AND id = ?", groupID, memberID).Update("locale", locale).Error)
 }
 
 // MemberByID returns a member of the group.

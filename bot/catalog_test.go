@@ -1,0 +1,48 @@
+package bot_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/fcbot/fcbot/bot"
+)
+
+// TestEveryMessageIDExists scans the repository's Go code for literal
+// message ids (M("…"), T("…")) and fails for any the English catalog lacks,
+// so a typo cannot ship as a raw id in front of users.
+func TestEveryMessageIDExists(t *testing.T) {
+	idRE := regexp.MustCompile(`\b(?:M|T)\("([a-z0-9_-]+(?:\.[a-z0-9_-]+)+)"`)
+	root := ".."
+	missing := map[string]string{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != root || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range idRE.FindAllStringSubmatch(string(src), -1) {
+			if !bot.HasMessage(m[1]) {
+				missing[m[1]] = path
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, path := range missing {
+		t.Errorf("%s uses message %q, which locales/*.en.toml does not define", path, id)
+	}
+}

@@ -1,0 +1,277 @@
+// Package discord is fcbot's Discord adapter, on discordgo. It runs in one
+// of two modes: gateway mode (a bot token; interactions arrive over the
+// websocket and are answered through REST) or HTTP interactions mode (the
+// application's public key; Discord POSTs signed interactions to
+// /discord/interactions and the answer is the HTTP response). Both decode
+// interactions into bot.Requests for the core router, render bot.Replies
+// as embeds, buttons and modals, and answer within Discord's 3 seconds,
+// deferring slow work and completing it by editing the original response.
+//
+// discordgo stays behind the private api and gateway interfaces; commands
+// and the rest of the core never see it.
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/fcbot/fcbot/bot"
+)
+
+// Platform is the platform name requests carry and destinations name.
+const Platform = "discord"
+
+// DefaultBudget is how long a handler may run before the interaction is
+// deferred: Discord drops an initial response that arrives after 3 s.
+const DefaultBudget = 2500 * time.Millisecond
+
+// workTimeout bounds the background completion of a deferred interaction;
+// interaction tokens last 15 minutes, the router's own timeout is shorter.
+const workTimeout = time.Minute
+
+// Suggester offers values for options with an autocomplete source
+// ("official", "meeting", "task"); *commands.Env implements it.
+type Suggester interface {
+	Suggest(ctx context.Context, req *bot.Request, source, typed string) ([]bot.ChoiceValue, error)
+}
+
+// Config wires an Adapter.
+type Config struct {
+	Router *bot.Router
+	// Session is the discordgo session from NewSession.
+	Session *discordgo.Session
+	// PublicKey enables HTTP interactions mode (ServeHTTP).
+	PublicKey ed25519.PublicKey
+	Suggester Suggester // optional
+	Log       *slog.Logger
+	// Budget overrides DefaultBudget.
+	Budget time.Duration
+}
+
+// Adapter connects the router to Discord.
+type Adapter struct {
+	router  *bot.Router
+	gw      gateway
+	key     ed25519.PublicKey
+	suggest Suggester
+	log     *slog.Logger
+	budget  time.Duration
+	sender  *Sender
+
+	inflight sync.WaitGroup // deferred work still running
+}
+
+var (
+	_ bot.Adapter  = (*Adapter)(nil)
+	_ http.Handler = (*Adapter)(nil)
+)
+
+// New returns an adapter for cfg.
+func New(cfg Config) *Adapter {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Budget == 0 {
+		cfg.Budget = DefaultBudget
+	}
+	log := cfg.Log.With("platform", Platform)
+	return &Adapter{
+		router: cfg.Router, gw: cfg.Session, key: cfg.PublicKey, suggest: cfg.Suggester,
+		log: log, budget: cfg.Budget,
+		sender: newSender(cfg.Session, cfg.Session.Token != "", log),
+	}
+}
+
+// Sender returns the adapter's one outgoing channel, for jobs.
+func (a *Adapter) Sender() *Sender { return a.sender }
+
+// Run is gateway mode: it connects to the gateway, answers interactions
+// until ctx ends, then lets deferred work finish.
+func (a *Adapter) Run(ctx context.Context) error {
+	remove := a.gw.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+		a.background(func() { a.onGateway(ctx, ic.Interaction) })
+	})
+	defer remove()
+	if err := a.gw.Open(); err != nil {
+		return fmt.Errorf("discord: open gateway: %w", err)
+	}
+	a.log.InfoContext(ctx, "discord gateway connected")
+	<-ctx.Done()
+	err := a.gw.Close()
+	a.Wait()
+	return err
+}
+
+// Wait blocks until deferred work has finished.
+func (a *Adapter) Wait() { a.inflight.Wait() }
+
+func (a *Adapter) onGateway(ctx context.Context, i *discordgo.Interaction) {
+	out := a.interact(ctx, i)
+	if err := a.sender.respond(ctx, i, out.initial); err != nil {
+		return
+	}
+	if out.after != nil {
+		out.after()
+	}
+}
+
+// ServeHTTP is HTTP interactions mode: POST /discord/interactions. A
+// request without a valid signature is refused with 401 before its body is
+// even parsed; Discord tests this with deliberately bad signatures.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if len(a.key) != ed25519.PublicKeySize || !discordgo.VerifyInteraction(r, a.key) {
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "unreadable body", http.StatusBadRequest)
+		return
+	}
+	var i discordgo.Interaction
+	if err := json.Unmarshal(body, &i); err != nil {
+		a.log.WarnContext(r.Context(), "discord: undecodable interaction", "err", err)
+		http.Error(w, "undecodable interaction", http.StatusBadRequest)
+		return
+	}
+	out := a.interact(r.Context(), &i)
+	b, err := json.Marshal(out.initial)
+	if err != nil {
+		a.log.ErrorContext(r.Context(), "discord: encode response", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	if out.after != nil {
+		a.background(out.after)
+	}
+}
+
+// outcome is an interaction's initial response and, when the work
+// outlived the budget, what completes it once the initial response (a
+// defer) has been delivered.
+type outcome struct {
+	initial any
+	after   func()
+}
+
+// interact handles one interaction of any type.
+func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction) outcome {
+	switch i.Type {
+	case discordgo.InteractionPing:
+		return outcome{initial: map[string]int{"type": int(discordgo.InteractionResponsePong)}}
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return outcome{initial: a.autocomplete(ctx, i)}
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+	default:
+		a.log.WarnContext(ctx, "discord: unsupported interaction type", "type", int(i.Type))
+		return outcome{initial: messageResponse(render(bot.Reply{Text: bot.Translate(string(i.Locale), bot.M("discord.unsupported")), Tone: bot.Failure}, string(i.Locale)), true)}
+	}
+	c, err := a.decode(i)
+	if err != nil {
+		req := baseRequest(i)
+		reply := bot.Describe(ctx, a.log, req, err)
+		return outcome{initial: messageResponse(render(reply, req.Locale), true)}
+	}
+	return a.run(ctx, i, c)
+}
+
+// run handles a decoded call within the budget, or defers it.
+func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) outcome {
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+	done := make(chan bot.Reply, 1)
+	a.background(func() { done <- a.router.Handle(work, c.req, a.sender) })
+	timer := time.NewTimer(a.budget)
+	defer timer.Stop()
+	select {
+	case reply := <-done:
+		cancel()
+		return outcome{initial: a.answer(c, reply)}
+	case <-timer.C:
+	}
+	// Ephemerality is fixed by the defer: clicks are answered privately;
+	// commands publicly, and an ephemeral result then replaces the public
+	// placeholder with a private follow-up.
+	a.log.DebugContext(ctx, "discord: deferred", "command", c.req.Command.Path())
+	deferred := map[string]any{"type": int(discordgo.InteractionResponseDeferredChannelMessageWithSource)}
+	if c.click {
+		deferred["data"] = map[string]any{"flags": int(discordgo.MessageFlagsEphemeral)}
+	}
+	return outcome{initial: deferred, after: func() {
+		defer cancel()
+		var reply bot.Reply
+		select {
+		case reply = <-done:
+		case <-work.Done():
+			return
+		}
+		a.sender.complete(work, i, a.followupMessage(c, reply), reply.Ephemeral || c.click, c.click)
+	}}
+}
+
+// answer is the initial response for a finished reply: a modal when the
+// reply asks for a form and the interaction may open one, else a message.
+func (a *Adapter) answer(c *call, reply bot.Reply) any {
+	if reply.Form != nil && !c.modal {
+		if m, ok := a.modal(reply.Form); ok {
+			return m
+		}
+		reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+	}
+	return messageResponse(render(reply, c.req.Locale), reply.Ephemeral || c.click)
+}
+
+// followupMessage renders a reply that completes a deferred interaction:
+// a modal can no longer open, so a form becomes a button that runs the
+// command again, whose quick answer opens it.
+func (a *Adapter) followupMessage(c *call, reply bot.Reply) message {
+	if reply.Form != nil {
+		if line, ok := formatLine(c.req.Command.Path(), c.args); ok {
+			reply.Buttons = append(reply.Buttons, bot.Button{Label: c.req.T("discord.open_form"), Action: line, Style: bot.Info})
+		} else {
+			reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+		}
+		reply.Form = nil
+	}
+	return render(reply, c.req.Locale)
+}
+
+// background runs fn as tracked, panic-safe work.
+func (a *Adapter) background(fn func()) {
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("discord: panic", "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
+		fn()
+	}()
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// errNoToken is returned by Send without a bot token.
+var errNoToken = errors.New("discord: DISCORD_BOT_TOKEN is needed to send messages")

@@ -1,0 +1,129 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/fcbot/fcbot/bot"
+)
+
+// sendTimeout bounds one delivery when the caller's context has no
+// deadline of its own; retries (in the session's transport) fit inside.
+const sendTimeout = 30 * time.Second
+
+// Sender is the adapter's one way out: interaction responses, edits and
+// follow-ups, direct messages and channel posts all go through it. The
+// session's transport honours rate limits and retries 429 and 5xx with
+// bounded backoff inside the context's deadline; what still fails is
+// logged here, once.
+type Sender struct {
+	api      api
+	hasToken bool
+	log      *slog.Logger
+}
+
+var _ bot.Sender = (*Sender)(nil)
+
+func newSender(a api, hasToken bool, log *slog.Logger) *Sender {
+	return &Sender{api: a, hasToken: hasToken, log: log}
+}
+
+// Send delivers a message no request asked for: to a user's direct
+// messages when to.User is set, else to to.Channel. Forms cannot open
+// outside an interaction and are left out.
+func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	if to.Platform != "" && to.Platform != Platform {
+		return fmt.Errorf("discord: cannot deliver to platform %q", to.Platform)
+	}
+	if !s.hasToken {
+		return errNoToken
+	}
+	ctx, cancel := withDeadline(ctx)
+	defer cancel()
+	r.Form = nil
+	m := render(r, "en")
+	channel := to.Channel
+	what := "channel message"
+	if to.User != "" {
+		what = "direct message"
+		ch, err := s.api.UserChannelCreate(to.User, discordgo.WithContext(ctx))
+		if err != nil {
+			return s.failed(ctx, what, err, "user", to.User)
+		}
+		channel = ch.ID
+	}
+	if channel == "" {
+		return fmt.Errorf("discord: destination names neither a user nor a channel")
+	}
+	_, err := s.api.ChannelMessageSendComplex(channel, &discordgo.MessageSend{
+		Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: noPings(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return s.failed(ctx, what, err, "user", to.User, "channel", channel)
+	}
+	return nil
+}
+
+// respond posts an interaction's initial response (gateway mode).
+func (s *Sender) respond(ctx context.Context, i *discordgo.Interaction, body any) error {
+	// The response is due within 3 s of the interaction's creation.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	ep := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+	if _, err := s.api.RequestWithBucketID("POST", ep, body, ep, discordgo.WithContext(ctx)); err != nil {
+		return s.failed(ctx, "interaction response", err, "interaction", i.ID)
+	}
+	return nil
+}
+
+// complete finishes a deferred interaction: it edits the original
+// response, or, when the result is private but the placeholder was
+// public, deletes the placeholder and sends the result as a private
+// follow-up, so that an error never shows in the channel.
+func (s *Sender) complete(ctx context.Context, i *discordgo.Interaction, m message, ephemeral, deferredEphemeral bool) {
+	ctx, cancel := withDeadline(ctx)
+	defer cancel()
+	if ephemeral && !deferredEphemeral {
+		if err := s.api.InteractionResponseDelete(i, discordgo.WithContext(ctx)); err != nil {
+			s.log.WarnContext(ctx, "discord: could not delete the deferred placeholder", "interaction", i.ID, "err", err)
+		}
+		_, err := s.api.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+			Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: noPings(), Flags: discordgo.MessageFlagsEphemeral,
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			_ = s.failed(ctx, "deferred reply", err, "interaction", i.ID)
+		}
+		return
+	}
+	components := m.components
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	embeds := m.embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	_, err := s.api.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+		Content: &m.content, Embeds: &embeds, Components: &components, AllowedMentions: noPings(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		_ = s.failed(ctx, "deferred reply", err, "interaction", i.ID)
+	}
+}
+
+// failed logs what could not be delivered and returns the error.
+func (s *Sender) failed(ctx context.Context, what string, err error, kv ...any) error {
+	s.log.ErrorContext(ctx, "discord: not delivered", append([]any{"what", what, "status", status(err), "err", err}, kv...)...)
+	return fmt.Errorf("discord: %s not delivered: %w", what, err)
+}
+
+func withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, sendTimeout)
+}

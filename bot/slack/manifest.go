@@ -1,0 +1,149 @@
+package slack
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/fcbot/fcbot/bot"
+)
+
+// Scopes are the bot token scopes fcbot uses: slash commands, posting
+// replies and ephemeral messages, opening direct messages, and users.info
+// (workspace admins count as leads).
+var Scopes = []string{"commands", "chat:write", "im:write", "users:read"}
+
+// Paths of HTTP mode's request URLs.
+const (
+	CommandsPath     = "/slack/commands"
+	InteractionsPath = "/slack/interactions"
+)
+
+// Manifest is a Slack app manifest (https://docs.slack.dev/reference/app-manifest).
+type Manifest struct {
+	DisplayInformation DisplayInformation `json:"display_information"`
+	Features           Features           `json:"features"`
+	OAuthConfig        OAuthConfig        `json:"oauth_config"`
+	Settings           Settings           `json:"settings"`
+}
+
+// DisplayInformation is how the app presents itself.
+type DisplayInformation struct {
+	Name            string `json:"name"`
+	Description     string `json:"description"`
+	LongDescription string `json:"long_description,omitempty"`
+	BackgroundColor string `json:"background_color"`
+}
+
+// Features are the bot user and the slash commands.
+type Features struct {
+	BotUser       BotUser        `json:"bot_user"`
+	SlashCommands []SlashCommand `json:"slash_commands"`
+}
+
+// BotUser is the app's bot.
+type BotUser struct {
+	DisplayName  string `json:"display_name"`
+	AlwaysOnline bool   `json:"always_online"`
+}
+
+// SlashCommand is one slash command of the manifest.
+type SlashCommand struct {
+	Command      string `json:"command"`
+	URL          string `json:"url,omitempty"`
+	Description  string `json:"description"`
+	UsageHint    string `json:"usage_hint,omitempty"`
+	ShouldEscape bool   `json:"should_escape"`
+}
+
+// OAuthConfig lists the scopes.
+type OAuthConfig struct {
+	Scopes struct {
+		Bot []string `json:"bot"`
+	} `json:"scopes"`
+}
+
+// Settings choose Socket Mode or request URLs.
+type Settings struct {
+	Interactivity        Interactivity `json:"interactivity"`
+	OrgDeployEnabled     bool          `json:"org_deploy_enabled"`
+	SocketModeEnabled    bool          `json:"socket_mode_enabled"`
+	TokenRotationEnabled bool          `json:"token_rotation_enabled"`
+}
+
+// Interactivity turns on buttons and modals.
+type Interactivity struct {
+	IsEnabled  bool   `json:"is_enabled"`
+	RequestURL string `json:"request_url,omitempty"`
+}
+
+// Manifest's limits.
+const (
+	maxCommandDescription = 2000
+	maxUsageHint          = 1000
+)
+
+// BuildManifest describes the app for tree: every top-level command as a
+// slash command, the scopes fcbot uses, interactivity, and Socket Mode
+// when base is empty, else request URLs under base (https://host).
+func BuildManifest(tree *bot.Tree, base string) (*Manifest, error) {
+	m := &Manifest{
+		DisplayInformation: DisplayInformation{
+			Name:            "fcbot",
+			Description:     "Runs a local Freedom Cities campaign: rules, officials, meetings, scorecards.",
+			LongDescription: "fcbot helps a local group campaign for the nine Freedom Cities model rules: it keeps the group's officials and what they answered, schedules meetings and RSVPs, tracks tasks, and shows a scorecard. It stores platform ids and display names only. Type /help to begin.",
+			BackgroundColor: "#1d3557",
+		},
+		Features: Features{BotUser: BotUser{DisplayName: "fcbot", AlwaysOnline: true}},
+		Settings: Settings{Interactivity: Interactivity{IsEnabled: true}, SocketModeEnabled: base == ""},
+	}
+	m.OAuthConfig.Scopes.Bot = append([]string(nil), Scopes...)
+	if base != "" {
+		u, err := url.Parse(base)
+		if err != nil || u.Scheme != "https" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, fmt.Errorf("--url %q must be the https address fcbot is reached at, like https://bot.example.org", base)
+		}
+		base = "https://" + u.Host
+		m.Settings.Interactivity.RequestURL = base + InteractionsPath
+	}
+	for _, c := range tree.Roots() {
+		sc := SlashCommand{
+			Command:      "/" + c.Name,
+			Description:  bot.Clip(c.Description, maxCommandDescription),
+			UsageHint:    bot.Clip(usageHint(c), maxUsageHint),
+			ShouldEscape: true,
+		}
+		if base != "" {
+			sc.URL = base + CommandsPath
+		}
+		m.Features.SlashCommands = append(m.Features.SlashCommands, sc)
+	}
+	return m, nil
+}
+
+// JSON renders the manifest as indented JSON, ready to paste.
+func (m *Manifest) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// usageHint is what Slack shows after the command as the user types: the
+// command's example without the command, or its subcommands.
+func usageHint(c *bot.Command) string {
+	if len(c.Subcommands) == 0 {
+		hint := strings.TrimSpace(strings.TrimPrefix(c.Example, "/"+c.Name))
+		if hint == "" {
+			hint = "help"
+		}
+		return hint
+	}
+	names := make([]string, len(c.Subcommands))
+	for i, s := range c.Subcommands {
+		names[i] = s.Name
+	}
+	return "[" + strings.Join(names, " | ") + "] … or help"
+}

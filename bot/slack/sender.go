@@ -1,0 +1,210 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/fcbot/fcbot/bot"
+)
+
+// webAPI lists the Slack Web API calls fcbot makes; *slack.Client is the
+// real one. Keeping the SDK behind it keeps its types out of the rest of
+// the code and its surface small.
+type webAPI interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+}
+
+var _ webAPI = (*slack.Client)(nil)
+
+// Retry bounds for Web API calls.
+const (
+	maxAttempts   = 5
+	firstBackoff  = 200 * time.Millisecond
+	maxBackoff    = 5 * time.Second
+	maxRetryAfter = 30 * time.Second
+	// sendDeadline bounds a whole delivery, retries included, when the
+	// caller's context sets no deadline.
+	sendDeadline = 30 * time.Second
+)
+
+// Sender makes every outgoing Web API call: replies posted after the
+// acknowledgement, direct messages, ephemeral messages and modals, and the
+// unrequested messages of jobs (it implements bot.Sender). It honours
+// Slack's rate limits and retries with bounded backoff within the
+// context's deadline, and logs what it finally could not deliver.
+type Sender struct {
+	api  webAPI
+	http *http.Client
+	log  *slog.Logger
+}
+
+var _ bot.Sender = (*Sender)(nil)
+
+// Send delivers r to a user's direct messages (conversations.open, then
+// chat.postMessage) or to a channel.
+func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	ctx, cancel := withDeadline(ctx, sendDeadline)
+	defer cancel()
+	channel := to.Channel
+	if to.User != "" {
+		im, err := s.openIM(ctx, to.User)
+		if err != nil {
+			s.log.WarnContext(ctx, "message not delivered", "platform", Platform, "group", to.Group, "to", to.User, "err", err)
+			return err
+		}
+		channel = im
+	}
+	if err := s.post(ctx, channel, r); err != nil {
+		s.log.WarnContext(ctx, "message not delivered", "platform", Platform, "group", to.Group, "to", to.User, "channel", to.Channel, "err", err)
+		return err
+	}
+	return nil
+}
+
+func (s *Sender) openIM(ctx context.Context, user string) (string, error) {
+	var id string
+	err := retry(ctx, "conversations.open", func(ctx context.Context) error {
+		ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+		if err == nil {
+			id = ch.ID
+		}
+		return err
+	})
+	return id, err
+}
+
+func (s *Sender) post(ctx context.Context, channel string, r bot.Reply) error {
+	m := message(r)
+	return retry(ctx, "chat.postMessage", func(ctx context.Context) error {
+		_, _, err := s.api.PostMessageContext(ctx, channel, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...))
+		return err
+	})
+}
+
+// Ephemeral shows r to one user in a channel (chat.postEphemeral); when
+// that fails (the bot is not in the channel) it sends a direct message.
+func (s *Sender) Ephemeral(ctx context.Context, group, channel, user string, r bot.Reply) error {
+	ctx, cancel := withDeadline(ctx, sendDeadline)
+	defer cancel()
+	if channel != "" {
+		m := message(r)
+		err := retry(ctx, "chat.postEphemeral", func(ctx context.Context) error {
+			_, err := s.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...))
+			return err
+		})
+		if err == nil {
+			return nil
+		}
+		s.log.InfoContext(ctx, "ephemeral message failed; sending a direct message", "platform", Platform, "group", group, "channel", channel, "err", err)
+	}
+	return s.Send(ctx, bot.Destination{Platform: Platform, Group: group, User: user}, r)
+}
+
+// OpenView opens a modal with a trigger id. Trigger ids expire after
+// three seconds, so this does not wait long.
+func (s *Sender) OpenView(ctx context.Context, trigger string, v slack.ModalViewRequest) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return retry(ctx, "views.open", func(ctx context.Context) error {
+		_, err := s.api.OpenViewContext(ctx, trigger, v)
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && len(se.ResponseMetadata.Messages) > 0 {
+			return fmt.Errorf("%w: %v", err, se.ResponseMetadata.Messages)
+		}
+		return err
+	})
+}
+
+// Respond posts a message to the response_url Slack gave with a command
+// or a click, exactly as given.
+func (s *Sender) Respond(ctx context.Context, responseURL string, m *slack.WebhookMessage) error {
+	ctx, cancel := withDeadline(ctx, sendDeadline)
+	defer cancel()
+	err := retry(ctx, "response_url", func(ctx context.Context) error {
+		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, s.http, m)
+	})
+	if err != nil {
+		s.log.WarnContext(ctx, "reply not delivered", "platform", Platform, "err", err)
+	}
+	return err
+}
+
+// UserInfo calls users.info.
+func (s *Sender) userInfo(ctx context.Context, id string) (*slack.User, error) {
+	var u *slack.User
+	err := retry(ctx, "users.info", func(ctx context.Context) error {
+		var err error
+		u, err = s.api.GetUserInfoContext(ctx, id)
+		return err
+	})
+	return u, err
+}
+
+func withDeadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// retry runs call until it succeeds, fails for good, or the context's
+// deadline would pass before the next attempt. Rate limits wait as long as
+// Slack asks (bounded); server and network errors back off exponentially;
+// Slack's own errors (channel_not_found, …) are final.
+func retry(ctx context.Context, op string, call func(ctx context.Context) error) error {
+	backoff := firstBackoff
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = call(ctx)
+		if err == nil {
+			return nil
+		}
+		wait, again := retryAfter(err, backoff)
+		if !again || attempt == maxAttempts {
+			break
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			break
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s: %w (gave up: %w)", op, err, ctx.Err())
+		case <-t.C:
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// retryAfter says whether err is worth another attempt, and after how long.
+func retryAfter(err error, backoff time.Duration) (time.Duration, bool) {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return min(max(rl.RetryAfter, firstBackoff), maxRetryAfter), true
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return backoff, sc.Code >= 500
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return 0, false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return backoff, true
+	}
+	return 0, false
+}

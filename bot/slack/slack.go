@@ -1,0 +1,494 @@
+// Package slack is fcbot's Slack adapter. Every top-level command of the
+// core tree is a Slack slash command whose text is read with the core's
+// text grammar; replies are drawn with Block Kit, buttons run their action
+// as the clicker, and forms open as modals. It receives commands over
+// Socket Mode (an app-level token, no public URL) or over HTTP (signed
+// requests to /slack/commands and /slack/interactions), acknowledges
+// within Slack's three seconds, and makes every outgoing Web API call
+// through one Sender.
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/fcbot/fcbot/bot"
+)
+
+// Platform is the platform name the adapter reports.
+const Platform = "slack"
+
+// Config wires an Adapter.
+type Config struct {
+	BotToken string // xoxb-…: every Web API call
+	// AppToken (xapp-…) selects Socket Mode; Run connects with it.
+	AppToken string
+	// SigningSecret checks the requests of HTTP mode.
+	SigningSecret string
+	// APIURL is the Web API's base URL, ending in "/"; Socket Mode's
+	// apps.connections.open goes there too. Empty means Slack's.
+	APIURL     string
+	Router     *bot.Router
+	Log        *slog.Logger
+	HTTPClient *http.Client // optional
+	// AckWithin is how long a command may run before it is acknowledged
+	// empty and answered through response_url; default 2.5 s, inside
+	// Slack's 3 s.
+	AckWithin time.Duration
+}
+
+// Adapter serves one Slack app.
+type Adapter struct {
+	router    *bot.Router
+	log       *slog.Logger
+	client    *slack.Client
+	sender    *Sender
+	appToken  string
+	secret    string
+	ackWithin time.Duration
+
+	mu    sync.Mutex
+	users map[string]cachedUser // user id → what users.info said
+}
+
+var _ bot.Adapter = (*Adapter)(nil)
+
+// userTTL is how long users.info answers (admin, locale, name) are kept.
+const userTTL = 5 * time.Minute
+
+type cachedUser struct {
+	name   string
+	locale string
+	admin  bool
+	until  time.Time
+}
+
+// New returns an adapter for cfg.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: a bot token (xoxb-…) is needed")
+	}
+	if cfg.Router == nil {
+		return nil, errors.New("slack: no router")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.AckWithin <= 0 {
+		cfg.AckWithin = 2500 * time.Millisecond
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.APIURL != "" {
+		u := cfg.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	client := slack.New(cfg.BotToken, opts...)
+	log := cfg.Log.With("platform", Platform)
+	return &Adapter{
+		router:    cfg.Router,
+		log:       log,
+		client:    client,
+		sender:    &Sender{api: client, http: cfg.HTTPClient, log: log},
+		appToken:  cfg.AppToken,
+		secret:    cfg.SigningSecret,
+		ackWithin: cfg.AckWithin,
+		users:     map[string]cachedUser{},
+	}, nil
+}
+
+// Sender returns the adapter's sender, for jobs and for other platforms'
+// registries.
+func (a *Adapter) Sender() *Sender { return a.sender }
+
+// origin is where a command came from and where its answer goes.
+type origin struct {
+	team, channel, user, userName string
+	trigger                       string // trigger_id: replay guard and modals
+	responseURL                   string
+}
+
+// request builds the core request for o, asking users.info (cached) who
+// the user is: their display name, locale and whether they administer the
+// workspace.
+func (a *Adapter) request(ctx context.Context, o origin) *bot.Request {
+	req := &bot.Request{
+		ID: o.trigger, Platform: Platform, Group: o.team, Channel: o.channel, Locale: "en",
+		User: bot.User{ID: o.user, Name: o.userName},
+	}
+	if u, ok := a.user(ctx, o.user); ok {
+		if u.name != "" {
+			req.User.Name = u.name
+		}
+		if u.locale != "" {
+			req.Locale = u.locale
+		}
+		req.Admin = u.admin
+	}
+	if req.User.Name == "" {
+		req.User.Name = o.user
+	}
+	return req
+}
+
+// user returns what users.info says about id, from the cache when fresh.
+// Failures are logged and read as "not an admin".
+func (a *Adapter) user(ctx context.Context, id string) (cachedUser, bool) {
+	a.mu.Lock()
+	c, ok := a.users[id]
+	a.mu.Unlock()
+	if ok && time.Now().Before(c.until) {
+		return c, true
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	u, err := a.sender.userInfo(ctx, id)
+	if err != nil {
+		a.log.WarnContext(ctx, "users.info failed; treating the user as a member", "user", id, "err", err)
+		return cachedUser{}, false
+	}
+	c = cachedUser{
+		name:   firstNonEmpty(u.Profile.DisplayName, u.RealName, u.Name),
+		locale: u.Locale,
+		admin:  u.IsAdmin || u.IsOwner || u.IsPrimaryOwner || u.Enterprise.IsAdmin || u.Enterprise.IsOwner,
+		until:  time.Now().Add(userTTL),
+	}
+	a.mu.Lock()
+	if len(a.users) > 10000 {
+		clear(a.users) // a crude bound; the cache only saves calls
+	}
+	a.users[id] = c
+	a.mu.Unlock()
+	return c, true
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+var (
+	userMention    = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|([^>]*))?>`)
+	channelMention = regexp.MustCompile(`<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>`)
+	specialMention = regexp.MustCompile(`<!([^|>]+)(?:\|([^>]*))?>`)
+	link           = regexp.MustCompile(`<([a-z][a-z0-9+.-]*:[^|>]*)(?:\|([^>]*))?>`)
+	mentionWord    = regexp.MustCompile(`^<@([UW][A-Z0-9]+)>$`)
+)
+
+// normalize turns a command's text as Slack escapes it into the text
+// grammar: user mentions become <@U123> (their names kept aside in
+// names), channel mentions #name, links their URL, and &amp; &lt; &gt;
+// the characters they stand for.
+func normalize(text string) (line string, names map[string]string) {
+	names = map[string]string{}
+	text = userMention.ReplaceAllStringFunc(text, func(m string) string {
+		sub := userMention.FindStringSubmatch(m)
+		if sub[2] != "" {
+			names[sub[1]] = sub[2]
+		}
+		return "<@" + sub[1] + ">"
+	})
+	text = channelMention.ReplaceAllStringFunc(text, func(m string) string {
+		sub := channelMention.FindStringSubmatch(m)
+		if sub[2] != "" {
+			return "#" + sub[2]
+		}
+		return "#" + sub[1]
+	})
+	text = specialMention.ReplaceAllStringFunc(text, func(m string) string {
+		sub := specialMention.FindStringSubmatch(m)
+		if sub[2] != "" {
+			return sub[2]
+		}
+		return "@" + strings.TrimPrefix(sub[1], "subteam^")
+	})
+	text = link.ReplaceAllStringFunc(text, func(m string) string {
+		sub := link.FindStringSubmatch(m)
+		if strings.HasPrefix(sub[1], "mailto:") && sub[2] != "" {
+			return sub[2]
+		}
+		return sub[1]
+	})
+	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)
+	return text, names
+}
+
+// resolver reads Slack user mentions (<@U123>, as normalize leaves them)
+// as users; their names come from the mention, else from users.info. A
+// plain @name is not resolved: Slack turns a real person's @name into a
+// mention, so a plain one names nobody Slack knows.
+func (a *Adapter) resolver(ctx context.Context, names map[string]string) bot.UserResolver {
+	return func(word string) (bot.User, bool) {
+		m := mentionWord.FindStringSubmatch(strings.TrimSpace(word))
+		if m == nil {
+			return bot.User{}, false
+		}
+		id := m[1]
+		name := names[id]
+		if name == "" {
+			if u, ok := a.user(ctx, id); ok {
+				name = u.name
+			}
+		}
+		if name == "" {
+			name = id
+		}
+		return bot.User{ID: id, Name: name}, true
+	}
+}
+
+// slashCommand runs a slash command and returns the acknowledgement's
+// payload: the reply when it is ready within AckWithin, else nil (an empty
+// acknowledgement) and the reply goes to response_url later. A retried
+// delivery is a replay: acknowledged, not run again.
+func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, retried bool) any {
+	log := a.log.With("group", sc.TeamID, "user", sc.UserID, "command", sc.Command)
+	if retried {
+		log.InfoContext(ctx, "retried delivery acknowledged without running it again")
+		return nil
+	}
+	text, names := normalize(sc.Text)
+	line := "/" + strings.TrimPrefix(sc.Command, "/") + " " + text
+	o := origin{team: sc.TeamID, channel: sc.ChannelID, user: sc.UserID, userName: sc.UserName, trigger: sc.TriggerID, responseURL: sc.ResponseURL}
+	ctx = context.WithoutCancel(ctx)
+	done := make(chan bot.Reply, 1)
+	go func() {
+		req := a.request(ctx, o)
+		rep := a.router.Run(ctx, req, line, a.resolver(ctx, names), a.sender)
+		done <- a.maybeForm(ctx, o, req.Locale, rep)
+	}()
+	timer := time.NewTimer(a.ackWithin)
+	defer timer.Stop()
+	select {
+	case rep := <-done:
+		if rep.Form != nil { // the modal is open: nothing to say
+			return nil
+		}
+		return message(rep)
+	case <-timer.C:
+		log.InfoContext(ctx, "slow command: acknowledged, answering through response_url")
+		go func() { a.later(ctx, o, <-done) }()
+		return nil
+	}
+}
+
+// maybeForm opens the reply's form, if it has one with fields; a form
+// without fields is dropped. The reply keeps Form only when the modal is
+// open.
+func (a *Adapter) maybeForm(ctx context.Context, o origin, locale string, rep bot.Reply) bot.Reply {
+	if rep.Form == nil {
+		return rep
+	}
+	if len(rep.Form.Fields) == 0 {
+		rep.Form = nil
+		return rep
+	}
+	return a.openForm(ctx, o, locale, rep)
+}
+
+// openForm opens the reply's form as a modal with the command's trigger
+// id. It returns the reply with Form set when the modal is open; else the
+// reply without the form and with a note that says why.
+func (a *Adapter) openForm(ctx context.Context, o origin, locale string, rep bot.Reply) bot.Reply {
+	meta, err := json.Marshal(formMeta{Command: rep.Form.Command, Fixed: rep.Form.Fixed, Channel: o.channel})
+	if err == nil && len(meta) <= maxMetadata {
+		err = a.sender.OpenView(ctx, o.trigger, modal(locale, rep.Form, string(meta)))
+		if err == nil {
+			return rep
+		}
+	}
+	a.log.WarnContext(ctx, "form not opened", "group", o.team, "user", o.user, "command", rep.Form.Command, "err", err)
+	rep.Form = nil
+	rep.Ephemeral = true
+	rep.Text = strings.TrimSpace(rep.Text + "\n" + bot.Translate(locale, bot.M("slack.form_failed")))
+	return rep
+}
+
+// later delivers a reply that was not ready for the acknowledgement: to
+// the response_url Slack gave, or to the user when there is none.
+func (a *Adapter) later(ctx context.Context, o origin, rep bot.Reply) {
+	if rep.Form != nil {
+		return // opened as a modal
+	}
+	if o.responseURL != "" {
+		_ = a.sender.Respond(ctx, o.responseURL, message(rep))
+		return
+	}
+	if rep.Ephemeral || rep.Tone == bot.Failure {
+		_ = a.sender.Ephemeral(ctx, o.team, o.channel, o.user, rep)
+		return
+	}
+	if o.channel != "" {
+		if a.sender.Send(ctx, bot.Destination{Platform: Platform, Group: o.team, Channel: o.channel}, rep) == nil {
+			return
+		}
+	}
+	_ = a.sender.Send(ctx, bot.Destination{Platform: Platform, Group: o.team, User: o.user}, rep)
+}
+
+// interaction handles a button click or a modal submission and returns
+// the acknowledgement's payload (nil for an empty one).
+func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback, retried bool) any {
+	log := a.log.With("group", cb.Team.ID, "user", cb.User.ID, "interaction", cb.Type)
+	if retried {
+		log.InfoContext(ctx, "retried delivery acknowledged without running it again")
+		return nil
+	}
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		a.click(ctx, cb)
+		return nil
+	case slack.InteractionTypeViewSubmission:
+		if cb.View.CallbackID != formCallback {
+			return nil
+		}
+		return a.submit(ctx, cb)
+	default:
+		return nil
+	}
+}
+
+// click runs a button's action as the clicker. Slack ignores the
+// acknowledgement's body for clicks, so the reply goes to response_url.
+func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
+	if len(cb.ActionCallback.BlockActions) == 0 {
+		return
+	}
+	act := cb.ActionCallback.BlockActions[0]
+	action := act.Value
+	if action == "" && !strings.HasPrefix(act.ActionID, actionPrefix) {
+		action = act.ActionID
+	}
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID), channel: channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID, responseURL: cb.ResponseURL}
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		req := a.request(ctx, o)
+		var rep bot.Reply
+		if action == "" {
+			rep = bot.Reply{Text: req.T("slack.unknown_action"), Tone: bot.Failure, Ephemeral: true}
+		} else {
+			text, names := normalize(action)
+			rep = a.router.Run(ctx, req, "/"+strings.TrimPrefix(text, "/"), a.resolver(ctx, names), a.sender)
+		}
+		a.later(ctx, o, a.maybeForm(ctx, o, req.Locale, rep))
+	}()
+}
+
+// submit runs a modal's command with the entered values. Invalid input is
+// shown on its field, keeping the modal open; success closes it and the
+// reply goes to the user (ephemeral in the channel, else a direct message).
+func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback) any {
+	var meta formMeta
+	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID, cb.View.TeamID), user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID}
+	inputs := map[string]bool{}
+	var first string
+	for _, b := range cb.View.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			inputs[in.BlockID] = true
+			if first == "" {
+				first = in.BlockID
+			}
+		}
+	}
+	fail := func(field, msg string) any {
+		if !inputs[field] {
+			field = first
+		}
+		if field == "" {
+			return nil
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: bot.Clip(msg, maxFieldError)})
+	}
+	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || a.router.Tree().Lookup(meta.Command) == nil {
+		return fail("", bot.Translate("en", bot.M("slack.form_gone")))
+	}
+	o.channel = meta.Channel
+	cmd := a.router.Tree().Lookup(meta.Command)
+	args := make(map[string]string, len(meta.Fixed))
+	for k, v := range meta.Fixed {
+		args[k] = v
+	}
+	if cb.View.State != nil {
+		for block, acts := range cb.View.State.Values {
+			if v, ok := acts[block]; ok && strings.TrimSpace(v.Value) != "" {
+				args[block] = v.Value
+			}
+		}
+	}
+	ctx = context.WithoutCancel(ctx)
+	type outcome struct {
+		rep    bot.Reply
+		err    *bot.Error
+		locale string
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		req := a.request(ctx, o)
+		opts, err := bot.Bind(cmd, args, a.resolver(ctx, nil))
+		if err != nil {
+			var e *bot.Error
+			if errors.As(err, &e) {
+				done <- outcome{err: e, rep: bot.Describe(ctx, a.log, req, err), locale: req.Locale}
+				return
+			}
+			done <- outcome{rep: bot.Describe(ctx, a.log, req, err), locale: req.Locale}
+			return
+		}
+		// Run a copy of the command whose handler keeps the error, so that
+		// a field the handler refuses is marked in the modal.
+		var handlerErr error
+		wrapped := *cmd
+		wrapped.Handler = func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+			rep, err := cmd.Handler(ctx, req)
+			handlerErr = err
+			return rep, err
+		}
+		req.Command, req.Options = &wrapped, opts
+		rep := a.router.Handle(ctx, req, a.sender)
+		var e *bot.Error
+		errors.As(handlerErr, &e)
+		rep.Ephemeral = true // a form's result is for the one who filled it in
+		done <- outcome{rep: rep, err: e, locale: req.Locale}
+	}()
+	timer := time.NewTimer(a.ackWithin)
+	defer timer.Stop()
+	select {
+	case out := <-done:
+		if out.rep.Tone == bot.Failure {
+			if out.err != nil && out.err.Field != "" && inputs[out.err.Field] {
+				return fail(out.err.Field, bot.Translate(out.locale, out.err.Msg))
+			}
+			return fail("", out.rep.Text)
+		}
+		go a.later(ctx, o, out.rep)
+		return nil
+	case <-timer.C:
+		go func() { a.later(ctx, o, (<-done).rep) }()
+		return nil
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // substring of the error, "" for success
+	}{
+		{"defaults", map[string]string{}, ""},
+		{"postgres", map[string]string{"DATABASE_URL": "postgres://u@db:5432/x"}, ""},
+		{"malformed url", map[string]string{"DATABASE_URL": "postgres://u@:x:y/"}, "DATABASE_URL"},
+		{"unknown scheme", map[string]string{"DATABASE_URL": "mysql://u@db/x"}, `scheme "mysql" is not supported`},
+		{"bad log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{"bad http addr", map[string]string{"HTTP_ADDR": "8080"}, "HTTP_ADDR"},
+		{"bad discord key", map[string]string{"DISCORD_PUBLIC_KEY": "abc", "DISCORD_APP_ID": "1"}, "DISCORD_PUBLIC_KEY"},
+		{"slack app token without bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN"},
+		{"slack app token of the wrong kind", map[string]string{"SLACK_APP_TOKEN": "xoxb-1", "SLACK_BOT_TOKEN": "xoxb-2"}, "xapp-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseConfig(func(k string) string { return tt.env[k] })
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got error %v, want none", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got error %v, want one mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestConsoleFromPipe is the README's first example: a piped script runs,
+// each reply is printed, and the process ends with success.
+func TestConsoleFromPipe(t *testing.T) {
+	t.Setenv("DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "fcbot.db"))
+	in := strings.NewReader("# a comment\n\n/setup jurisdiction:\"Springfield\" kind:city timezone:America/Chicago\n/rules number:1\n/rules number:12\n/rules\n")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), nil, in, &out, &errOut); err != nil {
+		t.Fatalf("run: %v (stderr %s)", err, errOut.String())
+	}
+	for _, want := range []string{
+		"Springfield is set up",
+		"Springfield officials shall require a judicial warrant",
+		"✗ There is no rule 12",
+		"#9 Fair and Impartial Policing Rule",
+		"#1373 1373 Rule",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "[County/City/State] officials shall require") {
+		t.Error("rule 1 still shows the placeholder after /setup")
+	}
+}
+
+func TestConsoleCommandFlag(t *testing.T) {
+	var out bytes.Buffer
+	db := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
+	if err := run(context.Background(), []string{"console", "--db", db, "-c", "/rules number:2"}, strings.NewReader(""), &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "No Facilitation Rule") {
+		t.Errorf("got %q, want rule 2", out.String())
+	}
+}
+
+func TestMalformedDatabaseURLStopsBeforeStart(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://u@:x:y/")
+	var out bytes.Buffer
+	err := run(context.Background(), nil, strings.NewReader("/rules\n"), &out, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("got error %v, want one naming DATABASE_URL", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("something ran despite the bad configuration: %q", out.String())
+	}
+}
+
+func TestMigrateStatus(t *testing.T) {
+	t.Setenv("DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "m.db"))
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate", "status"}, nil, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "00001 pending") {
+		t.Errorf("status before migrating = %q, want 00001 pending", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"migrate"}, nil, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "00001 applied") || strings.Contains(out.String(), "pending") {
+		t.Errorf("status after migrating = %q, want all applied", out.String())
+	}
+}

@@ -1,0 +1,193 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
+)
+
+// scriptRoles are the campaign roles that have a script, with the number
+// of steps each has in the catalog (guide.script.<role>.<n>).
+var scriptRoles = []struct {
+	role  string
+	steps int
+}{
+	{"scheduler", 7}, {"spokesperson", 8}, {"reporter", 4}, {"inviter", 3},
+	{"event-poster", 2}, {"attendance-keeper", 2}, {"note-taker", 2},
+}
+
+func (env *Env) guideCommand() *bot.Command {
+	roles := make([]string, len(scriptRoles))
+	for i, r := range scriptRoles {
+		roles[i] = r.role
+	}
+	return &bot.Command{
+		Name:        "guide",
+		Description: "Where your campaign stands and the one next thing to do; role:R gives a role its script",
+		Example:     "/guide role:spokesperson",
+		Options: []bot.Option{
+			{Name: "role", Description: "A campaign role whose script to show", Kind: bot.Choice, Choices: bot.Choices(roles...)},
+		},
+		Handler: env.guide,
+	}
+}
+
+// stage is one step of the guide's playbook; done reads the group's data.
+type stage struct {
+	id   string
+	done func(p *storage.Progress) bool
+}
+
+var stages = []stage{
+	{"organize", func(p *storage.Progress) bool { return p.FirstOrganizing != nil && p.CampaignRoles > 0 }},
+	{"schedule", func(p *storage.Progress) bool { return p.LawEnforcement != nil }},
+	{"ask", func(p *storage.Progress) bool { return p.FullyAnswered > 0 }},
+	{"report", func(p *storage.Progress) bool { return p.ReportsFiled > 0 }},
+	{"follow-up", func(p *storage.Progress) bool { return p.FollowUp != nil }},
+	{"targets", func(p *storage.Progress) bool { return p.TacticTasks > 0 }},
+	{"tactics", func(p *storage.Progress) bool { return p.TacticTasksDone > 0 }},
+}
+
+func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	if role := req.Str("role"); role != "" {
+		return roleScript(req.Locale, role, place(req)), nil
+	}
+	p, err := env.Store.Progress(ctx, req.Caller.GroupID, req.Now)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	reply := bot.Reply{Title: req.T("guide.title", "Place", place(req)), Footer: req.T("guide.footer")}
+	current := -1
+	for i, s := range stages {
+		mark, state := "✅", req.T("guide.done")
+		switch {
+		case s.done(p):
+		case current < 0:
+			current = i
+			mark, state = "▶️", req.T("guide.current")
+		default:
+			mark, state = "⬜", req.T("guide.todo")
+		}
+		line := fmt.Sprintf("%s %d. %s (%s)", mark, i+1, req.T("guide.stage."+s.id), state)
+		if s.id == "schedule" && s.done(p) && late(p) {
+			line += " " + req.T("guide.late")
+		}
+		reply.Items = append(reply.Items, line)
+	}
+	next, err := env.nextStep(ctx, req.Caller.GroupID, req.Locale, req.Location(), p, req.Now)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	reply.Fields = []bot.Field{{Name: req.T("guide.next"), Value: next}}
+	if current < 0 {
+		reply.Tone = bot.Success
+	}
+	return reply, nil
+}
+
+// late reports whether the law-enforcement meeting came more than two
+// weeks after the first organizing meeting.
+func late(p *storage.Progress) bool {
+	return p.FirstOrganizing != nil && p.LawEnforcement != nil &&
+		p.LawEnforcement.StartsAt.Sub(p.FirstOrganizing.StartsAt) > 14*24*time.Hour
+}
+
+// NextStep is the one next thing the group should do, in locale, read from
+// its data; the daily digest includes it.
+func (env *Env) NextStep(ctx context.Context, groupID int64, locale string, now time.Time) (string, error) {
+	g, err := env.Store.GroupByID(ctx, groupID)
+	if err != nil {
+		return "", err
+	}
+	loc, err := time.LoadLocation(g.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	p, err := env.Store.Progress(ctx, groupID, now)
+	if err != nil {
+		return "", err
+	}
+	return env.nextStep(ctx, groupID, locale, loc, p, now)
+}
+
+func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc *time.Location, p *storage.Progress, now time.Time) (string, error) {
+	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
+	officialName := func(m *storage.Meeting) (string, error) {
+		if m.OfficialID == nil {
+			return "the official", nil
+		}
+		o, err := env.Store.OfficialByID(ctx, groupID, *m.OfficialID)
+		if err != nil {
+			return "", err
+		}
+		return o.Name, nil
+	}
+	for _, s := range stages {
+		if s.done(p) {
+			continue
+		}
+		switch s.id {
+		case "organize":
+			if p.FirstOrganizing == nil {
+				return t("guide.next.organize-meeting"), nil
+			}
+			return t("guide.next.organize-roles"), nil
+		case "schedule":
+			return t("guide.next.schedule"), nil
+		case "ask":
+			if p.LawEnforcement == nil {
+				return t("guide.next.ask-call"), nil
+			}
+			name, err := officialName(p.LawEnforcement)
+			if err != nil {
+				return "", err
+			}
+			if !p.LawEnforcementHeld && p.LawEnforcement.StartsAt.After(now) {
+				return t("guide.next.ask-hold", "Official", name, "When", FormatTime(p.LawEnforcement.StartsAt, loc)), nil
+			}
+			return t("guide.next.ask-log", "Official", name, "Number", p.LawEnforcement.Number), nil
+		case "report":
+			n := int64(1)
+			if p.LawEnforcement != nil {
+				n = p.LawEnforcement.Number
+			}
+			return t("guide.next.report", "Number", n), nil
+		case "follow-up":
+			from := now
+			if p.FirstOrganizing != nil {
+				from = p.FirstOrganizing.StartsAt.Add(14 * 24 * time.Hour)
+			}
+			if from.Before(now) {
+				from = now.Add(24 * time.Hour)
+			}
+			d := from.In(loc)
+			return t("guide.next.follow-up", "Date", d.Format("Mon Jan 2"), "When", strings.ToLower(d.Format("Jan 2"))+" 7pm"), nil
+		case "targets":
+			return t("guide.next.targets"), nil
+		case "tactics":
+			return t("guide.next.tactics"), nil
+		}
+	}
+	return t("guide.all_done"), nil
+}
+
+// roleScript is a role's part, in the group's words.
+func roleScript(locale, role, where string) bot.Reply {
+	reply := bot.Reply{
+		Title:  bot.Translate(locale, bot.M("guide.role.title", "Role", role, "Place", where)),
+		Footer: bot.Translate(locale, bot.M("guide.role.footer")),
+	}
+	for _, r := range scriptRoles {
+		if r.role != role {
+			continue
+		}
+		for i := 1; i <= r.steps; i++ {
+			reply.Items = append(reply.Items, bot.Translate(locale, bot.M(fmt.Sprintf("guide.script.%s.%d", role, i), "Place", where)))
+		}
+	}
+	return reply
+}

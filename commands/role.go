@@ -1,0 +1,383 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
+)
+
+// RoleSpec describes a role a member can hold. Everything the bot does
+// when a role is given hangs off this table: the duty offered as a task
+// today, the role's script delivered by direct message later.
+type RoleSpec struct {
+	Name string
+	// GroupOnly roles (the permission roles) cannot be held for one meeting.
+	GroupOnly bool
+	// Duty is the catalog id of the task the guide ties to the role (with
+	// ".meeting" appended for a role held for one meeting); "" when none.
+	Duty string
+	// DutyDays is how many days the duty task is due after assignment when
+	// the role is group-wide; for one meeting it is due at the meeting.
+	DutyDays int
+}
+
+// Roles are the campaign roles from the guide, then the permission roles.
+var Roles = []RoleSpec{
+	{Name: "spokesperson"},
+	{Name: "scheduler", Duty: "role.duty.scheduler", DutyDays: 3},
+	{Name: "inviter", Duty: "role.duty.inviter", DutyDays: 7},
+	{Name: "event-poster", Duty: "role.duty.event-poster", DutyDays: 3},
+	{Name: "attendance-keeper", Duty: "role.duty.attendance-keeper", DutyDays: 7},
+	{Name: "reporter", Duty: "role.duty.reporter", DutyDays: 14},
+	{Name: "note-taker"},
+	{Name: storage.RoleLead, GroupOnly: true},
+	{Name: storage.RoleCoordinator, GroupOnly: true},
+}
+
+// RoleByName returns the role spec named name.
+func RoleByName(name string) (RoleSpec, bool) {
+	for _, r := range Roles {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return RoleSpec{}, false
+}
+
+const (
+	roleAssignExample = `/role assign user:@alex role:scheduler`
+	roleRemoveExample = `/role remove user:@alex role:scheduler`
+	roleListExample   = `/role list`
+	rolesPerPage      = 15
+)
+
+// meetingOption is an optional option naming a meeting by its number.
+func meetingOption(desc string) bot.Option {
+	return bot.Option{Name: "meeting", Description: desc, Kind: bot.Integer, Min: 1, Max: maxNumber, Autocomplete: "meeting"}
+}
+
+// maxNumber bounds the per-group numbers users type.
+const maxNumber = 1_000_000_000
+
+// Only leads give and take roles; anyone may see who holds which.
+func (env *Env) roleCommand() *bot.Command {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = r.Name
+	}
+	roleOpt := bot.Option{Name: "role", Description: "The role: a campaign role, or lead or coordinator (group-wide only)", Kind: bot.Choice, Required: true, Choices: bot.Choices(names...)}
+	userOpt := bot.Option{Name: "user", Description: "The member, e.g. @alex", Kind: bot.UserKind, Required: true}
+	return &bot.Command{
+		Name:        "role",
+		Description: "Who does what: leads assign and remove roles, for the group or for one meeting; anyone lists them",
+		Subcommands: []*bot.Command{
+			{
+				Name:        "assign",
+				Description: "Give a member a role, group-wide or for one meeting (leads only)",
+				Example:     roleAssignExample,
+				Level:       bot.Lead,
+				Options:     []bot.Option{userOpt, roleOpt, meetingOption("Hold the role for this meeting only, e.g. 3 (not for lead or coordinator)")},
+				Handler:     env.roleAssign,
+			},
+			{
+				Name:        "remove",
+				Description: "Take a role away; the last lead cannot be removed (leads only)",
+				Example:     roleRemoveExample,
+				Level:       bot.Lead,
+				Options:     []bot.Option{userOpt, roleOpt, meetingOption("The meeting the role was given for, e.g. 3")},
+				Handler:     env.roleRemove,
+			},
+			{
+				Name:        "list",
+				Description: "Who holds which role; meeting:N adds that meeting's roles",
+				Example:     roleListExample,
+				Options:     []bot.Option{meetingOption("Show the group-wide roles and this meeting's, e.g. 3"), pageOption()},
+				Handler:     env.roleList,
+			},
+		},
+	}
+}
+
+// roleTarget is what an assign or remove names: a member, a role, and
+// optionally a meeting.
+type roleTarget struct {
+	user    bot.User
+	spec    RoleSpec
+	meeting *storage.Meeting // nil for group-wide
+}
+
+func (t roleTarget) meetingID() *int64 {
+	if t.meeting == nil {
+		return nil
+	}
+	return &t.meeting.ID
+}
+
+// scope is "" or " for meeting N", as the messages put it.
+func (t roleTarget) scope(req *bot.Request) string {
+	if t.meeting == nil {
+		return ""
+	}
+	return req.T("role.scope.meeting", "Number", t.meeting.Number)
+}
+
+func (t roleTarget) String() string {
+	if t.meeting == nil {
+		return fmt.Sprintf("%s: %s", t.user.Name, t.spec.Name)
+	}
+	return fmt.Sprintf("%s: %s for meeting %d", t.user.Name, t.spec.Name, t.meeting.Number)
+}
+
+func (env *Env) roleTarget(ctx context.Context, req *bot.Request, example string) (roleTarget, error) {
+	t := roleTarget{}
+	t.user, _ = req.UserOpt("user")
+	t.spec, _ = RoleByName(req.Str("role"))
+	n, ok := req.Int("meeting")
+	if !ok {
+		return t, nil
+	}
+	if t.spec.GroupOnly {
+		// The example drops meeting:, keeping the command (assign or remove).
+		cmd, _, _ := strings.Cut(example, " user:")
+		return t, bot.Invalid("meeting", bot.M("role.group_only", "Role", t.spec.Name), cmd+" user:@alex role:"+t.spec.Name)
+	}
+	m, err := env.meeting(ctx, req, n)
+	if err != nil {
+		return t, err
+	}
+	t.meeting = m
+	return t, nil
+}
+
+func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	t, err := env.roleTarget(ctx, req, roleAssignExample)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if t.meeting != nil && t.meeting.Status == storage.MeetingCancelled {
+		return bot.Reply{}, bot.Conflict(bot.M("role.meeting_cancelled", "Number", t.meeting.Number))
+	}
+	locale := req.Locale // the assignee's, once known
+	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
+		if err := tx.LockGroup(ctx, req.Caller.GroupID); err != nil {
+			return err
+		}
+		m, err := tx.EnsureMember(ctx, req.Caller.GroupID, t.user.ID, t.user.Name)
+		if err != nil {
+			return err
+		}
+		if m.Locale != "" {
+			locale = m.Locale
+		}
+		err = tx.AssignRole(ctx, &storage.RoleAssignment{
+			GroupID: req.Caller.GroupID, MemberID: m.ID, Role: t.spec.Name,
+			MeetingID: t.meetingID(), AssignedBy: &req.Caller.MemberID,
+		})
+		if errors.Is(err, storage.ErrDuplicate) {
+			return bot.Conflict(bot.M("role.already", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)))
+		}
+		if err != nil {
+			return err
+		}
+		return env.audit(ctx, tx, req, "role.assign", "role", meetingNumber(t.meeting), "", t.String())
+	})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return env.assignmentReply(req, t, locale), nil
+}
+
+// assignmentReply tells the group about a new role holder, sends the
+// assignee their role's script in their locale (a direct message where the
+// platform allows, else shown in the reply), and offers the duty the guide
+// ties to the role as a ready task.
+func (env *Env) assignmentReply(req *bot.Request, t roleTarget, locale string) bot.Reply {
+	reply := bot.Reply{
+		Title: req.T("role.assigned.title", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)),
+		Text:  req.T("role.about."+t.spec.Name, "Name", t.user.Name),
+		Tone:  bot.Success,
+	}
+	if script := roleScript(locale, t.spec.Name, place(req)); len(script.Items) > 0 {
+		reply.DMs = append(reply.DMs, bot.DirectMessage{To: t.user, Reply: script})
+	}
+	if t.spec.Duty == "" {
+		return reply
+	}
+	var title, due, meetingOpt string
+	loc := req.Location()
+	if t.meeting != nil {
+		title = req.T(t.spec.Duty+".meeting", "Number", t.meeting.Number)
+		dueAt := t.meeting.StartsAt
+		if t.spec.Name == "reporter" || t.spec.Name == "attendance-keeper" {
+			dueAt = dueAt.Add(24 * time.Hour) // after the meeting
+		} else if dueAt.Sub(req.Now) > 48*time.Hour {
+			dueAt = dueAt.Add(-48 * time.Hour) // in time for the meeting
+		}
+		due = dueAt.In(loc).Format(readyTimeLayout)
+		meetingOpt = fmt.Sprintf(" meeting:%d", t.meeting.Number)
+	} else {
+		title = req.T(t.spec.Duty)
+		d := req.Now.In(loc).AddDate(0, 0, t.spec.DutyDays)
+		due = time.Date(d.Year(), d.Month(), d.Day(), 17, 0, 0, 0, loc).Format(readyTimeLayout)
+	}
+	action := fmt.Sprintf(`task add title:"%s" user:%s due:"%s"%s`, title, mentionFor(req, t.user), due, meetingOpt)
+	reply.Text += "\n" + req.T("role.offer_task", "Command", "/"+action)
+	reply.Buttons = []bot.Button{{Label: req.T("role.offer_task.button"), Action: action}}
+	return reply
+}
+
+// readyTimeLayout writes times in ready commands: a form ParseTime reads
+// exactly, in the group's zone.
+const readyTimeLayout = "2006-01-02 15:04"
+
+// mentionFor writes a user as the platform's text grammar reads a mention,
+// for ready commands: @name on the console, <@id> on Discord and Slack.
+func mentionFor(req *bot.Request, u bot.User) string {
+	if req.Platform == "console" {
+		return "@" + u.Name
+	}
+	return "<@" + u.ID + ">"
+}
+
+func meetingNumber(m *storage.Meeting) int64 {
+	if m == nil {
+		return 0
+	}
+	return m.Number
+}
+
+func (env *Env) roleRemove(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	t, err := env.roleTarget(ctx, req, roleRemoveExample)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	notHeld := bot.NotFound(bot.M("role.not_held", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)), nil)
+	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
+		if err := tx.LockGroup(ctx, req.Caller.GroupID); err != nil {
+			return err
+		}
+		m, err := tx.EnsureMember(ctx, req.Caller.GroupID, t.user.ID, t.user.Name)
+		if err != nil {
+			return err
+		}
+		err = tx.RemoveRole(ctx, req.Caller.GroupID, m.ID, t.spec.Name, t.meetingID())
+		if errors.Is(err, storage.ErrNotFound) {
+			return notHeld
+		}
+		if err != nil {
+			return err
+		}
+		if t.spec.Name == storage.RoleLead {
+			leads, err := tx.CountRole(ctx, req.Caller.GroupID, storage.RoleLead)
+			if err != nil {
+				return err
+			}
+			if leads == 0 { // the transaction rolls back: the lead stays
+				return bot.Conflict(bot.M("role.last_lead", "Name", t.user.Name))
+			}
+		}
+		return env.audit(ctx, tx, req, "role.remove", "role", meetingNumber(t.meeting), t.String(), "")
+	})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return bot.Reply{Text: req.T("role.removed", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)), Tone: bot.Success}, nil
+}
+
+func (env *Env) roleList(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	var meetingID *int64
+	title := req.T("role.list.title")
+	if n, ok := req.Int("meeting"); ok {
+		m, err := env.meeting(ctx, req, n)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		meetingID = &m.ID
+		title = req.T("role.list.title.meeting", "Number", m.Number)
+	}
+	holders, err := env.Store.RoleHolders(ctx, req.Caller.GroupID, meetingID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	reply := bot.Reply{Title: title}
+	if len(holders) == 0 {
+		reply.Text = req.T("role.list.empty", "Example", roleAssignExample)
+		return reply, nil
+	}
+	reply.Items, reply.Footer = pagedItems(req, roleLines(req, holders), rolesPerPage)
+	return reply, nil
+}
+
+// roleLines groups holders into one line per role and meeting, in the
+// order of Roles: "scheduler: Alex, Sam".
+func roleLines(req *bot.Request, holders []storage.RoleHolder) []string {
+	type key struct {
+		role    string
+		meeting int64
+	}
+	byKey := map[key][]string{}
+	var keys []key
+	for _, h := range holders {
+		k := key{role: h.Role}
+		if h.MeetingNumber != nil {
+			k.meeting = *h.MeetingNumber
+		}
+		if _, seen := byKey[k]; !seen {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], h.DisplayName)
+	}
+	rank := func(role string) int {
+		for i, r := range Roles {
+			if r.Name == role {
+				return i
+			}
+		}
+		return len(Roles)
+	}
+	sortKeys := func(a, b key) int {
+		if d := rank(a.role) - rank(b.role); d != 0 {
+			return d
+		}
+		return int(a.meeting - b.meeting)
+	}
+	slices.SortFunc(keys, sortKeys)
+	lines := make([]string, 0, len(keys))
+	for _, k := range keys {
+		names := byKey[k]
+		label := k.role
+		if k.meeting != 0 {
+			label = req.T("role.list.for_meeting", "Role", k.role, "Number", k.meeting)
+		}
+		lines = append(lines, namesLine(req, label+": ", names))
+	}
+	return lines
+}
+
+// namesLine lists as many names after prefix as fit in one list item and
+// counts the rest: "inviter: Alex, Sam … and 37 more".
+func namesLine(req *bot.Request, prefix string, names []string) string {
+	line := prefix
+	for i, name := range names {
+		next := line + name
+		if i > 0 {
+			next = line + ", " + name
+		}
+		more := ""
+		if rest := len(names) - i - 1; rest > 0 {
+			more = " " + req.T("role.list.and_more", "Count", rest)
+		}
+		if i > 0 && utf8.RuneCountInString(next+more) > bot.MaxItem {
+			return bot.Clip(line+" "+req.T("role.list.and_more", "Count", len(names)-i), bot.MaxItem)
+		}
+		line = next
+	}
+	return bot.Clip(line, bot.MaxItem)
+}

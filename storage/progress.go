@@ -1,0 +1,136 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// Progress is what a group has done of the guide's playbook, read from
+// its data: nothing here is ticked by hand.
+type Progress struct {
+	// FirstOrganizing is the group's earliest organizing meeting that was
+	// held (marked held, or past and not cancelled); nil when none.
+	FirstOrganizing *Meeting
+	// CampaignRoles counts campaign role assignments (not lead/coordinator).
+	CampaignRoles int64
+	// LawEnforcement is the earliest law-enforcement meeting that is not
+	// cancelled; nil when none.
+	LawEnforcement *Meeting
+	// LawEnforcementHeld reports whether any law-enforcement meeting was
+	// held (marked held, or past and not cancelled).
+	LawEnforcementHeld bool
+	// FullyAnswered counts officials with an answer on all nine rules.
+	FullyAnswered int64
+	// AnsweredOfficials counts officials with at least one answer.
+	AnsweredOfficials int64
+	// ReportsFiled counts report-backs produced for held meetings.
+	ReportsFiled int64
+	// FollowUp is the first organizing meeting, not cancelled, at least 14
+	// days after FirstOrganizing; nil when none.
+	FollowUp *Meeting
+	// TacticTasks and TacticTasksDone count tasks that carry a tactic.
+	TacticTasks, TacticTasksDone int64
+}
+
+// ActionReportFiled is the audit action recorded when a report-back is
+// produced; the guide counts it as filed.
+const ActionReportFiled = "report.filed"
+
+// Progress reads the group's progress at now.
+func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (*Progress, error) {
+	p := &Progress{}
+	held := "(status = 'held' OR (status = 'scheduled' AND starts_at < ?))"
+	var m Meeting
+	res := s.with(ctx).Where("group_id = ? AND kind = 'organizing' AND "+held, groupID, now.UTC()).Order("starts_at").Limit(1).Find(&m)
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if res.RowsAffected == 1 {
+		first := m
+		p.FirstOrganizing = &first
+		var f Meeting
+		res = s.with(ctx).Where("group_id = ? AND kind = 'organizing' AND status <> 'cancelled' AND starts_at >= ?", groupID, first.StartsAt.Add(14*24*time.Hour)).
+			Order("starts_at").Limit(1).Find(&f)
+		if res.Error != nil {
+			return nil, translate(res.Error)
+		}
+		if res.RowsAffected == 1 {
+			p.FollowUp = &f
+		}
+	}
+	var le Meeting
+	res = s.with(ctx).Where("group_id = ? AND kind = 'law-enforcement' AND status <> 'cancelled'", groupID).Order("starts_at").Limit(1).Find(&le)
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if res.RowsAffected == 1 {
+		p.LawEnforcement = &le
+	}
+	var n int64
+	err := s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = 'law-enforcement' AND "+held, groupID, now.UTC()).Count(&n).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	p.LawEnforcementHeld = n > 0
+	err = s.with(ctx).Model(&RoleAssignment{}).Where("group_id = ? AND role NOT IN ?", groupID, []string{RoleLead, RoleCoordinator}).Count(&p.CampaignRoles).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	answered := s.with(ctx).Model(&Answer{}).Select("official_id").
+		Where("group_id = ? AND rule IN ?", groupID, []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}).
+		Group("official_id")
+	if err := s.with(ctx).Table("(?) AS a", answered).Count(&p.AnsweredOfficials).Error; err != nil {
+		return nil, translate(err)
+	}
+	if err := s.with(ctx).Table("(?) AS a", answered.Having("COUNT(DISTINCT rule) = 9")).Count(&p.FullyAnswered).Error; err != nil {
+		return nil, translate(err)
+	}
+	err = s.with(ctx).Model(&AuditEntry{}).Where("group_id = ? AND action = ?", groupID, ActionReportFiled).Count(&p.ReportsFiled).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	err = s.with(ctx).Model(&Task{}).Where("group_id = ? AND tactic <> ''", groupID).Count(&p.TacticTasks).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	err = s.with(ctx).Model(&Task{}).Where("group_id = ? AND tactic <> '' AND status = 'done'", groupID).Count(&p.TacticTasksDone).Error
+	return p, translate(err)
+}
+
+// MeetingReport is what a report-back needs about one meeting.
+type MeetingReport struct {
+	Meeting  Meeting
+	Official *Official
+	// Attended lists who came, by display name.
+	Attended []string
+	// Answers are the latest answer per rule logged for this meeting.
+	Answers map[string]Answer
+}
+
+// MeetingReport gathers a meeting's report-back.
+func (s *Store) MeetingReport(ctx context.Context, groupID, number int64) (*MeetingReport, error) {
+	m, err := s.MeetingByNumber(ctx, groupID, number)
+	if err != nil {
+		return nil, err
+	}
+	r := &MeetingReport{Meeting: *m, Answers: map[string]Answer{}}
+	if m.OfficialID != nil {
+		var o Official
+		if err := s.with(ctx).Where("group_id = ? AND id = ?", groupID, *m.OfficialID).Take(&o).Error; err != nil {
+			return nil, translate(err)
+		}
+		r.Official = &o
+	}
+	err = s.with(ctx).Table("attendance a").Select("m.display_name").
+		Joins("JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
+		Where("a.group_id = ? AND a.meeting_id = ?", groupID, m.ID).Order("m.display_name").Pluck("m.display_name", &r.Attended).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	var answers []Answer
+	err = s.with(ctx).Where("group_id = ? AND meeting_id = ?", groupID, m.ID).Order("created_at, id").Find(&answers).Error
+	for _, a := range answers {
+		r.Answers[a.Rule] = a // later rows win
+	}
+	return r, translate(err)
+}

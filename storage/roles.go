@@ -1,0 +1,30 @@
+package storage
+
+import (
+	"context"
+
+	"gorm.io/gorm/clause"
+)
+
+// HoldsRole reports whether a member holds a role for the whole group or
+// for the given meeting.
+func (s *Store) HoldsRole(ctx context.Context, groupID, memberID int64, role string, meetingID int64) (bool, error) {
+	var n int64
+	err := s.with(ctx).Model(&RoleAssignment{}).
+		Where("group_id = ? AND member_id = ? AND role = ? AND (meeting_id IS NULL OR meeting_id = ?)", groupID, memberID, role, meetingID).
+		Count(&n).Error
+	return n > 0, translate(err)
+}
+
+// LockGroup serialises changes to a group's roles until the transaction
+// ends, so that two leads removing each other at once cannot leave the
+// group without one. SQLite transactions here are already serialised
+// (_txlock=immediate); on PostgreSQL this locks the group's row. Call it
+// inside Tx.
+func (s *Store) LockGroup(ctx context.Context, groupID int64) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	var g Group
+	return translate(s.with(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", groupID).Take(&g).Error)
+}
