@@ -71,6 +71,10 @@ type Option struct {
 	// Autocomplete names a source of suggestions ("meeting", "official",
 	// "task") for platforms that can offer them while the user types.
 	Autocomplete string
+	// Positional lets an optional option be typed without its name in the
+	// text grammar, after the required ones (`/task list overdue`). Typed
+	// platforms (Discord) ignore it.
+	Positional bool
 }
 
 // DefaultMaxLength bounds text options that set no MaxLength.

@@ -25,9 +25,9 @@ var keyRE = regexp.MustCompile(`^([a-z][a-z0-9-]*):(.*)$`)
 //	/meeting rsvp 3 yes
 //
 // Words before the first key:value fill the command's required options in
-// order, then optional choices whose values they are (`/meeting list
-// past`); surplus words join the last required option when it takes text
-// or users;
+// order, then its optional options marked Positional, then optional
+// choices whose values they are (`/meeting list past`); surplus words join
+// the last required or Positional option when it takes text or users;
 // words after a key:value continue its value, so quotes are optional;
 // "help" anywhere after the command asks for its help.
 func (t *Tree) ParseLine(line string) (*Invocation, error) {
@@ -97,8 +97,8 @@ func fillPositional(cmd *Command, args map[string]string, positional []string) e
 	var targets []*Option
 	for i := range cmd.Options {
 		o := &cmd.Options[i]
-		if !o.Required {
-			break
+		if !o.Required && !o.Positional {
+			continue
 		}
 		if _, given := args[o.Name]; !given {
 			targets = append(targets, o)

@@ -33,9 +33,14 @@ func All(env *Env) []*bot.Command {
 		env.roleCommand(),
 		env.officialCommand(),
 		env.meetingCommand(),
+		env.responseCommand(),
+		env.scorecardCommand(),
+		env.targetCommand(),
+		env.taskCommand(),
 		env.guideCommand(),
 		env.reportCommand(),
 		env.digestCommand(),
+		env.auditCommand(),
 	}
 }
 

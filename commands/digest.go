@@ -247,7 +247,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	}
 	lines = nil
 	for _, a := range answers {
-		lines = append(lines, answerLine(t, a))
+		lines = append(lines, digestAnswerLine(t, a))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, t("digest.no_answers"))
@@ -256,7 +256,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	}
 	field(t("digest.answers"), lines)
 
-	score, err := env.scoreLine(ctx, groupID, t)
+	score, err := env.ScorecardSummary(ctx, groupID, locale)
 	if err != nil {
 		return Digest{}, err
 	}
@@ -332,7 +332,7 @@ func taskLines(t func(string, ...any) string, tasks []storage.DueTask, now time.
 	return lines
 }
 
-func answerLine(t func(string, ...any) string, a storage.LoggedAnswer) string {
+func digestAnswerLine(t func(string, ...any) string, a storage.LoggedAnswer) string {
 	rule := a.Rule
 	for _, r := range Rules {
 		if r.Number == a.Rule {
@@ -344,26 +344,4 @@ func answerLine(t func(string, ...any) string, a storage.LoggedAnswer) string {
 		line += t("digest.would_support", "Answer", a.WouldSupport)
 	}
 	return line
-}
-
-// scoreLine summarises the scorecard: which model rules some official's
-// latest answer says are in place.
-func (env *Env) scoreLine(ctx context.Context, groupID int64, t func(string, ...any) string) (string, error) {
-	inPlace, anyAnswer, err := env.Store.RulesInPlace(ctx, groupID)
-	if err != nil {
-		return "", err
-	}
-	if !anyAnswer {
-		return t("digest.score_none"), nil
-	}
-	var numbers []string
-	for _, r := range Rules[:CoreRules] {
-		if inPlace[r.Number] {
-			numbers = append(numbers, r.Number)
-		}
-	}
-	if len(numbers) == 0 {
-		return t("digest.score_zero", "Total", CoreRules), nil
-	}
-	return t("digest.score", "Count", len(numbers), "Total", CoreRules, "Rules", strings.Join(numbers, ", ")), nil
 }

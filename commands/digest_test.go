@@ -56,7 +56,7 @@ func TestDigestContent(t *testing.T) {
 			"  bob: task 1 “Call the sheriff's office” OVERDUE since Fri Nov 27 7:00 AM; task 2 “Print the rules” due Sat Nov 28 3:00 PM",
 			"  you: task 3 “Book a room” due Sat Nov 28 3:00 PM",
 			"Answers logged since the last digest: Jane Roe on rule 1 (Judicial Warrant Rule): in place no, would support yes",
-			"Scorecard: No model rule is in place yet (0 of 9).",
+			"Scorecard: 0 of 9 in place; Jane Roe supports 1 more",
 			"Next step: Hold your first organizing meeting: `/meeting schedule kind:organizing when:\"next tuesday 7pm\" where:\"Library room B\"`.",
 			"Preview: only you see this. Change it with /digest time, /digest quiet, /digest channel.",
 		}

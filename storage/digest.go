@@ -250,31 +250,6 @@ func (s *Store) AnswersSince(ctx context.Context, groupID int64, since time.Time
 	return out, translate(err)
 }
 
-// RulesInPlace returns the rules that some official's latest answer says
-// are in place, and whether the group has logged any answer at all.
-func (s *Store) RulesInPlace(ctx context.Context, groupID int64) (inPlace map[string]bool, any bool, err error) {
-	var rows []Answer
-	err = s.with(ctx).Where("group_id = ?", groupID).Order("official_id, rule, created_at, id").Find(&rows).Error
-	if err != nil {
-		return nil, false, translate(err)
-	}
-	type key struct {
-		official int64
-		rule     string
-	}
-	latest := map[key]string{}
-	for _, a := range rows {
-		latest[key{a.OfficialID, a.Rule}] = a.InPlace
-	}
-	inPlace = map[string]bool{}
-	for k, v := range latest {
-		if v == "yes" {
-			inPlace[k.rule] = true
-		}
-	}
-	return inPlace, len(rows) > 0, nil
-}
-
 // Reminder recipients.
 
 // Attendee is a member who answered yes to a meeting.

@@ -1,0 +1,79 @@
+package commands
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/fcbot/fcbot/bot"
+)
+
+const (
+	auditDefault = 20
+	auditMax     = 50
+)
+
+func (env *Env) auditCommand() *bot.Command {
+	return &bot.Command{
+		Name:        "audit",
+		Description: "Recent changes: who changed what, before and after (leads only)",
+		Example:     "/audit limit:10",
+		Level:       bot.Lead,
+		Options: []bot.Option{
+			{Name: "limit", Description: "How many recent changes: 1 to 50 (default 20)", Kind: bot.Integer, Min: 1, Max: auditMax},
+			{Name: "page", Description: "Which page, when they do not fit in one reply", Kind: bot.Integer, Min: 1, Max: 10},
+		},
+		Handler: env.audits,
+	}
+}
+
+func (env *Env) audits(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	limit := int64(auditDefault)
+	if n, ok := req.Int("limit"); ok {
+		if n < 1 || n > auditMax { // typed platforms may not enforce Min/Max
+			return bot.Reply{}, bot.Invalid("limit", bot.M("bind.out_of_range", "Name", "limit", "Value", n, "Min", 1, "Max", auditMax), "/audit limit:10")
+		}
+		limit = n
+	}
+	rows, err := env.Store.AuditLog(ctx, req.Caller.GroupID, int(limit))
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	reply := bot.Reply{Title: req.T("audit.title", "Count", len(rows)), Ephemeral: true}
+	if len(rows) == 0 {
+		reply.Text = req.T("audit.none")
+		return reply, nil
+	}
+	items := make([]string, len(rows))
+	for i, r := range rows {
+		what := r.Action
+		if r.EntityNumber > 0 {
+			what += " " + r.Entity + " " + strconv.FormatInt(r.EntityNumber, 10)
+		}
+		actor := r.ActorName
+		if actor == "" {
+			actor = req.T("audit.nobody")
+		}
+		parts := []string{r.CreatedAt.In(req.Location()).Format("Jan 2 3:04 PM"), actor, what}
+		change := ""
+		switch {
+		case r.Before != "" && r.After != "":
+			change = bot.Clip(r.Before, 60) + " → " + bot.Clip(r.After, 80)
+		case r.After != "":
+			change = bot.Clip(r.After, 140)
+		case r.Before != "":
+			change = req.T("audit.removed", "Before", bot.Clip(r.Before, 120))
+		}
+		if change != "" {
+			parts = append(parts, change)
+		}
+		items[i] = bot.Clip(strings.Join(parts, " · "), bot.MaxItem)
+	}
+	if len(items) <= bot.MaxItems {
+		reply.Items = items
+		return reply, nil
+	}
+	page, _ := req.Int("page")
+	reply.Items, reply.Footer = bot.Page(req.Locale, items, int(page), bot.MaxItems-1)
+	return reply, nil
+}

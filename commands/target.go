@@ -1,0 +1,245 @@
+package commands
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
+)
+
+const (
+	targetListExample = `/target list`
+	targetShowExample = `/target show official:"Sheriff Roe"`
+)
+
+// officeRank orders offices as the guide names them: the chief
+// law-enforcement officers first, then the elected officials to press.
+var officeRank = map[string]int{
+	"sheriff": 0, "police-chief": 1, "precinct-commander": 2, "mayor": 3,
+	"council-member": 4, "county-executive": 5, "other": 6,
+}
+
+func rankOf(office string) int {
+	if r, ok := officeRank[office]; ok {
+		return r
+	}
+	return len(officeRank)
+}
+
+// target is one official's place on the pressure-point list.
+type target struct {
+	official storage.Official
+	asked    bool
+	open     []Rule // not in place and not committed to (evasive counts as not)
+	evasive  []Rule
+	refused  []Rule
+}
+
+func (t target) state() targetState { return stateOf(t.asked, len(t.evasive), len(t.refused)) }
+
+// first reports whether the official is an unasked chief law-enforcement
+// officer: the guide's first meeting, ahead of everyone.
+func (t target) first() bool {
+	return !t.asked && (t.official.Office == "sheriff" || t.official.Office == "police-chief")
+}
+
+// targets ranks officials by what remains to win with them.
+func (st *standing) targets(officials []storage.Official) []target {
+	var out []target
+	for _, o := range officials {
+		t := target{official: o}
+		jur := jurisdictionKey(o.Jurisdiction, st.groupName)
+		for _, r := range Rules[:CoreRules] {
+			a, answered := st.latest[o.ID][r.Number]
+			t.asked = t.asked || answered
+			if answered && (a.InPlace == storage.MarkEvasive || a.WouldSupport == storage.MarkEvasive) {
+				t.evasive = append(t.evasive, r)
+			}
+			if st.status(jur, r.Number) == storage.MarkYes {
+				continue
+			}
+			if answered && a.WouldSupport == storage.MarkNo {
+				t.refused = append(t.refused, r)
+			}
+			if !answered || a.WouldSupport != storage.MarkYes {
+				t.open = append(t.open, r)
+			}
+		}
+		out = append(out, t)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.first() != b.first():
+			return a.first()
+		case len(a.open) != len(b.open):
+			return len(a.open) > len(b.open)
+		case len(a.evasive) != len(b.evasive):
+			return len(a.evasive) > len(b.evasive)
+		case rankOf(a.official.Office) != rankOf(b.official.Office):
+			return rankOf(a.official.Office) < rankOf(b.official.Office)
+		}
+		return a.official.Number < b.official.Number
+	})
+	return out
+}
+
+func ruleNumbers(rules []Rule) string {
+	parts := make([]string, len(rules))
+	for i, r := range rules {
+		parts[i] = "#" + r.Number
+	}
+	return strings.Join(parts, " ")
+}
+
+func (env *Env) targetCommand() *bot.Command {
+	return &bot.Command{
+		Name:        "target",
+		Description: "The pressure-point list: officials ranked by the rules still to win, with tactics",
+		Subcommands: []*bot.Command{
+			{
+				Name:        "list",
+				Description: "Officials ranked by rules still to win (evasive counts as open); unasked sheriff/chief first",
+				Example:     targetListExample,
+				Options: []bot.Option{
+					{Name: "jurisdiction", Description: "Only officials serving this jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
+					{Name: "page", Description: "Which page of a long list", Kind: bot.Integer, Min: 1, Max: 1000},
+				},
+				Handler: env.targetList,
+			},
+			{
+				Name:        "show",
+				Description: "One official's open rules, evasions and tactics, with ready task commands",
+				Example:     targetShowExample,
+				Options: []bot.Option{
+					{Name: "official", Description: "The official, by name", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"},
+				},
+				Handler: env.targetShow,
+			},
+			{
+				Name:        "tactics",
+				Description: "The guide's tactics to press officials, to use with /task add tactic:",
+				Example:     "/target tactics",
+				Handler:     env.targetTactics,
+			},
+		},
+	}
+}
+
+func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	st, err := env.loadStanding(ctx, req.Caller.GroupID, req.Caller.GroupName)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	officials := st.officials
+	if req.Has("jurisdiction") {
+		jur, _, err := st.resolveJurisdiction(req.Str("jurisdiction"), `/target list jurisdiction:"Cook County"`)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		officials = st.of(jur)
+	}
+	reply := bot.Reply{Title: req.T("target.list.title")}
+	if len(officials) == 0 {
+		reply.Text = req.T("target.list.no_officials")
+		return reply, nil
+	}
+	var items, committed []string
+	for _, t := range st.targets(officials) {
+		if len(t.open) == 0 {
+			committed = append(committed, t.official.Name)
+			continue
+		}
+		items = append(items, bot.Clip(targetLine(req, len(items)+1, t), bot.MaxItem))
+	}
+	page, _ := req.Int("page")
+	reply.Items, reply.Footer = bot.Page(req.Locale, items, int(page), bot.MaxItems-1)
+	switch {
+	case len(items) == 0:
+		reply.Text = req.T("target.list.all_won")
+	default:
+		reply.Text = req.T("target.list.intro")
+	}
+	if len(committed) > 0 {
+		reply.Text += "\n" + bot.Clip(req.T("target.list.committed", "Names", strings.Join(committed, ", ")), 400)
+	}
+	return reply, nil
+}
+
+// targetLine is one official on the pressure-point list.
+func targetLine(req *bot.Request, n int, t target) string {
+	who := t.official.Name + " (" + t.official.Office
+	if t.official.Jurisdiction != "" {
+		who += ", " + t.official.Jurisdiction
+	}
+	who += ")"
+	var names []string
+	for _, tc := range suggestTactics(t.official.Office, t.state()) {
+		names = append(names, tc.Name)
+	}
+	line := req.T("target.line", "N", n, "Who", who, "Count", len(t.open), "Rules", ruleNumbers(t.open), "Asked", t.asked)
+	if len(t.evasive) > 0 {
+		line += "; " + req.T("target.line.evasive", "Mark", markEvasive, "Rules", ruleNumbers(t.evasive))
+	}
+	return line + " · " + req.T("target.line.tactics", "List", strings.Join(names, ", "))
+}
+
+func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	o, err := env.official(ctx, req, req.Str("official"))
+	if err != nil {
+		return bot.Reply{}, withExample(err, targetShowExample)
+	}
+	st, err := env.loadStanding(ctx, req.Caller.GroupID, req.Caller.GroupName)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	t := st.targets([]storage.Official{*o})[0]
+	jur := jurisdictionKey(o.Jurisdiction, st.groupName)
+	reply := bot.Reply{Title: req.T("target.show.title", "Name", o.Name, "Office", o.Office)}
+	quoted := strconv.Quote(o.Name)
+	switch {
+	case len(t.open) == 0:
+		reply.Text = req.T("target.show.won", "Name", o.Name)
+		reply.Tone = bot.Success
+		return reply, nil
+	case !t.asked:
+		reply.Text = req.T("target.show.not_asked", "Name", o.Name, "Count", len(t.open), "Official", quoted)
+	default:
+		reply.Text = req.T("target.show.open", "Name", o.Name, "Count", len(t.open), "Evasive", len(t.evasive))
+	}
+	var open []string
+	for _, r := range t.open {
+		a, ok := st.latest[o.ID][r.Number]
+		line := req.T("target.show.rule", "Number", r.Number, "Name", r.Name(req.Locale), "Mark", mark(st.status(jur, r.Number)),
+			"Status", req.T("scorecard.in_place."+st.status(jur, r.Number)))
+		m, pos := position(req, a, ok)
+		open = append(open, line+" · "+req.T("target.show.position", "Mark", m, "Position", pos))
+	}
+	reply.Fields = append(reply.Fields, bot.Field{Name: req.T("target.show.open_rules", "Count", len(t.open)), Value: strings.Join(open, "\n")})
+	if len(t.evasive) > 0 {
+		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("target.show.evasions", "Mark", markEvasive), Value: req.T("target.show.evasions_text", "Rules", ruleNumbers(t.evasive))})
+		reply.Tone = bot.Warning
+	}
+	rules := strings.TrimPrefix(strings.ReplaceAll(ruleNumbers(t.open), " #", ", "), "#")
+	for _, tc := range suggestTactics(o.Office, t.state()) {
+		title := req.T("target.task."+tc.Name, "Name", o.Name, "Rules", rules)
+		cmd := "/task add title:" + strconv.Quote(bot.Clip(title, taskMaxTitle)) + " tactic:" + tc.Name
+		reply.Fields = append(reply.Fields, bot.Field{
+			Name:  req.T("target.show.tactic", "Name", tc.Name),
+			Value: req.T("target.show.tactic_text", "Description", tc.Description(req.Locale), "Command", cmd),
+		})
+	}
+	reply.Buttons = []bot.Button{{Label: req.T("target.show.sheet_button"), Action: "response sheet official:" + quoted}}
+	return reply, nil
+}
+
+func (env *Env) targetTactics(_ context.Context, req *bot.Request) (bot.Reply, error) {
+	reply := bot.Reply{Title: req.T("target.tactics.title"), Text: req.T("target.tactics.intro")}
+	for _, t := range Tactics {
+		reply.Items = append(reply.Items, req.T("target.tactics.line", "Name", t.Name, "Description", t.Description(req.Locale)))
+	}
+	return reply, nil
+}
