@@ -29,7 +29,9 @@ func (env *Env) guideCommand() *bot.Command {
 		Name:        "guide",
 		Description: "Where your campaign stands and the one next thing to do; role:R gives a role its script",
 		Example:     "/guide role:spokesperson",
+		// "/guide tactics" reads as show:tactics.
 		Options: []bot.Option{
+			{Name: "show", Description: "stages (default), or tactics: the tactics and when each fits", Kind: bot.Choice, Choices: bot.Choices("stages", "tactics")},
 			{Name: "role", Description: "A campaign role whose script to show", Kind: bot.Choice, Choices: bot.Choices(roles...)},
 		},
 		Handler: env.guide,
@@ -55,6 +57,9 @@ var stages = []stage{
 func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	if role := req.Str("role"); role != "" {
 		return roleScript(req.Locale, role, place(req)), nil
+	}
+	if req.Str("show") == "tactics" {
+		return guideTactics(req), nil
 	}
 	p, err := env.Store.Progress(ctx, req.Caller.GroupID, req.Now)
 	if err != nil {
@@ -173,6 +178,15 @@ func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc 
 		}
 	}
 	return t("guide.all_done"), nil
+}
+
+// guideTactics lists the guide's tactics with when each fits.
+func guideTactics(req *bot.Request) bot.Reply {
+	reply := bot.Reply{Title: req.T("guide.tactics.title"), Text: req.T("guide.tactics.intro")}
+	for _, t := range Tactics {
+		reply.Items = append(reply.Items, req.T("guide.tactics.line", "Name", t.Name, "Description", t.Description(req.Locale), "When", req.T("tactic."+t.Name+".when")))
+	}
+	return reply
 }
 
 // roleScript is a role's part, in the group's words.

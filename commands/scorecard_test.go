@@ -124,6 +124,6 @@ func TestTargets(t *testing.T) {
 		b.expect(`/target show Sheriff Roe`, "Sheriff Roe has not been asked yet: 9 rules to win", "Suggested tactic: in-person: Meet the official in person")
 		b.expect(`/target show Mayor Poe`, "Mayor Poe has committed to every rule not yet in place")
 		b.refuse(`/target show Sherif Rowe`, "There is no official named `Sherif Rowe`", "Did you mean: Sheriff Roe?", "Example: `/target show")
-		b.expect("/target tactics", "calls-letters: Make calls", "window-signs: Post \"We Welcome Immigrants and Refugees\" signs")
+		b.expect("/guide tactics", "calls-letters: Make calls", "window-signs: Post \"We Welcome Immigrants and Refugees\" signs")
 	})
 }

@@ -119,12 +119,6 @@ func (env *Env) targetCommand() *bot.Command {
 				},
 				Handler: env.targetShow,
 			},
-			{
-				Name:        "tactics",
-				Description: "The guide's tactics to press officials, to use with /task add tactic:",
-				Example:     "/target tactics",
-				Handler:     env.targetTactics,
-			},
 		},
 	}
 }
@@ -233,13 +227,5 @@ func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, er
 		})
 	}
 	reply.Buttons = []bot.Button{{Label: req.T("target.show.sheet_button"), Action: "response sheet official:" + quoted}}
-	return reply, nil
-}
-
-func (env *Env) targetTactics(_ context.Context, req *bot.Request) (bot.Reply, error) {
-	reply := bot.Reply{Title: req.T("target.tactics.title"), Text: req.T("target.tactics.intro")}
-	for _, t := range Tactics {
-		reply.Items = append(reply.Items, req.T("target.tactics.line", "Name", t.Name, "Description", t.Description(req.Locale)))
-	}
 	return reply, nil
 }

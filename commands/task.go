@@ -37,7 +37,7 @@ func (env *Env) taskCommand() *bot.Command {
 					{Name: "user", Description: "Who does it (yourself unless you are a lead)", Kind: bot.UserKind},
 					{Name: "due", Description: "When it is due, in the group's time zone, e.g. friday 5pm", Kind: bot.Time, MaxLength: 64},
 					{Name: "meeting", Description: "The meeting it belongs to (its number)", Kind: bot.Integer, Autocomplete: "meeting"},
-					{Name: "tactic", Description: "The tactic it serves (/target tactics lists them)", Kind: bot.Choice, Choices: bot.Choices(tacticNames()...)},
+					{Name: "tactic", Description: "The tactic it serves (/guide tactics lists them)", Kind: bot.Choice, Choices: bot.Choices(tacticNames()...)},
 				},
 				Handler: env.taskAdd,
 			},
