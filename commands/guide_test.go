@@ -19,12 +19,12 @@ func TestGuideRoleScripts(t *testing.T) {
 		b.expect("/guide role:spokesperson",
 			"spokesperson: your part in Cook County",
 			"20 minutes early", "near the office", // gather early nearby
-			"introductions", // introductions
+			"introductions",                                       // introductions
 			"nine model rules for Cook County", "is it in place?", // present the rules
 			"clear yes or no", "would support it", // yes or no, and support
 			"polite and cordial, but persistent", "name evasion out loud", // persistent, call out evasion
-			"Do not argue the legal details",                      // no legal arguments
-			"Thank them", "their answers will be reported",        // thanks and reporting
+			"Do not argue the legal details",               // no legal arguments
+			"Thank them", "their answers will be reported", // thanks and reporting
 			"/response sheet")
 		b.expect("/guide role:reporter", "report-back for Cook County", "/report meeting:ID", "evasive")
 		b.expect("/guide role:inviter", "invite everyone", "/meeting show ID")
