@@ -185,43 +185,22 @@ func TestMeetingLifecycle(t *testing.T) {
 	})
 }
 
-// direct runs a command's handler with the caller resolved as the router
-// would, returning the reply before the router's Fit, so that Check
-// proves the handler itself keeps the limits.
-func direct(t *testing.T, env *commands.Env, tree *bot.Tree, user, line string) bot.Reply {
-	t.Helper()
-	inv, err := tree.ParseLine(line)
-	if err != nil {
-		t.Fatalf("%s: %v", line, err)
-	}
-	req := &bot.Request{Platform: "console", Group: "console", User: bot.User{ID: user, Name: user}, Locale: "en", Command: inv.Command, Now: env.Clock.Now()}
-	if req.Options, err = bot.Bind(inv.Command, inv.Args, func(w string) (bot.User, bool) {
-		n := strings.TrimPrefix(w, "@")
-		return bot.User{ID: n, Name: n}, true
-	}); err != nil {
-		t.Fatalf("%s: %v", line, err)
-	}
-	if req.Caller, err = env.Resolve(context.Background(), req); err != nil {
-		t.Fatal(err)
-	}
-	reply, err := inv.Command.Handler(context.Background(), req)
-	if err != nil {
-		t.Fatalf("%s: %v", line, err)
-	}
-	return reply
-}
-
 // TestLongListsStayWithinLimits fills a group with 200 meetings, officials
 // and role holders, all with the longest names allowed, and checks that
 // every list page keeps the reply limits and says how many more there are.
 func TestLongListsStayWithinLimits(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		clock := bot.NewManualClock(start)
-		s.SetClock(clock.Now)
-		env := &commands.Env{Store: s, Clock: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		tree := commands.Tree(env)
-		direct(t, env, tree, "you", `/setup jurisdiction:"Springfield" kind:city timezone:America/Chicago`)
+		b := newTestBot(t, s)
+		direct := func(line string) bot.Reply {
+			t.Helper()
+			r, err := b.raw("you", line)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return r
+		}
+		direct(`/setup jurisdiction:"Springfield" kind:city timezone:America/Chicago`)
 		g, err := s.EnsureGroup(ctx, "console", "console")
 		if err != nil {
 			t.Fatal(err)
@@ -275,7 +254,7 @@ func TestLongListsStayWithinLimits(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.line, func(t *testing.T) {
-				r := direct(t, env, tree, "you", tt.line)
+				r := direct(tt.line)
 				if err := r.Check(); err != nil {
 					t.Errorf("reply breaks a limit: %v", err)
 				}
@@ -284,11 +263,11 @@ func TestLongListsStayWithinLimits(t *testing.T) {
 				}
 			})
 		}
-		r := direct(t, env, tree, "you", "/role list page:14")
+		r := direct("/role list page:14")
 		if items := strings.Join(r.Items, "\n"); !strings.Contains(items, "inviter: 000 xxx") || !regexp.MustCompile(`x … and 1\d\d more\n`).MatchString(items) {
 			t.Errorf("/role list does not summarise 200 inviters on one line:\n%s", strings.Join(r.Items, "\n"))
 		}
-		show := direct(t, env, tree, "you", "/meeting show 1")
+		show := direct("/meeting show 1")
 		if err := show.Check(); err != nil {
 			t.Errorf("/meeting show with the longest names breaks a limit: %v", err)
 		}
