@@ -142,10 +142,18 @@ func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc 
 			}
 			return t("guide.next.organize-roles"), nil
 		case "schedule":
-			return t("guide.next.schedule"), nil
+			name, err := env.chiefOfficer(ctx, groupID)
+			if err != nil {
+				return "", err
+			}
+			return t("guide.next.schedule", "Official", name), nil
 		case "ask":
 			if p.LawEnforcement == nil {
-				return t("guide.next.ask-call"), nil
+				name, err := env.chiefOfficer(ctx, groupID)
+				if err != nil {
+					return "", err
+				}
+				return t("guide.next.ask-call", "Official", name), nil
 			}
 			name, err := officialName(p.LawEnforcement)
 			if err != nil {
@@ -187,6 +195,24 @@ func guideTactics(req *bot.Request) bot.Reply {
 		reply.Items = append(reply.Items, req.T("guide.tactics.line", "Name", t.Name, "Description", t.Description(req.Locale), "When", req.T("tactic."+t.Name+".when")))
 	}
 	return reply
+}
+
+// chiefOfficer names the group's chief law-enforcement officer for ready
+// commands: its sheriff or police chief (else precinct commander), or a
+// placeholder until one is added.
+func (env *Env) chiefOfficer(ctx context.Context, groupID int64) (string, error) {
+	officials, err := env.Store.Officials(ctx, groupID)
+	if err != nil {
+		return "", err
+	}
+	for _, office := range []string{"sheriff", "police-chief", "precinct-commander"} {
+		for _, o := range officials {
+			if o.Office == office {
+				return o.Name, nil
+			}
+		}
+	}
+	return "Sheriff Roe", nil
 }
 
 // roleScript is a role's part, in the group's words.

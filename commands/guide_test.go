@@ -63,7 +63,7 @@ func TestGuideOfficeCalled(t *testing.T) {
 		b.expect(`/official add name:"Jane Roe" office:sheriff`, "Jane Roe")
 		b.expect(`/response bulk official:"Jane Roe" in-place:nnnnnnnnn would-support:yyyyyyyyy source:call`, "Logged 9 answers")
 		out := b.do("/guide")
-		if got := stageMarks(t, out); got != "n-d----" {
+		if got := stageMarks(t, out); got != "n-d----" || !strings.Contains(out, "Hold your first organizing meeting") {
 			t.Errorf("stages = %s, want n-d---- (asked by phone, nothing else yet):\n%s", got, out)
 		}
 	})

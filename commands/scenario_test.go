@@ -58,7 +58,7 @@ func TestCampaignScenario(t *testing.T) {
 			!strings.Contains(sent, "highest-level staffer") {
 			t.Errorf("the scheduler's script did not reach sam:\n%s", sent)
 		}
-		b.guideAt("dn-----", "Have your scheduler call", "/guide role:scheduler")
+		b.guideAt("dn-----", "Have your scheduler call", "/guide role:scheduler", `official:"Jane Roe" when:`)
 
 		// The law-enforcement meeting, within two weeks, and RSVPs.
 		out := b.expect(`/meeting schedule official:"Jane Roe" when:"dec 3 noon" where:"County Building"`,
