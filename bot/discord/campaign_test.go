@@ -144,6 +144,21 @@ func TestResponseSheetModal(t *testing.T) {
 		if got := strings.Count(resp.text(), " · #"); got != 9 {
 			t.Errorf("/response history shows %d answers, want 9:\n%s", got, resp.text())
 		}
+
+		// The sheet button of /target show opens the modal.
+		_, resp = r.post(interaction(newID(), 2, subcommand("target", "show", nil, opt("official", 3, "Jane Roe")), alice, memberPerms))
+		var sheet string
+		for _, id := range buttonIDs(resp) {
+			if strings.HasPrefix(id, "a:response sheet ") {
+				sheet = id
+			}
+		}
+		if sheet == "" {
+			t.Fatalf("/target show buttons %q, want the answer sheet", buttonIDs(resp))
+		}
+		if modal := r.click(newID(), sheet, alice, resp); modal.Type != 9 || modal.Data.CustomID != customID {
+			t.Errorf("sheet button: got type %d id %q, want the modal %q", modal.Type, modal.Data.CustomID, customID)
+		}
 	})
 }
 

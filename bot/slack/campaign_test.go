@@ -178,6 +178,25 @@ func TestResponseSheetModal(t *testing.T) {
 		if !strings.Contains(visible(m), "Jane Roe") {
 			t.Errorf("/scorecard: got %s, want Jane Roe on it", visible(m))
 		}
+
+		// The sheet button of /target show opens the modal with the
+		// click's trigger id.
+		_, m, _ = r.slash("U0001", "/target", `show official:"Jane Roe"`)
+		var sheet string
+		for _, b := range buttonValues(m) {
+			if strings.HasPrefix(b, "response sheet ") {
+				sheet = b
+			}
+		}
+		if sheet == "" {
+			t.Fatalf("/target show buttons %q, want the answer sheet", buttonValues(m))
+		}
+		body := payload(t, "block_actions.json", "{{USER}}", "U0001", "{{USERNAME}}", "alice", "{{TRIGGER}}", "sheet.1",
+			"{{RESPONSE_URL}}", r.fake.ResponseURL("sheet"), "{{ACTION_ID}}", jsonEscape(sheet), "{{VALUE}}", jsonEscape(sheet))
+		r.do(slack.InteractionsPath, url.Values{"payload": {string(body)}}, time.Now())
+		if opened := r.fake.WaitCalls("views.open", 2)[1].JSON; opened["trigger_id"] != "sheet.1" {
+			t.Errorf("sheet button: views.open trigger %v, want the click's sheet.1", opened["trigger_id"])
+		}
 	})
 }
 
