@@ -71,7 +71,7 @@ func render(r bot.Reply, locale string) message {
 // button whose action is too long for a custom id and is not shown yet
 // appended, so that the click can read the action back (see hashID).
 func showLongActions(r bot.Reply) string {
-	shown := []string{r.Text, r.Footer}
+	shown := append([]string{r.Text, r.Footer}, r.Items...)
 	for _, f := range r.Fields {
 		shown = append(shown, f.Value)
 	}
