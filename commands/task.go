@@ -100,6 +100,9 @@ func (env *Env) taskAdd(ctx context.Context, req *bot.Request) (bot.Reply, error
 		if err != nil {
 			return bot.Reply{}, err
 		}
+		if u.Name == "" { // a mention the platform did not name (a Discord button's ready command)
+			u.Name = m.DisplayName
+		}
 		t.AssigneeID, assignee = &m.ID, u
 	}
 	if req.Has("due") {

@@ -72,6 +72,9 @@ func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
 		resolved = data.Resolved
 	case discordgo.MessageComponentInteractionData:
 		action, ok := strings.CutPrefix(data.CustomID, buttonPrefix)
+		if !ok && strings.HasPrefix(data.CustomID, hashPrefix) {
+			action, ok = actionInMessage(i.Message, data.CustomID)
+		}
 		if !ok {
 			return nil, bot.Invalid("", bot.M("discord.stale_button"), "/help")
 		}

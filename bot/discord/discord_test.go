@@ -562,8 +562,12 @@ func TestButtonsAndModals(t *testing.T) {
 		for _, b := range row {
 			ids = append(ids, b.(map[string]any)["custom_id"].(string))
 		}
-		if strings.Join(ids, ",") != "a:rules number:1,a:rules number:3" {
-			t.Errorf("got button ids %v, want the two actions that fit", ids)
+		long := "rules number:3 " + strings.Repeat("x", 100)
+		if len(ids) != 3 || strings.Join(ids[:2], ",") != "a:rules number:1,a:rules number:3" || !strings.HasPrefix(ids[2], "h:") || len(ids[2]) > 100 {
+			t.Errorf("got button ids %v, want the two actions that fit and a hash for the long one", ids)
+		}
+		if !strings.Contains(resp.text(), "`/"+long+"`") {
+			t.Errorf("got %q, want the long action shown as a ready command", resp.text())
 		}
 
 		_, resp = r.post(fixture(t, "component_click.json", ""))

@@ -53,6 +53,7 @@ func noPings() *discordgo.MessageAllowedMentions { return &discordgo.MessageAllo
 // "… and N more" line rather than refused.
 func render(r bot.Reply, locale string) message {
 	var m message
+	r.Text = showLongActions(r)
 	plain := r.Title == "" && len(r.Fields) == 0 && len(r.Items) == 0 && r.Footer == "" && r.Tone == bot.Info
 	if plain {
 		m.content = clip(r.Text, maxContent)
@@ -62,8 +63,30 @@ func render(r bot.Reply, locale string) message {
 	if len(m.embeds) == 0 && m.content == "" {
 		m.content = "\u200b" // Discord refuses an empty message
 	}
-	m.components = buttons(r.Buttons)
+	m.components = buttons(r.Buttons, m)
 	return m
+}
+
+// showLongActions returns the reply's text with the ready command of every
+// button whose action is too long for a custom id and is not shown yet
+// appended, so that the click can read the action back (see hashID).
+func showLongActions(r bot.Reply) string {
+	shown := append([]string{r.Text, r.Footer}, r.Items...)
+	for _, f := range r.Fields {
+		shown = append(shown, f.Value)
+	}
+	all := strings.Join(shown, "\n")
+	text := r.Text
+	for _, b := range r.Buttons {
+		if _, ok := buttonID(b.Action); ok || normalAction(b.Action) == "" {
+			continue
+		}
+		if rc := readyCommand(b.Action); !strings.Contains(all, rc) {
+			text = joinText(text, rc)
+			all += "\n" + rc
+		}
+	}
+	return text
 }
 
 func embed(r bot.Reply, locale string) *discordgo.MessageEmbed {
@@ -141,13 +164,20 @@ func embedSize(e *discordgo.MessageEmbed) int {
 	return n
 }
 
-// buttons renders one action row; a button whose action does not fit a
-// custom id, or repeats another's, is left out.
-func buttons(bs []bot.Button) []discordgo.MessageComponent {
+// buttons renders one action row for the rendered message m. A button
+// whose action does not fit a custom id carries its hash, when m shows the
+// action as a ready command; else it is left out, as is one that repeats
+// another's action.
+func buttons(bs []bot.Button, m message) []discordgo.MessageComponent {
 	var row []discordgo.MessageComponent
 	seen := map[string]bool{}
+	shown := &discordgo.Message{Content: m.content, Embeds: m.embeds}
 	for _, b := range bs {
 		id, ok := buttonID(b.Action)
+		if !ok && normalAction(b.Action) != "" {
+			id = hashID(b.Action)
+			_, ok = actionInMessage(shown, id)
+		}
 		if !ok || seen[id] || len(row) == maxButtonsRow {
 			continue
 		}

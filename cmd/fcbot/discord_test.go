@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -14,9 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/bot/discord/discordtest"
-	"github.com/fcbot/fcbot/commands"
 )
 
 // discordEnv points fcbot at a fake Discord in HTTP interactions mode.
@@ -102,18 +98,20 @@ func TestServeDiscordInteractions(t *testing.T) {
 		t.Errorf("wrongly signed PING: got %d, want 401", code)
 	}
 
-	// /scorecard is another branch's; until it is merged, /rules stands in.
-	name := "rules"
-	if commands.Tree(&commands.Env{Clock: bot.SystemClock{}, Log: slog.Default()}).Lookup("scorecard") != nil {
-		name = "scorecard"
-	}
-	code, v := post(key.Request(t, url, interactionJSON("2", 2, map[string]any{"name": name, "type": 1})))
+	// A signed /scorecard is answered with an embed inside Discord's 3 s.
+	start := time.Now()
+	code, v := post(key.Request(t, url, interactionJSON("2", 2, map[string]any{"name": "scorecard", "type": 1})))
+	took := time.Since(start)
 	data, _ := v["data"].(map[string]any)
-	if code != http.StatusOK || v["type"] != 4.0 || data == nil {
-		t.Fatalf("/%s: got %d %v, want an answer (type 4) within the 3 s budget", name, code, v)
+	embeds, _ := data["embeds"].([]any)
+	if code != http.StatusOK || v["type"] != 4.0 || len(embeds) != 1 {
+		t.Fatalf("/scorecard: got %d %v, want a message (type 4) with one embed", code, v)
 	}
-	if s := fmt.Sprint(data); strings.Contains(s, "went wrong") {
-		t.Errorf("/%s: got %s", name, s)
+	if took > 3*time.Second {
+		t.Errorf("/scorecard answered after %s, Discord waits 3 s", took)
+	}
+	if title, _ := embeds[0].(map[string]any)["title"].(string); !strings.HasPrefix(title, "Scorecard:") {
+		t.Errorf("/scorecard: got the embed %v, want the scorecard", embeds[0])
 	}
 }
 

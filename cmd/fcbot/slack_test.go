@@ -42,15 +42,7 @@ func TestSlackServe(t *testing.T) {
 	base := "http://" + addr
 	waitHealthy(t, base)
 
-	// /scorecard once it exists; /rules until then.
-	command := "/rules"
-	var manifest bytes.Buffer
-	if err := run(context.Background(), []string{"slack", "manifest"}, nil, &manifest, io.Discard); err != nil {
-		t.Fatalf("fcbot slack manifest: %v", err)
-	}
-	if strings.Contains(manifest.String(), `"command": "/scorecard"`) {
-		command = "/scorecard"
-	}
+	const command = "/scorecard"
 	form := fakeslack.SlashCommand("T0001", "C0001", "U0001", "alice", command, "", "1.1.1", fake.ResponseURL("1"))
 	for _, tc := range []struct {
 		name   string
@@ -85,7 +77,10 @@ func TestSlackServe(t *testing.T) {
 				Blocks []json.RawMessage `json:"blocks"`
 			}
 			if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || len(m.Blocks) == 0 || m.Text == "" {
-				t.Errorf("got %+v (%v), want a message with blocks", m, err)
+				t.Fatalf("got %+v (%v), want a message with blocks", m, err)
+			}
+			if !strings.Contains(m.Text, "Scorecard:") || !strings.Contains(string(m.Blocks[0]), `"header"`) {
+				t.Errorf("got %s first, want the scorecard's header block", m.Blocks[0])
 			}
 		})
 	}

@@ -1,0 +1,312 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fcbot/fcbot/bot/slack"
+	"github.com/fcbot/fcbot/bot/slack/fakeslack"
+	"github.com/fcbot/fcbot/storage"
+	"github.com/fcbot/fcbot/storage/storagetest"
+)
+
+// The campaign's own commands on Slack, through the real router: the
+// answer sheet as a modal, role scripts by direct message, and the ready
+// commands that buttons carry.
+
+// campaignRig is a rig whose group is set up by Alice (U0001), its lead.
+func campaignRig(t *testing.T, s *storage.Store) *rig {
+	t.Helper()
+	r := newRig(t, s, rigOptions{})
+	if _, m, _ := r.slash("U0001", "/setup", "jurisdiction:Springfield kind:city timezone:America/Chicago"); !strings.Contains(visible(m), "Springfield is set up") {
+		t.Fatalf("/setup: got %s", visible(m))
+	}
+	return r
+}
+
+// groupID is the database id of the test workspace's group.
+func groupID(t *testing.T, s *storage.Store) int64 {
+	t.Helper()
+	g, err := s.GroupByPlatform(context.Background(), slack.Platform, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g.ID
+}
+
+// buttonValues are the actions of a message's buttons.
+func buttonValues(m map[string]any) []string {
+	var out []string
+	blocks, _ := m["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		if bm["type"] != "actions" {
+			continue
+		}
+		for _, el := range bm["elements"].([]any) {
+			out = append(out, fmt.Sprint(el.(map[string]any)["value"]))
+		}
+	}
+	return out
+}
+
+// click sends a block_actions payload for a button carrying action, as
+// user, and returns the reply posted to its response_url.
+func (r *rig) click(user, action string) map[string]any {
+	r.t.Helper()
+	trig := r.trigger()
+	before := len(r.fake.Calls("response"))
+	body := payload(r.t, "block_actions.json", "{{USER}}", user, "{{USERNAME}}", strings.ToLower(user), "{{TRIGGER}}", trig,
+		"{{RESPONSE_URL}}", r.fake.ResponseURL(trig), "{{ACTION_ID}}", jsonEscape(action), "{{VALUE}}", jsonEscape(action))
+	if code, ack := r.do(slack.InteractionsPath, url.Values{"payload": {string(body)}}, time.Now()); code != 200 || ack != nil {
+		r.t.Fatalf("click %q: got %d %v, want an empty 200", action, code, ack)
+	}
+	calls := r.fake.WaitCalls("response", before+1)
+	for _, c := range calls[before:] {
+		if c.Path == "/response/"+trig {
+			return c.JSON
+		}
+	}
+	r.t.Fatalf("click %q: nothing posted to its response_url", action)
+	return nil
+}
+
+// jsonEscape escapes s for a JSON string literal, without the quotes.
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+// submitView sends a view_submission of the opened view with values typed
+// into its inputs (block id → text) and returns the acknowledgement.
+func (r *rig) submitView(opened map[string]any, user string, values map[string]string) (int, map[string]any) {
+	r.t.Helper()
+	var cb map[string]any
+	if err := json.Unmarshal(payload(r.t, "view_submission.json", "{{USER}}", user, "{{USERNAME}}", strings.ToLower(user), "{{TRIGGER}}", r.trigger()), &cb); err != nil {
+		r.t.Fatal(err)
+	}
+	v := cb["view"].(map[string]any)
+	v["blocks"], v["private_metadata"], v["callback_id"] = opened["blocks"], opened["private_metadata"], opened["callback_id"]
+	state := map[string]any{}
+	for block, text := range values {
+		state[block] = map[string]any{block: map[string]any{"type": "plain_text_input", "value": text}}
+	}
+	v["state"] = map[string]any{"values": state}
+	b, _ := json.Marshal(cb)
+	return r.do(slack.InteractionsPath, url.Values{"payload": {string(b)}}, time.Now())
+}
+
+func TestResponseSheetModal(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		r := campaignRig(t, s)
+		if _, m, _ := r.slash("U0001", "/official", `add name:"Jane Roe" office:sheriff`); !strings.Contains(visible(m), "Jane Roe") {
+			t.Fatalf("/official add: got %s", visible(m))
+		}
+		code, m, trig := r.slash("U0001", "/response", `sheet official:"Jane Roe"`)
+		if code != 200 || m != nil {
+			t.Fatalf("/response sheet: got %d %v, want an empty 200 (the modal is the answer)", code, m)
+		}
+		open := r.fake.WaitCalls("views.open", 1)[0].JSON
+		if open["trigger_id"] != trig {
+			t.Errorf("views.open trigger %v, want the command's %s", open["trigger_id"], trig)
+		}
+		view := open["view"].(map[string]any)
+		var ids []string
+		for _, b := range view["blocks"].([]any) {
+			bm := b.(map[string]any)
+			ids = append(ids, fmt.Sprint(bm["type"], ":", bm["block_id"]))
+		}
+		if got := strings.Join(ids, " "); got != "input:in-place input:would-support input:note" {
+			t.Fatalf("modal blocks %s, want inputs in-place, would-support, note", got)
+		}
+		if title := view["title"].(map[string]any)["text"].(string); len([]rune(title)) > 24 || title == "" {
+			t.Errorf("modal title %q, want 1 to 24 characters", title)
+		}
+		answers := func() []storage.Answer {
+			t.Helper()
+			all, err := s.LatestAnswers(context.Background(), groupID(t, s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return all
+		}
+
+		cases := []struct {
+			name   string
+			values map[string]string
+			field  string
+			want   string
+		}{
+			{"bad mark", map[string]string{"in-place": "y n n y e u n n x"}, "in-place", "`in-place` mark 9 (rule 9) is `x`"},
+			{"too few marks", map[string]string{"in-place": "y n n"}, "in-place", "`in-place` has 3 marks"},
+			{"contradiction", map[string]string{"in-place": "y n n y e u n n n", "would-support": "y y n - e u y n e"}, "would-support", "must be - because in-place says rule 1"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				code, ack := r.submitView(view, "U0001", c.values)
+				errs, _ := ack["errors"].(map[string]any)
+				if code != 200 || ack["response_action"] != "errors" || len(errs) != 1 || !strings.Contains(fmt.Sprint(errs[c.field]), c.want) {
+					t.Errorf("got %d %v, want the error %q on %s only", code, ack, c.want, c.field)
+				}
+			})
+		}
+		if n := len(answers()); n != 0 {
+			t.Fatalf("invalid sheets logged %d answers, want 0", n)
+		}
+
+		code, ack := r.submitView(view, "U0001", map[string]string{"in-place": "y n n y e u n n n", "would-support": "- y n - e u y n e", "note": "at the county building"})
+		if code != 200 || ack != nil {
+			t.Fatalf("nine valid answers: got %d %v, want an empty 200 that closes the modal", code, ack)
+		}
+		eph := r.fake.WaitCalls("chat.postEphemeral", 1)[0].Form
+		if eph.Get("user") != "U0001" || eph.Get("channel") != "C0001" || !strings.Contains(eph.Get("text"), "Logged 9 answers from Jane Roe") {
+			t.Errorf("result posted as %v, want Logged 9 answers, ephemeral to Alice in C0001", eph)
+		}
+		if n := len(answers()); n != 9 {
+			t.Errorf("logged %d answers, want 9", n)
+		}
+		_, m, _ = r.slash("U0001", "/response", `history official:"Jane Roe"`)
+		if got := strings.Count(fmt.Sprint(m["text"]), " · #"); got != 9 || !strings.Contains(fmt.Sprint(m["text"]), "by Alice") {
+			t.Errorf("/response history shows %d answers, want 9 logged by Alice:\n%s", got, m["text"])
+		}
+		_, m, _ = r.slash("U0001", "/scorecard", "")
+		if !strings.Contains(visible(m), "Jane Roe") {
+			t.Errorf("/scorecard: got %s, want Jane Roe on it", visible(m))
+		}
+
+		// The sheet button of /target show opens the modal with the
+		// click's trigger id.
+		_, m, _ = r.slash("U0001", "/target", `show official:"Jane Roe"`)
+		var sheet string
+		for _, b := range buttonValues(m) {
+			if strings.HasPrefix(b, "response sheet ") {
+				sheet = b
+			}
+		}
+		if sheet == "" {
+			t.Fatalf("/target show buttons %q, want the answer sheet", buttonValues(m))
+		}
+		body := payload(t, "block_actions.json", "{{USER}}", "U0001", "{{USERNAME}}", "alice", "{{TRIGGER}}", "sheet.1",
+			"{{RESPONSE_URL}}", r.fake.ResponseURL("sheet"), "{{ACTION_ID}}", jsonEscape(sheet), "{{VALUE}}", jsonEscape(sheet))
+		r.do(slack.InteractionsPath, url.Values{"payload": {string(body)}}, time.Now())
+		if opened := r.fake.WaitCalls("views.open", 2)[1].JSON; opened["trigger_id"] != "sheet.1" {
+			t.Errorf("sheet button: views.open trigger %v, want the click's sheet.1", opened["trigger_id"])
+		}
+	})
+}
+
+// scriptLine is the first line of the scheduler's script in Springfield.
+const scriptLine = "Call the office of the top law-enforcement officer for Springfield"
+
+func TestRoleScriptByDirectMessage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		r := campaignRig(t, s)
+		_, m, _ := r.slash("U0001", "/role", "assign user:<@U0002|bob> role:scheduler")
+		if !strings.Contains(visible(m), "scheduler") || m["response_type"] != "in_channel" {
+			t.Fatalf("/role assign: got %s", visible(m))
+		}
+		if strings.Contains(visible(m), scriptLine) {
+			t.Errorf("the script was shown in the channel although the direct message went out: %s", visible(m))
+		}
+		if open := r.fake.Calls("conversations.open"); len(open) != 1 || open[0].Form.Get("users") != "U0002" {
+			t.Fatalf("conversations.open: got %v, want one for U0002", open)
+		}
+		posts := r.fake.Calls("chat.postMessage")
+		if len(posts) != 1 || posts[0].Form.Get("channel") != "D0002" || !strings.Contains(posts[0].Form.Get("text"), scriptLine) {
+			t.Fatalf("chat.postMessage: got %v, want the script in Bob's DM channel D0002", posts)
+		}
+
+		// When Slack refuses the DM, the script is in the reply instead.
+		r.fake.Fail("conversations.open", "cannot_dm_bot")
+		_, m, _ = r.slash("U0001", "/role", "assign user:<@U0003|carol> role:scheduler")
+		if !strings.Contains(visible(m), "For carol (I could not message them directly)") || !strings.Contains(visible(m), scriptLine) {
+			t.Errorf("DM refused: got %s, want the script in the reply", visible(m))
+		}
+		if n := len(r.fake.Calls("chat.postMessage")); n != 1 {
+			t.Errorf("%d chat.postMessage calls, want still 1", n)
+		}
+	})
+}
+
+func TestReadyTaskButtonMentionsAssignee(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		r := campaignRig(t, s)
+		_, m, _ := r.slash("U0001", "/role", "assign user:<@U0002|bob> role:scheduler")
+		buttons := buttonValues(m)
+		if len(buttons) != 1 || !strings.HasPrefix(buttons[0], "task add ") || !strings.Contains(buttons[0], "user:<@U0002>") {
+			t.Fatalf("buttons %q, want one ready task add for <@U0002>", buttons)
+		}
+		reply := r.click("U0001", buttons[0])
+		if !strings.Contains(fmt.Sprint(reply["text"]), "Task 1") {
+			t.Fatalf("click Add this task: got %v, want task 1 added", reply["text"])
+		}
+		task, err := s.TaskByNumber(context.Background(), groupID(t, s), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		who, err := s.MemberByID(context.Background(), groupID(t, s), *task.AssigneeID)
+		if err != nil || who.PlatformUserID == nil || *who.PlatformUserID != "U0002" || who.DisplayName != "Bob" {
+			t.Errorf("task 1 is assigned to %+v (%v), want Bob (U0002)", who, err)
+		}
+		if !strings.HasPrefix(task.Title, "Schedule the meeting") || task.DueAt == nil {
+			t.Errorf("task 1 is %q due %v, want the scheduler's duty with a due time", task.Title, task.DueAt)
+		}
+		// The same click again has no second effect.
+		before := len(r.fake.Calls("response"))
+		body := payload(t, "block_actions.json", "{{USER}}", "U0001", "{{USERNAME}}", "alice", "{{TRIGGER}}", "dup.1",
+			"{{RESPONSE_URL}}", r.fake.ResponseURL("dup"), "{{ACTION_ID}}", "x", "{{VALUE}}", jsonEscape(buttons[0]))
+		for range 2 {
+			r.do(slack.InteractionsPath, url.Values{"payload": {string(body)}}, time.Now())
+		}
+		r.fake.WaitCalls("response", before+2)
+		if _, err := s.TaskByNumber(context.Background(), groupID(t, s), 3); err == nil {
+			t.Error("a repeated click added a third task")
+		}
+	})
+}
+
+func TestMeetingAndTaskButtons(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		r := campaignRig(t, s)
+		_, m, _ := r.slash("U0001", "/meeting", `schedule when:"next tuesday 12:30" where:"Public Library"`)
+		if !strings.Contains(visible(m), "Meeting 1") {
+			t.Fatalf("/meeting schedule: got %s", visible(m))
+		}
+		_, m, _ = r.slash("U0002", "/meeting", "show 1")
+		buttons := buttonValues(m)
+		if len(buttons) != 3 || buttons[0] != "meeting rsvp id:1 answer:yes" {
+			t.Fatalf("/meeting show buttons %q, want the three RSVPs", buttons)
+		}
+		reply := r.click("U0002", buttons[0])
+		if !strings.Contains(strings.ToLower(fmt.Sprint(reply["text"])), "yes") {
+			t.Errorf("RSVP click: got %v", reply["text"])
+		}
+		_, m, _ = r.slash("U0001", "/meeting", "show 1")
+		if !strings.Contains(visible(m), "RSVPs*\\n1 yes") {
+			t.Errorf("/meeting show after Bob's RSVP: got %s, want one yes", visible(m))
+		}
+
+		_, m, _ = r.slash("U0002", "/task", `add title:"Print flyers" due:"friday 5pm"`)
+		buttons = buttonValues(m)
+		if len(buttons) != 1 || buttons[0] != "task done id:1" {
+			t.Fatalf("/task add buttons %q, want Mark done", buttons)
+		}
+		reply = r.click("U0002", buttons[0])
+		task, err := s.TaskByNumber(context.Background(), groupID(t, s), 1)
+		if err != nil || task.Status != "done" {
+			t.Errorf("after Mark done: task %+v (%v), reply %v; want it done", task, err, reply["text"])
+		}
+		// A click from someone who may not close the task changes nothing.
+		r.fake.AddUser(fakeslack.User{ID: "U0004", Name: "Dan", Locale: "en-US"})
+		_, m, _ = r.slash("U0002", "/task", `add title:"Book the room"`)
+		reply = r.click("U0004", buttonValues(m)[0])
+		if task, _ := s.TaskByNumber(context.Background(), groupID(t, s), 2); task == nil || task.Status != "open" || reply["response_type"] != "ephemeral" {
+			t.Errorf("a stranger's Mark done: task %+v, reply %v; want it open and a private refusal", task, reply)
+		}
+	})
+}
