@@ -557,7 +557,9 @@ func (env *Env) meetingAttendance(ctx context.Context, req *bot.Request) (bot.Re
 				return err
 			}
 			ids = append(ids, mem.ID)
-			names = append(names, u.Name)
+			// The member's name, not the mention's: Discord does not name
+			// mentions typed into a text option.
+			names = append(names, mem.DisplayName)
 		}
 		var err error
 		if added, err = tx.RecordAttendance(ctx, req.Caller.GroupID, m.ID, ids, req.Caller.MemberID); err != nil {
