@@ -22,14 +22,14 @@ var start = time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 // testBot drives the whole bot through the console adapter, as a user
 // would, on a real migrated database.
 type testBot struct {
-	t     *testing.T
+	t     testing.TB
 	store *storage.Store
 	clock *bot.ManualClock
 	con   *console.Console
 	sent  *strings.Builder // what the console's Sender printed
 }
 
-func newTestBot(t *testing.T, s *storage.Store) *testBot {
+func newTestBot(t testing.TB, s *storage.Store) *testBot {
 	t.Helper()
 	clock := bot.NewManualClock(start)
 	s.SetClock(clock.Now)

@@ -20,7 +20,7 @@ import (
 // planted with plain SQL through the store's database handle.
 
 // plantExec runs one statement with ? placeholders on either database.
-func plantExec(t *testing.T, s *storage.Store, q string, args ...any) {
+func plantExec(t testing.TB, s *storage.Store, q string, args ...any) {
 	t.Helper()
 	if s.Dialect() == storage.Postgres {
 		n := 0
@@ -41,7 +41,7 @@ func plantExec(t *testing.T, s *storage.Store, q string, args ...any) {
 }
 
 // plantGroup returns the row id of a platform group, creating it.
-func plantGroup(t *testing.T, s *storage.Store, platformID string) int64 {
+func plantGroup(t testing.TB, s *storage.Store, platformID string) int64 {
 	t.Helper()
 	g, err := s.EnsureGroup(context.Background(), console.Platform, platformID)
 	if err != nil {
@@ -56,7 +56,7 @@ func (b *testBot) plantOfficial(name, office, jurisdiction string) {
 	plantOfficialIn(b.t, b.store, console.Group, name, office, jurisdiction)
 }
 
-func plantOfficialIn(t *testing.T, s *storage.Store, group, name, office, jurisdiction string) {
+func plantOfficialIn(t testing.TB, s *storage.Store, group, name, office, jurisdiction string) {
 	t.Helper()
 	gid := plantGroup(t, s, group)
 	n, err := s.NextNumber(context.Background(), "officials", gid)
@@ -70,7 +70,7 @@ func plantOfficialIn(t *testing.T, s *storage.Store, group, name, office, jurisd
 
 // plantMeeting schedules a law-enforcement meeting in the group at the
 // given time and returns its number.
-func plantMeetingIn(t *testing.T, s *storage.Store, group string, at time.Time) int64 {
+func plantMeetingIn(t testing.TB, s *storage.Store, group string, at time.Time) int64 {
 	t.Helper()
 	gid := plantGroup(t, s, group)
 	n, err := s.NextNumber(context.Background(), "meetings", gid)
@@ -86,7 +86,7 @@ func plantMeetingIn(t *testing.T, s *storage.Store, group string, at time.Time) 
 // groupBot runs lines as a user of another console workspace, to prove
 // that groups never see each other's data.
 type groupBot struct {
-	t      *testing.T
+	t      testing.TB
 	router *bot.Router
 	group  string
 	user   bot.User

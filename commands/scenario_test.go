@@ -8,7 +8,7 @@ import (
 
 // stageMarks reads /guide's seven stage lines as a string of marks:
 // d (done), n (now), - (not started).
-func stageMarks(t *testing.T, out string) string {
+func stageMarks(t testing.TB, out string) string {
 	t.Helper()
 	var marks strings.Builder
 	for _, line := range strings.Split(out, "\n") {
