@@ -51,7 +51,7 @@ func TestDigestContent(t *testing.T) {
 		want := []string{
 			"Daily digest for Springfield: Fri Nov 27",
 			"Times are in America/Chicago.",
-			"Meetings in the next 7 days: Meeting 1 (law-enforcement with Jane Roe): Sat Nov 28 12:30 PM at Sheriff's Office; gather 12:00 PM at Cafe Rosa; RSVPs 1 yes, 1 maybe, 0 no; ⚠ no spokesperson assigned",
+			"Meetings in the next 7 days: Meeting 1 (law-enforcement with Jane Roe): Sat Nov 28 12:30 PM at Sheriff's Office; gather 12:00 PM, Cafe Rosa; RSVPs 1 yes, 1 maybe, 0 no; ⚠ no spokesperson assigned",
 			"Tasks overdue or due within 48 hours:",
 			"  bob: task 1 “Call the sheriff's office” OVERDUE since Fri Nov 27 7:00 AM; task 2 “Print the rules” due Sat Nov 28 3:00 PM",
 			"  you: task 3 “Book a room” due Sat Nov 28 3:00 PM",

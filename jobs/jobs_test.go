@@ -337,7 +337,7 @@ func TestMeetingRemindersFollowReschedulingAndCancelling(t *testing.T) {
 		if day.Title != "Tomorrow: meeting 1" { // both came due in the same step
 			day, hour = hour, day
 		}
-		if day.Title != "Tomorrow: meeting 1" || !strings.Contains(day.Text, "Sat Dec 5, 12:00 PM CST at County Building") || !strings.Contains(day.Text, "Gather 11:30 AM at Library steps") {
+		if day.Title != "Tomorrow: meeting 1" || !strings.Contains(day.Text, "Sat Dec 5, 12:00 PM CST at County Building") || !strings.Contains(day.Text, "Gather 11:30 AM, Library steps") {
 			t.Errorf("day reminder:\n%s", day.PlainText())
 		}
 		if hour.Title != "In an hour: gather for meeting 1" {
