@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"io"
 	"log/slog"
@@ -621,5 +620,3 @@ func TestDueDigest(t *testing.T) {
 		})
 	}
 }
-
-var _ = fmt.Sprint
