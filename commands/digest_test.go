@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/storage"
 )
 
@@ -14,59 +15,97 @@ func TestDigestContent(t *testing.T) {
 		ctx := context.Background()
 		b.expect(springfield, "first lead")
 		b.expect(`/official add name:"Jane Roe" office:sheriff`, "Official added")
+		b.expect(`/official add name:"John Poe" office:mayor`, "Official added")
+		// Within 7 days: a law-enforcement meeting with its own gather
+		// place and no spokesperson, an organizing meeting gathering at the
+		// default place with one. Not shown: a cancelled meeting, and one
+		// more than 7 days out.
 		b.expect(`/meeting schedule when:"tomorrow 12:30pm" where:"Sheriff's Office" official:"jane roe" gather:"Cafe Rosa" gather-at:12:00pm`, "Meeting 1 scheduled")
+		b.expect(`/meeting schedule when:"2026-12-01 18:00" where:"Library"`, "Meeting 2 scheduled")
+		b.expect(`/meeting schedule when:"2026-11-30 18:00" where:"Hall"`, "Meeting 3 scheduled")
+		b.expect(`/meeting schedule when:"2026-12-10 18:00" where:"Library"`, "Meeting 4 scheduled")
+		b.expect("/meeting cancel 3", "cancelled")
+		b.expect("/role assign user:@bob role:spokesperson meeting:2", "bob is now spokesperson for meeting 2")
 		b.expect("/meeting rsvp 1 yes", "You're coming")
-		b.do("as bob")
-		b.expect("/meeting rsvp 1 maybe", "You might come")
+		for _, l := range []string{"as bob", "/meeting rsvp 1 maybe", "/meeting rsvp 2 yes", "as carol", "/meeting rsvp 1 no", "as dave", "/meeting rsvp 1 yes", "as you"} {
+			if out := b.do(l); strings.HasPrefix(out, "✗") {
+				t.Fatalf("%s: %s", l, out)
+			}
+		}
+		// Tasks: one of bob's falls overdue once the clock moves on, two are
+		// due within 48 hours, one later, one done.
+		b.expect(`/task add title:"Call the sheriff's office" user:@bob due:"2026-11-27 10:00"`, "Task 1")
+		b.expect(`/task add title:"Print the rules" user:@bob due:"2026-11-28 15:00"`, "Task 2")
+		b.expect(`/task add title:"Book a room" due:"2026-11-28 15:00"`, "Task 3")
+		b.expect(`/task add title:"Not yet due" due:"2026-12-01 12:00"`, "Task 4")
+		b.expect(`/task add title:"Done already" user:@carol due:"2026-11-28 12:00"`, "Task 5")
+		b.do("as carol")
+		b.expect("/task done 5", "done")
 		b.do("as you")
-
-		// Tasks and answers are written directly until their commands land.
+		// An answer before the last digest, which the digest leaves out…
+		b.expect(`/response bulk official:"John Poe" in-place:"y n n n n n n n n"`, "John Poe")
+		b.clock.Set(start.Add(30 * time.Minute))
 		g, err := b.store.EnsureGroup(ctx, "console", "console")
 		if err != nil {
 			t.Fatal(err)
 		}
-		bob, _ := b.store.EnsureMember(ctx, g.ID, "bob", "bob")
-		you, _ := b.store.EnsureMember(ctx, g.ID, "you", "you")
-		official, err := b.store.OfficialByName(ctx, g.ID, "jane roe")
-		if err != nil {
+		// (what the digest job records when it sends one)
+		if err := b.store.MarkDigest(ctx, g.ID, "2026-11-27", storage.DigestSentStatus); err != nil {
 			t.Fatal(err)
 		}
-		overdue, soon, later := start.Add(-2*time.Hour), start.Add(30*time.Hour), start.Add(72*time.Hour)
-		for i, task := range []storage.Task{
-			{Title: "Call the sheriff's office", AssigneeID: &bob.ID, DueAt: &overdue},
-			{Title: "Print the rules", AssigneeID: &bob.ID, DueAt: &soon},
-			{Title: "Book a room", AssigneeID: &you.ID, DueAt: &soon},
-			{Title: "Not yet due", AssigneeID: &you.ID, DueAt: &later},
-		} {
-			task.GroupID, task.Number, task.Status = g.ID, int64(i+1), "open"
-			if err := b.store.PutForTest(ctx, &task); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := b.store.PutForTest(ctx, &storage.Answer{GroupID: g.ID, OfficialID: official.ID, Rule: "1", InPlace: "no", WouldSupport: "yes", Source: "phone"}); err != nil {
-			t.Fatal(err)
-		}
+		// …and one after it.
+		b.clock.Set(start.Add(time.Hour))
+		b.expect(`/response log official:"Jane Roe" rule:1 in-place:no would-support:yes`, "Jane Roe")
+		b.clock.Set(start.Add(2 * time.Hour)) // Fri 11:00: task 1 is an hour overdue
 
 		out := b.do("/digest now")
 		want := []string{
 			"Daily digest for Springfield: Fri Nov 27",
 			"Times are in America/Chicago.",
-			"Meetings in the next 7 days: Meeting 1 (law-enforcement with Jane Roe): Sat Nov 28 12:30 PM at Sheriff's Office; gather 12:00 PM at Cafe Rosa; RSVPs 1 yes, 1 maybe, 0 no; ⚠ no spokesperson assigned",
+			"Meetings in the next 7 days:",
+			"  Meeting 1 (law-enforcement with Jane Roe): Sat Nov 28 12:30 PM at Sheriff's Office; gather 12:00 PM, Cafe Rosa; RSVPs 2 yes, 1 maybe, 1 no; ⚠ no spokesperson assigned",
+			"  Meeting 2 (organizing): Tue Dec 1 6:00 PM at Library; gather 5:40 PM, near Library (e.g. the lobby); RSVPs 1 yes, 0 maybe, 0 no; spokesperson assigned",
 			"Tasks overdue or due within 48 hours:",
-			"  bob: task 1 “Call the sheriff's office” OVERDUE since Fri Nov 27 7:00 AM; task 2 “Print the rules” due Sat Nov 28 3:00 PM",
+			"  bob: task 1 “Call the sheriff's office” OVERDUE since Fri Nov 27 10:00 AM; task 2 “Print the rules” due Sat Nov 28 3:00 PM",
 			"  you: task 3 “Book a room” due Sat Nov 28 3:00 PM",
 			"Answers logged since the last digest: Jane Roe on rule 1 (Judicial Warrant Rule): in place no, would support yes",
-			"Scorecard: 0 of 9 in place; Jane Roe supports 1 more",
-			"Next step: Hold your first organizing meeting: `/meeting schedule kind:organizing when:\"next tuesday 7pm\" where:\"Library room B\"`.",
+			"Scorecard: SCORE",
+			"Next step: NEXT",
 			"Preview: only you see this. Change it with /digest time, /digest quiet, /digest channel.",
+		}
+		// The scorecard line and the next step are the scorecard's and the
+		// guide's own words; their text is pinned here too.
+		env := &commands.Env{Store: b.store, Clock: b.clock}
+		score, err := env.ScorecardSummary(ctx, g.ID, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		next, err := env.NextStep(ctx, g.ID, "en", b.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, w := range want {
+			want[i] = strings.NewReplacer("SCORE", score, "NEXT", next).Replace(w)
+		}
+		// Jane Roe's later no outweighs John Poe's yes on rule 1.
+		if wantScore := "0 of 9 in place; Jane Roe supports 1 more; John Poe supports none of the rest"; score != wantScore {
+			t.Errorf("scorecard summary %q, want %q", score, wantScore)
+		}
+		// Meeting 2 is the first organizing meeting, but not held yet.
+		if wantNext := "Hold your first organizing meeting: `/meeting schedule kind:organizing when:\"next tuesday 7pm\" where:\"Library room B\"`."; next != wantNext {
+			t.Errorf("next step %q, want %q", next, wantNext)
 		}
 		lines := strings.Split(out, "\n")
 		if len(lines) != len(want) {
-			t.Fatalf("/digest now printed %d lines, want %d:\n%s", len(lines), len(want), out)
+			t.Errorf("/digest now printed %d lines, want %d:\n%s", len(lines), len(want), out)
 		}
 		for i, w := range want {
-			if lines[i] != w {
-				t.Errorf("line %d:\ngot  %q\nwant %q", i+1, lines[i], w)
+			if i >= len(lines) || lines[i] != w {
+				got := "(none)"
+				if i < len(lines) {
+					got = lines[i]
+				}
+				t.Errorf("line %d:\ngot  %q\nwant %q", i+1, got, w)
 			}
 		}
 

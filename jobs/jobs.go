@@ -78,7 +78,18 @@ type Config struct {
 	// DeliveryAttempts bounds the tries of one message; default 10 (about
 	// three hours with River's backoff).
 	DeliveryAttempts int
+	// RescueAfter is how long a job may stay running before River takes
+	// it for abandoned by a dead process and retries it; default
+	// RescueAfter. With a clock other than the system clock and no value
+	// here, jobs are never rescued (see New).
+	RescueAfter time.Duration
 }
+
+// RescueAfter is how long a job left running by a killed process waits
+// before another process retries it, instead of River's default hour. A
+// job that is really running takes seconds (JobTimeout bounds it at one
+// minute), so five minutes never retries a live one.
+const RescueAfter = 5 * time.Minute
 
 // Queue is the River client with fcbot's workers. It implements
 // storage.Hooks.
@@ -111,15 +122,13 @@ func New(cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &taskReminderWorker{q: q})
 	river.AddWorker(workers, &deliverWorker{q: q})
 	rc := &river.Config{
-		ID:                cfg.ID,
-		Logger:            q.log.With("component", "river"),
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
-		Workers:           workers,
-		FetchPollInterval: poll,
-		FetchCooldown:     min(poll, 100*time.Millisecond),
-		// A job left running by a killed process is retried after this,
-		// instead of River's default hour.
-		RescueStuckJobsAfter: 5 * time.Minute,
+		ID:                   cfg.ID,
+		Logger:               q.log.With("component", "river"),
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers:              workers,
+		FetchPollInterval:    poll,
+		FetchCooldown:        min(poll, 100*time.Millisecond),
+		RescueStuckJobsAfter: cmp.Or(cfg.RescueAfter, RescueAfter),
 		JobTimeout:           time.Minute,
 	}
 	if !cfg.NoTick {
@@ -139,8 +148,10 @@ func New(cfg Config) (*Queue, error) {
 		rc.Test.Time = riverTime{q.clock}
 		// River's rescuer measures "stuck" against the real clock, and a
 		// job started at a test's made-up time would look hours stuck
-		// and run twice.
-		rc.RescueStuckJobsAfter = 100 * 365 * 24 * time.Hour
+		// and run twice; a test that wants rescue sets RescueAfter.
+		if cfg.RescueAfter == 0 {
+			rc.RescueStuckJobsAfter = 100 * 365 * 24 * time.Hour
+		}
 	}
 	client, err := river.NewClient(driver(cfg.Store), rc)
 	if err != nil {

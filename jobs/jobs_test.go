@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/bot/console"
 	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/jobs"
 	"github.com/fcbot/fcbot/storage"
@@ -32,6 +34,19 @@ func mustZone(name string) *time.Location {
 	return loc
 }
 
+// at is a Chicago wall-clock time in December 2026 (or another month,
+// with the month-day form "03-07 08:00").
+func at(s string) time.Time {
+	if len(s) == len("02 15:04") {
+		s = "12-" + s
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", "2026-"+s, chicago)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
 var quietLog = slog.New(slog.NewTextHandler(logOut(), &slog.HandlerOptions{Level: logLevel()}))
 
 func logOut() io.Writer {
@@ -41,80 +56,97 @@ func logOut() io.Writer {
 	return io.Discard
 }
 
-// sent is one message a recordingSender was asked to deliver.
-type sent struct {
-	To    bot.Destination
-	Reply bot.Reply
-	At    time.Time // the clock's time when it was sent
+func logLevel() slog.Level {
+	if os.Getenv("JOBS_LOG") == "debug" {
+		return slog.LevelDebug
+	}
+	return slog.LevelWarn
 }
 
+// springfield is the first line of every session: whoever types it
+// becomes the group's lead.
+const springfield = `/setup jurisdiction:"Springfield" kind:city timezone:America/Chicago`
+
+// sent is one message a recordingSender was asked to deliver.
+type sent struct {
+	To   bot.Destination
+	Text string    // as the console shows it
+	At   time.Time // the clock's time when it was sent
+}
+
+// who names the addressee as the tests write it: alice, or #channel.
+func (m sent) who() string {
+	if m.To.User != "" {
+		return m.To.User
+	}
+	return "#" + m.To.Channel
+}
+
+// title is the message's first line.
+func (m sent) title() string { return strings.SplitN(m.Text, "\n", 2)[0] }
+
 // recordingSender is the platform edge: it records what would have been
-// posted, and fails for the users listed in blocked.
+// posted, rendered as the console renders it, and fails for the users
+// listed in blocked.
 type recordingSender struct {
 	clock   bot.Clock
 	mu      sync.Mutex
 	msgs    []sent
 	blocked map[string]bool
-	down    bool // every send fails
 }
 
 func (r *recordingSender) Send(_ context.Context, to bot.Destination, reply bot.Reply) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.down || (to.User != "" && r.blocked[to.User]) {
+	if to.User != "" && r.blocked[to.User] {
 		return errors.New("403: cannot send messages to this user")
 	}
-	r.msgs = append(r.msgs, sent{To: to, Reply: reply, At: r.clock.Now()})
+	r.msgs = append(r.msgs, sent{To: to, Text: strings.TrimSpace(console.Render(reply)), At: r.clock.Now()})
 	return nil
+}
+
+func (r *recordingSender) block(user string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.blocked = map[string]bool{user: true}
 }
 
 func (r *recordingSender) all() []sent {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]sent(nil), r.msgs...)
+	return slices.Clone(r.msgs)
 }
 
-// to returns the titles of the messages sent to a user (or, for "#x", a
-// channel), in order.
+// to returns the titles of the messages sent to a user (or "#channel"),
+// in order.
 func (r *recordingSender) to(who string) []string {
 	var out []string
 	for _, m := range r.all() {
-		if m.To.User == who || (m.To.User == "" && "#"+m.To.Channel == who) {
-			out = append(out, m.Reply.Title)
+		if m.who() == who {
+			out = append(out, m.title())
 		}
 	}
 	return out
 }
 
-type fixture struct {
-	t      *testing.T
-	store  *storage.Store
-	clock  *bot.ManualClock
-	sender *recordingSender
-	group  *storage.Group
-	q      *jobs.Queue
-	people map[string]*storage.Member
-}
-
 // newQueue starts a job queue on s that polls often and retries at once.
 func newQueue(t *testing.T, s *storage.Store, clock bot.Clock, sender bot.Sender, id string) *jobs.Queue {
 	t.Helper()
-	env := &commands.Env{Store: s, Clock: clock, Log: quietLog}
-	q, err := jobs.New(jobs.Config{
-		Store: s, Env: env, Clock: clock, Log: quietLog, ID: id,
-		Senders:          map[string]bot.Sender{"console": sender},
-		PollInterval:     20 * time.Millisecond,
-		RetryDelay:       func(int) time.Duration { return 0 },
-		DeliveryAttempts: 3,
-		NoTick:           true,
-	})
+	q := buildQueue(t, s, clock, sender, id, 0)
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// buildQueue makes the queue without starting it and installs its hooks.
+func buildQueue(t *testing.T, s *storage.Store, clock bot.Clock, sender bot.Sender, id string, rescueAfter time.Duration) *jobs.Queue {
+	t.Helper()
+	q, err := jobs.New(queueConfig(s, clock, sender, id, rescueAfter))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.SetHooks(q)
-	if err := q.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -123,141 +155,179 @@ func newQueue(t *testing.T, s *storage.Store, clock bot.Clock, sender bot.Sender
 	return q
 }
 
-// setup seeds a Chicago group with a coordinator (carol) and two members
-// (alice, bob) and starts a queue on it, at now.
-func setup(t *testing.T, s *storage.Store, now time.Time) *fixture {
+func queueConfig(s *storage.Store, clock bot.Clock, sender bot.Sender, id string, rescueAfter time.Duration) jobs.Config {
+	return jobs.Config{
+		Store: s, Env: &commands.Env{Store: s, Clock: clock, Log: quietLog}, Clock: clock, Log: quietLog, ID: id,
+		Senders:          map[string]bot.Sender{console.Platform: sender},
+		PollInterval:     20 * time.Millisecond,
+		RetryDelay:       func(int) time.Duration { return 0 },
+		DeliveryAttempts: 3,
+		NoTick:           true,
+		RescueAfter:      rescueAfter,
+	}
+}
+
+// world is the bot as its users meet it: the real commands typed on the
+// console, on a real migrated database, with the job queue working and a
+// recordingSender in place of the chat platform.
+type world struct {
+	t      *testing.T
+	store  *storage.Store
+	clock  *bot.ManualClock
+	sender *recordingSender
+	q      *jobs.Queue
+	con    *console.Console
+	seen   int // messages already checked by step
+}
+
+// newWorld starts the bot at now, and makes "you" the lead of a Chicago
+// group and carol its coordinator (who gets the digest).
+func newWorld(t *testing.T, s *storage.Store, now time.Time) *world {
 	t.Helper()
-	ctx := context.Background()
 	clock := bot.NewManualClock(now)
 	s.SetClock(clock.Now)
-	f := &fixture{t: t, store: s, clock: clock, sender: &recordingSender{clock: clock}, people: map[string]*storage.Member{}}
-	g, err := s.EnsureGroup(ctx, "console", "g1")
-	if err != nil {
-		t.Fatal(err)
+	w := &world{t: t, store: s, clock: clock, sender: &recordingSender{clock: clock}}
+	w.q = newQueue(t, s, clock, w.sender, "p1")
+	env := &commands.Env{Store: s, Clock: clock, Log: quietLog}
+	w.con = console.New(commands.Router(env), strings.NewReader(""), io.Discard, false)
+	w.do(springfield, "first lead")
+	w.do("/role assign user:@carol role:coordinator", "carol")
+	return w
+}
+
+// do runs console lines; a line starting "as " switches the user. Each
+// command must succeed and print every want.
+func (w *world) do(line string, wants ...string) string {
+	w.t.Helper()
+	out := w.con.Line(context.Background(), line)
+	if strings.HasPrefix(out, "✗") {
+		w.t.Fatalf("%s\nwas refused: %s", line, out)
 	}
-	if err := s.SetJurisdiction(ctx, g.ID, "Springfield", "city", "America/Chicago"); err != nil {
-		t.Fatal(err)
-	}
-	f.group = g
-	for _, name := range []string{"alice", "bob", "carol"} {
-		m, err := s.EnsureMember(ctx, g.ID, name, name)
-		if err != nil {
-			t.Fatal(err)
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			w.t.Errorf("%s\ngot:\n%s\nwant it to contain %q", line, out, want)
 		}
-		f.people[name] = m
 	}
-	if err := s.AssignRole(ctx, &storage.RoleAssignment{GroupID: g.ID, MemberID: f.people["carol"].ID, Role: storage.RoleCoordinator}); err != nil {
-		t.Fatal(err)
-	}
-	f.q = newQueue(t, s, clock, f.sender, "p1")
-	return f
+	return out
 }
 
-// meeting schedules (or, with an id, moves) a meeting the way the meeting
-// commands do: row and reminders in one transaction.
-func (f *fixture) meeting(m *storage.Meeting) *storage.Meeting {
-	f.t.Helper()
-	m.GroupID = f.group.ID
-	if m.Number == 0 {
-		m.Number = 1
-	}
-	if m.Kind == "" {
-		m.Kind = "organizing"
-	}
-	if m.Status == "" {
-		m.Status = "scheduled"
-	}
-	if m.GatherAt.IsZero() {
-		m.GatherAt = m.StartsAt.Add(-30 * time.Minute)
-	}
-	err := f.store.Tx(context.Background(), func(tx *storage.Store) error { return tx.PutMeetingForTest(context.Background(), m) })
+// group returns the console's group.
+func (w *world) group() *storage.Group {
+	w.t.Helper()
+	g, err := w.store.EnsureGroup(context.Background(), console.Platform, console.Group)
 	if err != nil {
-		f.t.Fatal(err)
+		w.t.Fatal(err)
 	}
-	return m
+	return g
 }
 
-func (f *fixture) rsvp(m *storage.Meeting, who, answer string) {
-	f.t.Helper()
-	r := &storage.RSVP{GroupID: f.group.ID, MeetingID: m.ID, MemberID: f.people[who].ID, Answer: answer}
-	err := f.store.Tx(context.Background(), func(tx *storage.Store) error { return tx.PutRSVPForTest(context.Background(), m, r) })
-	if err != nil {
-		f.t.Fatal(err)
+// step moves the clock to now, waits until every job due by then has
+// run, and checks the messages sent since the last step: want lists them
+// as "user: title", in any order. Each was sent at now, not before.
+func (w *world) step(now time.Time, want ...string) []sent {
+	w.t.Helper()
+	w.clock.Set(now)
+	drain(w.t, w.q, w.clock)
+	msgs := w.sender.all()[w.seen:]
+	w.seen += len(msgs)
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.who()+": "+m.title())
+		if !m.At.Equal(now) {
+			w.t.Errorf("%s: %q sent at %s, want %s", now.Format(time.DateTime), m.title(), m.At.In(chicago).Format(time.DateTime), now.Format(time.DateTime))
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		w.t.Errorf("at %s sent:\n%s\nwant:\n%s", now.Format("Mon Jan 2 15:04"), strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	return msgs
+}
+
+// eachDB runs fn on a fresh database of each dialect, in parallel: most
+// of a jobs test is waiting for River's scheduler.
+func eachDB(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
+	for _, d := range storagetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, storagetest.Open(t, d))
+		})
 	}
 }
 
 // waitFor polls cond until it holds, failing after a bounded deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
-// jobsIn counts the queue's jobs of the given kinds in the given states.
-func jobsIn(t *testing.T, q *jobs.Queue, kinds []string, states ...rivertype.JobState) int {
+// jobList lists the queue's jobs of the given kinds in the given states.
+func jobList(t *testing.T, q *jobs.Queue, kinds []string, states ...rivertype.JobState) []*rivertype.JobRow {
 	t.Helper()
-	res, err := q.Client().JobList(context.Background(), river.NewJobListParams().Kinds(kinds...).States(states...).First(1000))
+	res, err := q.Client().JobList(context.Background(), river.NewJobListParams().Kinds(kinds...).States(states...).First(10000))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(res.Jobs)
+	return res.Jobs
 }
 
-var active = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStatePending}
+var allKinds = []string{"digest", "meeting_reminder", "task_reminder", "deliver"}
 
-// settle waits until no job of any kind is waiting to run now.
-func settle(t *testing.T, q *jobs.Queue) {
+// drain waits until no job is due by the clock's time and not yet done:
+// none scheduled (or waiting to retry) at or before it, none available or
+// running. River's scheduler moves due jobs every 5 s, so a step that
+// makes something due waits up to that; a step that does not, does not.
+func drain(t *testing.T, q *jobs.Queue, clock bot.Clock) {
 	t.Helper()
-	kinds := []string{"digest", "meeting_reminder", "task_reminder", "deliver"}
-	waitFor(t, "the queue to settle", func() bool { return jobsIn(t, q, kinds, active...) == 0 })
+	waitFor(t, "the jobs due to run", func() bool {
+		now := clock.Now()
+		for _, j := range jobList(t, q, allKinds, rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateScheduled) {
+			if (j.State != rivertype.JobStateScheduled && j.State != rivertype.JobStateRetryable) || !j.ScheduledAt.After(now) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 func TestDigestOncePerDayAcrossDST(t *testing.T) {
 	t.Parallel()
 	for _, days := range []struct{ name, first string }{
-		{"spring forward", "2026-03-07"},
-		{"fall back", "2026-10-31"},
+		{"spring forward", "03-07 00:00"},
+		{"fall back", "10-31 00:00"},
 	} {
 		t.Run(days.name, func(t *testing.T) {
-			storagetest.Each(t, func(t *testing.T, s *storage.Store) {
-				day, _ := time.ParseInLocation(time.DateOnly, days.first, chicago)
-				f := setup(t, s, day)
-				ds := storage.DefaultDigestSettings(f.group.ID)
-				ds.Quiet = false
-				if err := s.SaveDigestSettings(context.Background(), &ds); err != nil {
-					t.Fatal(err)
-				}
+			t.Parallel()
+			eachDB(t, func(t *testing.T, s *storage.Store) {
+				day := at(days.first)
+				w := newWorld(t, s, day)
+				w.do("/digest quiet off", "sent every day")
 				// Three local days in 15-minute steps, ticking at each.
 				end := day.AddDate(0, 0, 3)
 				for now := day; now.Before(end); now = now.Add(15 * time.Minute) {
-					f.clock.Set(now)
-					if err := f.q.Tick(context.Background()); err != nil {
+					w.clock.Set(now)
+					if err := w.q.Tick(context.Background()); err != nil {
 						t.Fatal(err)
 					}
-					settle(t, f.q)
+					drain(t, w.q, w.clock)
 				}
-				var got []string
-				for _, m := range f.sender.all() {
-					got = append(got, m.To.User+" "+m.At.In(chicago).Format("2006-01-02 15:04 MST")+" "+m.Reply.Title)
+				var got, want []string
+				for _, m := range w.sender.all() {
+					got = append(got, m.who()+" "+m.At.In(chicago).Format("2006-01-02 15:04 MST")+" "+m.title())
 				}
-				d0 := day.Format(time.DateOnly)
-				d1 := day.AddDate(0, 0, 1).Format(time.DateOnly)
-				d2 := day.AddDate(0, 0, 2).Format(time.DateOnly)
-				z := func(d string) string {
-					t, _ := time.ParseInLocation(time.DateOnly, d, chicago)
-					return t.Add(8 * time.Hour).Format("MST")
+				for i := range 3 {
+					d := day.AddDate(0, 0, i)
+					eight := time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, chicago)
+					want = append(want, "carol "+eight.Format("2006-01-02 15:04 MST")+" Daily digest for Springfield: "+d.Format("Mon Jan 2"))
 				}
-				title := func(d string) string {
-					t, _ := time.Parse(time.DateOnly, d)
-					return "Daily digest for Springfield: " + t.Format("Mon Jan 2")
-				}
-				want := []string{"carol " + d0 + " 08:00 " + z(d0) + " " + title(d0), "carol " + d1 + " 08:00 " + z(d1) + " " + title(d1), "carol " + d2 + " 08:00 " + z(d2) + " " + title(d2)}
-				if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				if !slices.Equal(got, want) {
 					t.Errorf("digests sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 				}
 			})
@@ -267,274 +337,259 @@ func TestDigestOncePerDayAcrossDST(t *testing.T) {
 
 func TestQuietDaySendsNothing(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+	eachDB(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		day := time.Date(2026, 12, 1, 8, 0, 0, 0, chicago)
-		f := setup(t, s, day)
-		if err := f.q.Tick(ctx); err != nil {
+		w := newWorld(t, s, at("01 08:00"))
+		if err := w.q.Tick(ctx); err != nil {
 			t.Fatal(err)
 		}
-		settle(t, f.q)
-		if got := f.sender.all(); len(got) != 0 {
-			t.Errorf("quiet day sent %d messages, want none: %+v", len(got), got)
-		}
-		done, err := s.DigestDone(ctx, f.group.ID, "2026-12-01")
+		w.step(at("01 08:00"))
+		done, err := s.DigestDone(ctx, w.group().ID, "2026-12-01")
 		if err != nil || !done {
 			t.Errorf("quiet day not marked done (done=%v, err=%v): it would be retried", done, err)
 		}
 		// Something to say the next day: the digest goes out.
-		f.meeting(&storage.Meeting{StartsAt: day.AddDate(0, 0, 3), Place: "Library"})
-		f.clock.Set(day.AddDate(0, 0, 1))
-		if err := f.q.Tick(ctx); err != nil {
+		w.do(`/meeting schedule when:"2026-12-04 08:00" where:"Library"`, "Meeting 1")
+		w.clock.Set(at("02 08:00"))
+		if err := w.q.Tick(ctx); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "the next day's digest", func() bool { return len(f.sender.to("carol")) == 1 })
-		if got := f.sender.to("carol")[0]; got != "Daily digest for Springfield: Wed Dec 2" {
-			t.Errorf("digest title %q", got)
-		}
+		w.step(at("02 08:00"), "carol: Daily digest for Springfield: Wed Dec 2")
 	})
 }
 
-func TestMeetingRemindersFollowReschedulingAndCancelling(t *testing.T) {
+// TestMeetingRemindersReachYesOnce: members who answered yes get each
+// reminder once, at its time, with the gather place; maybe, no, and yes
+// changed to no get none.
+func TestMeetingRemindersReachYesOnce(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
-		now := time.Date(2026, 12, 1, 9, 0, 0, 0, chicago)
-		f := setup(t, s, now)
-		m := f.meeting(&storage.Meeting{Number: 1, StartsAt: now.AddDate(0, 0, 3).Add(3 * time.Hour), Place: "County Building", GatherPlace: "Library steps"}) // Fri 12:00
-		f.rsvp(m, "alice", "yes")
-		f.rsvp(m, "bob", "yes")
-		f.rsvp(m, "bob", "no")
-		cancelled := f.meeting(&storage.Meeting{Number: 2, StartsAt: now.AddDate(0, 0, 2), Place: "Hall"})
-		f.rsvp(cancelled, "alice", "yes")
-		cancelled.Status = "cancelled"
-		f.meeting(cancelled)
-
-		// Move meeting 1 a day later.
-		m.StartsAt = m.StartsAt.AddDate(0, 0, 1) // Sat 12:00
-		m.GatherAt = m.StartsAt.Add(-30 * time.Minute)
-		f.meeting(m)
-
-		// Past the old reminders' times (and the cancelled meeting's),
-		// before the new ones.
-		f.clock.Set(time.Date(2026, 12, 4, 11, 45, 0, 0, chicago))
-		stale := []string{"meeting_reminder"}
-		waitFor(t, "the stale reminders to run", func() bool {
-			return jobsIn(t, f.q, stale, rivertype.JobStateCompleted) == 4
-		})
-		settle(t, f.q)
-		if got := f.sender.all(); len(got) != 0 {
-			t.Fatalf("stale or cancelled reminders were sent: %+v", got)
+	eachDB(t, func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s, at("01 09:00"))
+		w.do(`/meeting schedule when:"2026-12-04 12:00" where:"County Building" gather:"Library steps"`, "Meeting 1", "11:40 AM")
+		w.do(`/meeting schedule when:"2026-12-04 18:00" where:"Hall"`, "Meeting 2", "near Hall (e.g. the lobby)")
+		for _, l := range []string{
+			"as alice", "/meeting rsvp 1 yes", "/meeting rsvp 2 yes",
+			"as bob", "/meeting rsvp 1 yes", "/meeting rsvp 1 no",
+			"as dave", "/meeting rsvp 1 maybe",
+			"as erin", "/meeting rsvp 1 no",
+			"as carol", "/meeting rsvp 2 yes",
+		} {
+			w.do(l)
 		}
 
-		f.clock.Set(time.Date(2026, 12, 5, 11, 0, 0, 0, chicago))
-		waitFor(t, "the new reminders", func() bool { return len(f.sender.to("alice")) == 2 })
-		settle(t, f.q)
-		got := f.sender.all()
-		if len(got) != 2 {
-			t.Fatalf("sent %d messages, want 2 (to alice): %+v", len(got), got)
+		w.step(at("03 11:59"))
+		day := w.step(at("03 12:00"), "alice: Tomorrow: meeting 1")
+		w.step(at("03 17:59"))
+		w.step(at("03 18:00"), "alice: Tomorrow: meeting 2", "carol: Tomorrow: meeting 2")
+		w.step(at("04 10:39"))
+		w.step(at("04 10:40"), "alice: In an hour: gather for meeting 1")
+		hour := w.step(at("04 16:40"), "alice: In an hour: gather for meeting 2", "carol: In an hour: gather for meeting 2")
+		w.step(at("06 12:00")) // and never again
+
+		want := "Tomorrow: meeting 1\nOrganizing meeting starts Fri Dec 4, 12:00 PM CST at County Building. Gather 11:40 AM, Library steps."
+		if len(day) == 1 && day[0].Text != want {
+			t.Errorf("day reminder:\n%s\nwant:\n%s", day[0].Text, want)
 		}
-		day, hour := got[0].Reply, got[1].Reply
-		if day.Title != "Tomorrow: meeting 1" { // both came due in the same step
-			day, hour = hour, day
-		}
-		if day.Title != "Tomorrow: meeting 1" || !strings.Contains(day.Text, "Sat Dec 5, 12:00 PM CST at County Building") || !strings.Contains(day.Text, "Gather 11:30 AM at Library steps") {
-			t.Errorf("day reminder:\n%s", day.PlainText())
-		}
-		if hour.Title != "In an hour: gather for meeting 1" {
-			t.Errorf("hour reminder title %q", hour.Title)
+		want = "In an hour: gather for meeting 2\nOrganizing meeting starts Fri Dec 4, 6:00 PM CST at Hall. Gather 5:40 PM, near Hall (e.g. the lobby)."
+		if len(hour) == 2 && hour[0].Text != want {
+			t.Errorf("hour reminder:\n%s\nwant:\n%s", hour[0].Text, want)
 		}
 	})
 }
 
+// TestRescheduleAndCancelMoveReminders: /meeting reschedule moves the
+// reminders (the old ones run and send nothing, the new ones send),
+// /meeting cancel stops them.
+func TestRescheduleAndCancelMoveReminders(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s, at("01 09:00"))
+		w.do(`/meeting schedule when:"2026-12-04 12:00" where:"County Building"`, "Meeting 1")
+		w.do(`/meeting schedule when:"2026-12-03 18:00" where:"Hall"`, "Meeting 2")
+		w.do("as alice")
+		w.do("/meeting rsvp 1 yes")
+		w.do("/meeting rsvp 2 yes")
+		w.do("as bob")
+		w.do("/meeting rsvp 2 yes")
+		w.do("as you")
+		w.do("/meeting cancel 2", "cancelled")
+		w.do(`/meeting reschedule 1 when:"2026-12-05 12:00"`, "moved")
+
+		// Past the old reminders' times (Thu 12:00 and Fri 10:40) and the
+		// cancelled meeting's, before the new ones.
+		w.step(at("04 11:59"))
+		if n := len(jobList(t, w.q, []string{"meeting_reminder"}, rivertype.JobStateCompleted)); n != 4 {
+			t.Errorf("%d reminders ran by Fri 11:59, want the 4 stale ones, sending nothing", n)
+		}
+		day := w.step(at("04 12:00"), "alice: Tomorrow: meeting 1")
+		hour := w.step(at("05 10:40"), "alice: In an hour: gather for meeting 1")
+		w.step(at("07 12:00"))
+		if len(day) == 1 && !strings.Contains(day[0].Text, "starts Sat Dec 5, 12:00 PM CST at County Building. Gather 11:40 AM, near County Building (e.g. the lobby).") {
+			t.Errorf("day reminder after rescheduling:\n%s", day[0].Text)
+		}
+		if len(hour) == 1 && !strings.Contains(hour[0].Text, "Gather 11:40 AM") {
+			t.Errorf("hour reminder after rescheduling:\n%s", hour[0].Text)
+		}
+	})
+}
+
+// TestTaskReminders: the assignee hears 24 h before the due time and when
+// it passes; /task done stops what is left.
 func TestTaskReminders(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
-		ctx := context.Background()
-		now := time.Date(2026, 12, 1, 9, 0, 0, 0, chicago)
-		f := setup(t, s, now)
-		due := now.AddDate(0, 0, 2)
-		alice := f.people["alice"].ID
-		open := &storage.Task{GroupID: f.group.ID, Number: 1, Title: "Call the sheriff", AssigneeID: &alice, DueAt: &due, Status: "open"}
-		done := &storage.Task{GroupID: f.group.ID, Number: 2, Title: "Print flyers", AssigneeID: &alice, DueAt: &due, Status: "open"}
-		for _, task := range []*storage.Task{open, done} {
-			if err := s.Tx(ctx, func(tx *storage.Store) error { return tx.PutTaskForTest(ctx, task) }); err != nil {
-				t.Fatal(err)
-			}
+	eachDB(t, func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s, at("01 09:00"))
+		w.do("as alice")
+		w.do(`/task add title:"Call the sheriff's office" due:"2026-12-03 17:00"`, "Task 1")
+		w.do(`/task add title:"Print flyers" due:"2026-12-03 17:00"`, "Task 2")
+		w.do("/task done 2")
+		w.do(`/task add title:"Someday"`, "Task 3")
+		w.do("as you")
+		w.do(`/task add title:"Book a room" user:@bob due:"2026-12-03 12:00"`, "Task 4")
+
+		w.step(at("02 11:59"))
+		w.step(at("02 12:00"), "bob: Due tomorrow: task 4")
+		w.do("as bob")
+		w.do("/task done 4")
+		due := w.step(at("02 17:00"), "alice: Due tomorrow: task 1")
+		// Past bob's due time too: his task is done, he hears nothing.
+		overdue := w.step(at("03 17:00"), "alice: Overdue: task 1")
+		w.step(at("10 12:00"))
+
+		want := "Due tomorrow: task 1\n“Call the sheriff's office” is due Thu Dec 3, 5:00 PM CST. When it is done: `/task done 1`."
+		if len(due) == 1 && due[0].Text != want {
+			t.Errorf("due reminder:\n%s\nwant:\n%s", due[0].Text, want)
 		}
-		done.Status = "done"
-		if err := s.Tx(ctx, func(tx *storage.Store) error { return tx.PutTaskForTest(ctx, done) }); err != nil {
-			t.Fatal(err)
-		}
-		f.clock.Set(due.Add(-23 * time.Hour))
-		waitFor(t, "the due reminder", func() bool { return len(f.sender.to("alice")) == 1 })
-		f.clock.Set(due.Add(time.Minute))
-		waitFor(t, "the overdue reminder", func() bool { return len(f.sender.to("alice")) == 2 })
-		settle(t, f.q)
-		want := "Due tomorrow: task 1\nOverdue: task 1"
-		if got := strings.Join(f.sender.to("alice"), "\n"); got != want {
-			t.Errorf("alice got:\n%s\nwant:\n%s", got, want)
+		if len(overdue) == 1 && !strings.Contains(overdue[0].Text, "was due Thu Dec 3, 5:00 PM CST") {
+			t.Errorf("overdue reminder:\n%s", overdue[0].Text)
 		}
 	})
 }
 
-// openTwice opens two stores on one fresh database: two processes.
+func TestRolledBackChangeLeavesNoReminder(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s, at("01 09:00"))
+		w.do(`/meeting schedule when:"2026-12-04 12:00" where:"Hall"`, "Meeting 1")
+		g := w.group()
+		rolledBack := errors.New("rolled back")
+		err := s.Tx(ctx, func(tx *storage.Store) error {
+			m := &storage.Meeting{GroupID: g.ID, Kind: "organizing", StartsAt: at("05 12:00"), GatherAt: at("05 11:40"), Place: "X"}
+			if err := tx.CreateMeeting(ctx, m); err != nil {
+				return err
+			}
+			return rolledBack
+		})
+		if !errors.Is(err, rolledBack) {
+			t.Fatal(err)
+		}
+		if n := len(jobList(t, w.q, []string{"meeting_reminder"}, rivertype.JobStateScheduled)); n != 2 {
+			t.Errorf("%d reminder jobs scheduled, want 2 (meeting 1's only)", n)
+		}
+	})
+}
+
+// openTwice opens two stores on one fresh, migrated database: two
+// processes.
 func openTwice(t *testing.T, dialect string) (*storage.Store, *storage.Store) {
 	t.Helper()
 	raw := storagetest.URL(t, dialect)
-	var stores [2]*storage.Store
-	for i := range stores {
-		s, err := storage.Open(context.Background(), raw, quietLog)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		h := fnv.New64a()
-		_, _ = h.Write([]byte(raw))
-		s.SetMigrationLock(int64(h.Sum64() >> 1))
-		stores[i] = s
-	}
-	if err := stores[0].Migrate(context.Background()); err != nil {
+	s1, s2 := openURL(t, raw), openURL(t, raw)
+	if err := s1.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return stores[0], stores[1]
+	return s1, s2
+}
+
+func openURL(t *testing.T, raw string) *storage.Store {
+	t.Helper()
+	s, err := storage.Open(context.Background(), raw, quietLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(raw))
+	s.SetMigrationLock(int64(h.Sum64() >> 1))
+	return s
 }
 
 func TestTwoProcessesDeliverOnce(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			s1, s2 := openTwice(t, dialect)
-			now := time.Date(2026, 12, 1, 7, 0, 0, 0, chicago)
-			f := setup(t, s1, now)
-			s2.SetClock(f.clock.Now)
-			q2 := newQueue(t, s2, f.clock, f.sender, "p2")
+			w := newWorld(t, s1, at("01 07:00"))
+			s2.SetClock(w.clock.Now)
+			q2 := newQueue(t, s2, w.clock, w.sender, "p2")
 
-			m := f.meeting(&storage.Meeting{StartsAt: now.AddDate(0, 0, 1).Add(time.Hour), Place: "Hall"}) // tomorrow 08:00, gather 07:30
-			f.rsvp(m, "alice", "yes")
-			f.clock.Set(time.Date(2026, 12, 1, 8, 0, 0, 0, chicago))
-			for _, q := range []*jobs.Queue{f.q, q2, f.q, q2} {
+			w.do(`/meeting schedule when:"2026-12-02 08:00" where:"Hall"`, "Meeting 1") // gather 07:40
+			w.do("as alice")
+			w.do("/meeting rsvp 1 yes")
+			w.clock.Set(at("01 08:00"))
+			for _, q := range []*jobs.Queue{w.q, q2, w.q, q2} {
 				if err := q.Tick(ctx); err != nil {
 					t.Fatal(err)
 				}
 			}
-			waitFor(t, "the digest and the day reminder", func() bool {
-				return len(f.sender.to("carol")) >= 1 && len(f.sender.to("alice")) >= 1
-			})
-			settle(t, f.q)
+			w.step(at("01 08:00"), "carol: Daily digest for Springfield: Tue Dec 1", "alice: Tomorrow: meeting 1")
+			drain(t, q2, w.clock)
 			// Tick again after the digest went out: the guard row holds.
-			for _, q := range []*jobs.Queue{f.q, q2} {
+			for _, q := range []*jobs.Queue{w.q, q2} {
 				if err := q.Tick(ctx); err != nil {
 					t.Fatal(err)
 				}
 			}
-			f.clock.Set(time.Date(2026, 12, 2, 6, 45, 0, 0, chicago))
-			waitFor(t, "the hour reminder", func() bool { return len(f.sender.to("alice")) >= 2 })
-			settle(t, f.q)
-			settle(t, q2)
-			if got := strings.Join(f.sender.to("carol"), "\n"); got != "Daily digest for Springfield: Tue Dec 1" {
-				t.Errorf("carol got:\n%s\nwant the digest once", got)
-			}
-			if got := strings.Join(f.sender.to("alice"), "\n"); got != "Tomorrow: meeting 1\nIn an hour: gather for meeting 1" {
-				t.Errorf("alice got:\n%s\nwant each reminder once", got)
-			}
-		})
-	}
-}
-
-func TestReminderSurvivesRestart(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storagetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			ctx := context.Background()
-			s1, s2 := openTwice(t, dialect)
-			now := time.Date(2026, 12, 1, 9, 0, 0, 0, chicago)
-			f := setup(t, s1, now)
-			m := f.meeting(&storage.Meeting{StartsAt: now.AddDate(0, 0, 2), Place: "Hall"})
-			f.rsvp(m, "alice", "yes")
-			// A change that rolls back leaves no reminder behind.
-			rolledBack := errors.New("rolled back")
-			err := s1.Tx(ctx, func(tx *storage.Store) error {
-				if err := tx.PutMeetingForTest(ctx, &storage.Meeting{GroupID: f.group.ID, Number: 2, Kind: "organizing", StartsAt: now.AddDate(0, 0, 3), GatherAt: now.AddDate(0, 0, 3), Place: "X", Status: "scheduled"}); err != nil {
-					return err
-				}
-				return rolledBack
-			})
-			if !errors.Is(err, rolledBack) {
-				t.Fatal(err)
-			}
-			if n := jobsIn(t, f.q, []string{"meeting_reminder"}, rivertype.JobStateScheduled); n != 2 {
-				t.Fatalf("%d reminder jobs scheduled, want 2 (meeting 1's only)", n)
-			}
-			// The process dies before the reminder is due.
-			stop, cancel := context.WithTimeout(ctx, time.Second)
-			_ = f.q.Client().StopAndCancel(stop)
-			cancel()
-
-			f.clock.Set(now.AddDate(0, 0, 1).Add(time.Minute))
-			s2.SetClock(f.clock.Now)
-			sender2 := &recordingSender{clock: f.clock}
-			q2 := newQueue(t, s2, f.clock, sender2, "p2")
-			waitFor(t, "the reminder after restart", func() bool { return len(sender2.to("alice")) == 1 })
-			settle(t, q2)
-			if got := sender2.to("alice"); len(got) != 1 || got[0] != "Tomorrow: meeting 1" {
-				t.Errorf("after restart alice got %q", got)
-			}
-			if got := f.sender.all(); len(got) != 0 {
-				t.Errorf("the dead process sent %+v", got)
-			}
+			w.step(at("01 08:00"))
+			w.step(at("02 06:40"), "alice: In an hour: gather for meeting 1")
+			drain(t, q2, w.clock)
+			w.step(at("03 09:00"))
 		})
 	}
 }
 
 func TestFailedDeliveryFallsBackAndIsReported(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+	eachDB(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		now := time.Date(2026, 12, 1, 9, 0, 0, 0, chicago)
-		f := setup(t, s, now)
-		m := f.meeting(&storage.Meeting{StartsAt: now.AddDate(0, 0, 2), Place: "Hall"})
-		f.rsvp(m, "alice", "yes")
-		f.sender.blocked = map[string]bool{"alice": true}
+		w := newWorld(t, s, at("01 09:00"))
+		w.do(`/meeting schedule when:"2026-12-04 12:00" where:"Hall"`, "Meeting 1")
+		w.do("as alice")
+		w.do("/meeting rsvp 1 yes")
+		w.do("as you")
+		w.sender.block("alice")
 
 		// No digest channel: alice's reminder fails every attempt and is
 		// recorded.
-		f.clock.Set(now.AddDate(0, 0, 1).Add(time.Minute))
-		waitFor(t, "the failure to be recorded", func() bool {
-			fs, err := s.UnreportedFailures(ctx, f.group.ID)
-			return err == nil && len(fs) == 1
-		})
-		settle(t, f.q)
-		if n := jobsIn(t, f.q, []string{"deliver"}, rivertype.JobStateDiscarded); n != 1 {
+		w.step(at("03 12:00"))
+		if fs, err := s.UnreportedFailures(ctx, w.group().ID); err != nil || len(fs) != 1 {
+			t.Fatalf("unreported failures %+v (err %v), want alice's reminder", fs, err)
+		}
+		if n := len(jobList(t, w.q, []string{"deliver"}, rivertype.JobStateDiscarded)); n != 1 {
 			t.Errorf("%d deliveries discarded, want 1 after its last attempt", n)
 		}
 
 		// The next digest reports it, once.
-		f.clock.Set(time.Date(2026, 12, 3, 8, 0, 0, 0, chicago))
-		if err := f.q.Tick(ctx); err != nil {
+		w.clock.Set(at("04 08:00"))
+		if err := w.q.Tick(ctx); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "the digest", func() bool { return len(f.sender.to("carol")) == 1 })
-		digest := f.sender.all()[0].Reply.PlainText()
-		if !strings.Contains(digest, "Not delivered: reminder for meeting 1 to alice: 403: cannot send messages to this user") {
-			t.Errorf("digest does not report the failure:\n%s", digest)
+		digest := w.step(at("04 08:00"), "carol: Daily digest for Springfield: Fri Dec 4")
+		if len(digest) == 1 && !strings.Contains(digest[0].Text, "Not delivered: reminder for meeting 1 to alice: 403: cannot send messages to this user") {
+			t.Errorf("digest does not report the failure:\n%s", digest[0].Text)
 		}
-		fs, _ := s.UnreportedFailures(ctx, f.group.ID)
-		if len(fs) != 0 {
+		if fs, _ := s.UnreportedFailures(ctx, w.group().ID); len(fs) != 0 {
 			t.Errorf("%d failures still unreported after the digest", len(fs))
 		}
 
 		// With a digest channel, the hour reminder reaches alice there.
-		ds := storage.DefaultDigestSettings(f.group.ID)
-		ds.Channel = "coord"
-		if err := s.SaveDigestSettings(ctx, &ds); err != nil {
-			t.Fatal(err)
-		}
-		f.clock.Set(m.GatherAt.Add(-59 * time.Minute))
-		waitFor(t, "the reminder in the channel", func() bool { return len(f.sender.to("#coord")) == 1 })
-		msg := f.sender.all()[1].Reply
-		if !strings.HasPrefix(msg.Text, "For alice (I could not message them directly):") {
-			t.Errorf("channel message:\n%s", msg.PlainText())
+		w.do("/digest channel channel:coord", "#coord")
+		msg := w.step(at("04 10:40"), "#coord: In an hour: gather for meeting 1")
+		if len(msg) == 1 && !strings.Contains(msg[0].Text, "\nFor alice (I could not message them directly):\n") {
+			t.Errorf("channel message:\n%s", msg[0].Text)
 		}
 	})
 }
@@ -564,11 +619,4 @@ func TestDueDigest(t *testing.T) {
 			}
 		})
 	}
-}
-
-func logLevel() slog.Level {
-	if os.Getenv("JOBS_LOG") == "debug" {
-		return slog.LevelDebug
-	}
-	return slog.LevelWarn
 }

@@ -171,9 +171,11 @@ func (w *meetingReminderWorker) Work(ctx context.Context, job *river.Job[Meeting
 
 func meetingReminder(locale string, m *storage.Meeting, official, which string, loc *time.Location) bot.Reply {
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
-	what := m.Kind
+	// The meeting commands' own words for the kind: "Law-enforcement
+	// meeting with Jane Roe starts …".
+	what := t("meeting.kind." + m.Kind)
 	if official != "" {
-		what = t("digest.meeting_with", "Kind", m.Kind, "Official", official)
+		what = t("meeting.with", "Kind", what, "Official", official)
 	}
 	text := t("reminder.meeting", "What", what, "When", m.StartsAt.In(loc).Format("Mon Jan 2, 3:04 PM MST"), "Place", m.Place)
 	place := m.GatherPlace

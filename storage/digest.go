@@ -285,47 +285,6 @@ func (s *Store) ReminderTask(ctx context.Context, groupID, id int64) (*Task, err
 	return &t, translate(s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&t).Error)
 }
 
-// Test helpers. The commands that create meetings, RSVPs, tasks and answers
-// live elsewhere; these write rows directly, calling the hooks as those
-// commands do, so that the digest and reminders can be tested on their own.
-// Production code uses the commands' own storage methods.
-
-// PutMeetingForTest inserts or updates a meeting and calls MeetingChanged
-// in the same transaction; call it on a Store made by Tx.
-func (s *Store) PutMeetingForTest(ctx context.Context, m *Meeting) error {
-	if err := translate(s.with(ctx).Save(m).Error); err != nil {
-		return err
-	}
-	return s.meetingChanged(ctx, m)
-}
-
-// PutRSVPForTest inserts or updates a member's answer and calls
-// RSVPChanged; call it on a Store made by Tx.
-func (s *Store) PutRSVPForTest(ctx context.Context, m *Meeting, r *RSVP) error {
-	err := s.with(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "meeting_id"}, {Name: "member_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"answer", "updated_at"}),
-	}).Create(r).Error
-	if err != nil {
-		return translate(err)
-	}
-	return s.rsvpChanged(ctx, m, r)
-}
-
-// PutTaskForTest inserts or updates a task and calls TaskChanged; call it
-// on a Store made by Tx.
-func (s *Store) PutTaskForTest(ctx context.Context, t *Task) error {
-	if err := translate(s.with(ctx).Save(t).Error); err != nil {
-		return err
-	}
-	return s.taskChanged(ctx, t)
-}
-
-// PutForTest inserts any row (officials, answers, role assignments) as is.
-func (s *Store) PutForTest(ctx context.Context, row any) error {
-	return translate(s.with(ctx).Create(row).Error)
-}
-
 // ReminderOfficialName returns the name of one of the group's officials by row id,
 // "" when there is none.
 func (s *Store) ReminderOfficialName(ctx context.Context, groupID int64, id *int64) (string, error) {
