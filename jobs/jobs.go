@@ -121,6 +121,7 @@ func New(cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &meetingReminderWorker{q: q})
 	river.AddWorker(workers, &taskReminderWorker{q: q})
 	river.AddWorker(workers, &deliverWorker{q: q})
+	river.AddWorker(workers, &pruneWorker{q: q})
 	rc := &river.Config{
 		ID:                   cfg.ID,
 		Logger:               q.log.With("component", "river"),
@@ -137,6 +138,10 @@ func New(cfg Config) (*Queue, error) {
 			river.PeriodicInterval(cmp.Or(cfg.TickInterval, time.Minute)),
 			func() (river.JobArgs, *river.InsertOpts) { return TickArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "digest_tick", RunOnStart: true},
+		), river.NewPeriodicJob(
+			river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "prune_deliveries"},
 		)}
 	}
 	if cfg.RetryDelay != nil {
