@@ -65,14 +65,8 @@ type DeliveryFailure struct {
 	CreatedAt  time.Time `gorm:"not null"`
 }
 
-// These values are the campaign's (see commands); the digest and reminders
-// read them but never write them.
-const (
-	roleSpokesperson = "spokesperson" // the role a meeting needs
-	meetingScheduled = "scheduled"
-	meetingCancelled = "cancelled"
-	taskOpen         = "open"
-)
+// roleSpokesperson is the role a meeting needs; the digest warns without one.
+const roleSpokesperson = "spokesperson"
 
 // DefaultDigestSettings are a group's settings before anyone changes them.
 func DefaultDigestSettings(groupID int64) DigestSettings {
@@ -208,7 +202,7 @@ func (s *Store) UpcomingMeetings(ctx context.Context, groupID int64, from, to ti
 			(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = 'no') AS no,
 			(SELECT COUNT(*) FROM role_assignments ra WHERE ra.group_id = mt.group_id AND ra.meeting_id = mt.id AND ra.role = ?) AS spokespersons`, roleSpokesperson).
 		Joins("LEFT JOIN officials o ON o.id = mt.official_id AND o.group_id = mt.group_id").
-		Where("mt.group_id = ? AND mt.status = ? AND mt.starts_at >= ? AND mt.starts_at < ?", groupID, meetingScheduled, from, to).
+		Where("mt.group_id = ? AND mt.status = ? AND mt.starts_at >= ? AND mt.starts_at < ?", groupID, MeetingScheduled, from, to).
 		Order("mt.starts_at, mt.number").Scan(&out).Error
 	return out, translate(err)
 }
@@ -227,7 +221,7 @@ func (s *Store) TasksDueBefore(ctx context.Context, groupID int64, until time.Ti
 	err := s.with(ctx).Table("tasks t").
 		Select("t.*, COALESCE(m.display_name, '') AS assignee_name").
 		Joins("LEFT JOIN members m ON m.id = t.assignee_id AND m.group_id = t.group_id").
-		Where("t.group_id = ? AND t.status = ? AND t.due_at IS NOT NULL AND t.due_at < ?", groupID, taskOpen, until).
+		Where("t.group_id = ? AND t.status = ? AND t.due_at IS NOT NULL AND t.due_at < ?", groupID, TaskOpen, until).
 		Order("assignee_name, t.due_at, t.number").Scan(&out).Error
 	return out, translate(err)
 }
