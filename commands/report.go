@@ -35,7 +35,7 @@ func (env *Env) report(ctx context.Context, req *bot.Request) (bot.Reply, error)
 		lines = append(lines, req.T("report.who_none", "Group", place(req)+" residents", "Kind", m.Kind))
 	}
 	lines = append(lines, req.T("report.when", "When", FormatTime(m.StartsAt, loc), "Place", m.Place))
-	if m.Status != "held" {
+	if m.Status != storage.MeetingHeld {
 		lines = append(lines, req.T("report.status_not_held", "Status", m.Status))
 	}
 	if len(r.Attended) > 0 {

@@ -61,7 +61,7 @@ func (TaskReminderArgs) InsertOpts() river.InsertOpts {
 // the old ones go stale by themselves). Reminders whose time has passed
 // are not enqueued.
 func (q *Queue) MeetingChanged(ctx context.Context, tx *storage.Store, m *storage.Meeting) error {
-	if m.Status != "scheduled" {
+	if m.Status != storage.MeetingScheduled {
 		return nil
 	}
 	now := q.clock.Now()
@@ -141,7 +141,7 @@ func (w *meetingReminderWorker) Work(ctx context.Context, job *river.Job[Meeting
 	if a.Which == MeetingHour {
 		ref = m.GatherAt
 	}
-	if m.Status != "scheduled" || !sameTime(ref, a.At) {
+	if m.Status != storage.MeetingScheduled || !sameTime(ref, a.At) {
 		q.log.DebugContext(ctx, "stale reminder skipped", "group", a.GroupID, "meeting", m.Number, "which", a.Which)
 		return nil
 	}
