@@ -115,6 +115,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cfg.DatabaseURL = *db
 	}
 	log := newLogger(cfg, stderr, consoleMode)
+	if sub, ok := subcommands[cmd]; ok {
+		// Platform subcommands (register, manifest) need the command tree,
+		// not the database: running them creates and migrates nothing.
+		env := &commands.Env{Clock: bot.SystemClock{}, Log: log}
+		return sub(ctx, &app{cfg: cfg, log: log, env: env, router: commands.Router(env)}, args, stdout)
+	}
+	if cmd != "" && cmd != "console" && cmd != "migrate" {
+		usage(stderr)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
 	statusOnly := cmd == "migrate" && len(args) > 0 && args[0] == "status"
 	a, err := open(ctx, cfg, log, !statusOnly)
 	if err != nil {
@@ -130,14 +140,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return a.serve(ctx)
 	case "console":
 		return a.console(ctx, stdin, stdout, script)
-	case "migrate":
+	default: // "migrate"
 		return a.migrateCommand(ctx, args, stdout)
 	}
-	if sub, ok := subcommands[cmd]; ok {
-		return sub(ctx, a, args, stdout)
-	}
-	usage(stderr)
-	return fmt.Errorf("unknown command %q", cmd)
 }
 
 func usage(w io.Writer) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,5 +101,22 @@ func TestMigrateStatus(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "00001 applied") || strings.Contains(out.String(), "pending") {
 		t.Errorf("status after migrating = %q, want all applied", out.String())
+	}
+}
+
+// TestPrintingCommandsTouchNoDatabase: printing a manifest or refusing an
+// unknown command creates no database file.
+func TestPrintingCommandsTouchNoDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fcbot.db")
+	t.Setenv("DATABASE_URL", "sqlite:"+db)
+	if err := run(context.Background(), []string{"slack", "manifest"}, nil, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"nope"}, nil, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), `unknown command "nope"`) {
+		t.Errorf("got %v, want an unknown-command error", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a database was created (%v)", err)
 	}
 }
