@@ -620,3 +620,20 @@ func TestDueDigest(t *testing.T) {
 		})
 	}
 }
+
+// TestLateRemindersAreDropped: after an outage, reminders whose moment has
+// passed (the gathering has begun; the task is already due) are not sent;
+// the overdue one still is.
+func TestLateRemindersAreDropped(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s, at("01 09:00"))
+		w.do(`/meeting schedule when:"2026-12-04 12:00" where:"County Building"`, "Meeting 1")
+		w.do(`/task add title:"Call the mayor" due:"2026-12-04 12:00" user:@alice`, "Task 1 added")
+		w.do("as alice")
+		w.do("/meeting rsvp 1 yes")
+		// The bot was down from before the first reminder until after the gathering.
+		w.step(at("04 12:05"), "alice: Overdue: task 1")
+		w.step(at("06 12:00"))
+	})
+}

@@ -145,6 +145,11 @@ func (w *meetingReminderWorker) Work(ctx context.Context, job *river.Job[Meeting
 		q.log.DebugContext(ctx, "stale reminder skipped", "group", a.GroupID, "meeting", m.Number, "which", a.Which)
 		return nil
 	}
+	if !q.clock.Now().Before(m.GatherAt) {
+		// After an outage: the gathering has begun, a reminder would only confuse.
+		q.log.InfoContext(ctx, "late reminder dropped", "group", a.GroupID, "meeting", m.Number, "which", a.Which)
+		return nil
+	}
 	g, err := q.store.GroupByID(ctx, a.GroupID)
 	if err != nil {
 		return err
@@ -199,8 +204,13 @@ func (w *taskReminderWorker) Work(ctx context.Context, job *river.Job[TaskRemind
 	} else if err != nil {
 		return err
 	}
-	if task.Status != "open" || task.DueAt == nil || task.AssigneeID == nil || !sameTime(*task.DueAt, a.DueAt) {
+	if task.Status != storage.TaskOpen || task.DueAt == nil || task.AssigneeID == nil || !sameTime(*task.DueAt, a.DueAt) {
 		q.log.DebugContext(ctx, "stale reminder skipped", "group", a.GroupID, "task", task.Number, "which", a.Which)
+		return nil
+	}
+	if a.Which == TaskDue && !q.clock.Now().Before(*task.DueAt) {
+		// After an outage: "due tomorrow" is wrong now; the overdue one says it.
+		q.log.InfoContext(ctx, "late reminder dropped", "group", a.GroupID, "task", task.Number, "which", a.Which)
 		return nil
 	}
 	g, err := q.store.GroupByID(ctx, a.GroupID)
