@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/storage"
 )
@@ -132,8 +133,18 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) err
 		if err != nil {
 			return err
 		}
+		byLocale := map[string]bot.Reply{"en": d.Reply}
 		for _, m := range recipients {
-			next = append(next, q.delivery(DeliverArgs{GroupID: a.GroupID, MemberID: m.ID, Name: m.DisplayName, What: what, Reply: d.Reply}))
+			locale := localeOf(m.Locale)
+			reply, ok := byLocale[locale]
+			if !ok { // each reader gets the digest in their language
+				dl, err := q.cfg.Env.BuildDigest(ctx, a.GroupID, q.clock.Now(), locale)
+				if err != nil {
+					return err
+				}
+				reply, byLocale[locale] = dl.Reply, dl.Reply
+			}
+			next = append(next, q.delivery(DeliverArgs{GroupID: a.GroupID, MemberID: m.ID, Name: m.DisplayName, What: what, Reply: reply}))
 		}
 	}
 	err = complete(ctx, q, job, func(tx *storage.Store) error {
