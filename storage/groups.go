@@ -12,13 +12,19 @@ import (
 // EnsureGroup returns the group for a platform workspace, creating it on
 // first sight.
 func (s *Store) EnsureGroup(ctx context.Context, platform, platformID string) (*Group, error) {
-	g := &Group{Platform: platform, PlatformID: platformID, TimeZone: "UTC"}
-	err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(g).Error
-	if err != nil {
+	// Every request comes through here: read first, write only once.
+	var g Group
+	err := s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(&g).Error
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return &g, translate(err)
+	}
+	g = Group{Platform: platform, PlatformID: platformID, TimeZone: "UTC"}
+	if err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&g).Error; err != nil {
 		return nil, translate(err)
 	}
-	err = s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(g).Error
-	return g, translate(err)
+	// Created here or, in a race, by another request.
+	err = s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(&g).Error
+	return &g, translate(err)
 }
 
 // GroupByID returns a group by its row id.
