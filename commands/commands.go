@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/storage"
@@ -84,7 +83,7 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	if err != nil {
 		return bot.Caller{}, err
 	}
-	c := bot.Caller{GroupID: g.ID, MemberID: m.ID, Level: bot.Member, GroupName: g.Jurisdiction, TimeZone: time.UTC}
+	c := bot.Caller{GroupID: g.ID, MemberID: m.ID, Level: bot.Member, GroupName: g.Jurisdiction}
 	for _, r := range roles {
 		switch r {
 		case storage.RoleLead:
@@ -96,9 +95,7 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	if req.Admin {
 		c.Level = bot.Lead
 	}
-	if loc, err := time.LoadLocation(g.TimeZone); err == nil {
-		c.TimeZone = loc
-	}
+	c.TimeZone = g.Location()
 	return c, nil
 }
 

@@ -188,10 +188,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	if err != nil {
 		return Digest{}, err
 	}
-	loc, err := time.LoadLocation(g.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := g.Location()
 	name := g.Jurisdiction
 	if name == "" {
 		name = t("digest.your_group")

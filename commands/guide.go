@@ -108,10 +108,7 @@ func (env *Env) NextStep(ctx context.Context, groupID int64, locale string, now 
 	if err != nil {
 		return "", err
 	}
-	loc, err := time.LoadLocation(g.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := g.Location()
 	p, err := env.Store.Progress(ctx, groupID, now)
 	if err != nil {
 		return "", err

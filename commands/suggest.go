@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/storage"
@@ -30,10 +29,7 @@ func (env *Env) Suggest(ctx context.Context, req *bot.Request, source, typed str
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(g.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := g.Location()
 	var out []bot.ChoiceValue
 	switch source {
 	case SuggestOfficial:

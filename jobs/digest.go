@@ -72,7 +72,7 @@ func (q *Queue) Tick(ctx context.Context) error {
 			q.log.ErrorContext(ctx, "digest settings", "group", g.ID, "err", err)
 			continue
 		}
-		date, due := DueDigest(now, zone(&g), ds.SendAt)
+		date, due := DueDigest(now, g.Location(), ds.SendAt)
 		if !due {
 			continue
 		}

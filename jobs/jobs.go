@@ -262,13 +262,6 @@ func sameTime(a, b time.Time) bool { return a.Truncate(time.Second).Equal(b.Trun
 // always makes the same args (River's uniqueness compares them).
 func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
-func zone(g *storage.Group) *time.Location {
-	if loc, err := time.LoadLocation(g.TimeZone); err == nil {
-		return loc
-	}
-	return time.UTC
-}
-
 func localeOf(l string) string {
 	if l == "" {
 		return "en"

@@ -162,7 +162,7 @@ func (w *meetingReminderWorker) Work(ctx context.Context, job *river.Job[Meeting
 	if err != nil {
 		return err
 	}
-	loc := zone(g)
+	loc := g.Location()
 	var next []river.InsertManyParams
 	for _, p := range attendees {
 		next = append(next, q.delivery(DeliverArgs{
@@ -225,7 +225,7 @@ func (w *taskReminderWorker) Work(ctx context.Context, job *river.Job[TaskRemind
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
 	reply := bot.Reply{
 		Title: t("reminder.task_"+a.Which+".title", "Number", task.Number),
-		Text:  t("reminder.task_"+a.Which, "Title", task.Title, "When", task.DueAt.In(zone(g)).Format("Mon Jan 2, 3:04 PM MST"), "Number", task.Number),
+		Text:  t("reminder.task_"+a.Which, "Title", task.Title, "When", task.DueAt.In(g.Location()).Format("Mon Jan 2, 3:04 PM MST"), "Number", task.Number),
 	}
 	if a.Which == TaskOverdue {
 		reply.Tone = bot.Warning

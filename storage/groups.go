@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -218,4 +219,20 @@ func (s *Store) FirstDelivery(ctx context.Context, groupID int64, platform, id s
 func (s *Store) PruneDeliveries(ctx context.Context, age time.Duration) (int64, error) {
 	res := s.with(ctx).Where("created_at < ?", s.Now().Add(-age)).Delete(&ProcessedInteraction{})
 	return res.RowsAffected, translate(res.Error)
+}
+
+var zones sync.Map // zone name → *time.Location, loaded once
+
+// Location returns the group's time zone, UTC when it is unset or unknown.
+// Zones are loaded once per process: every request needs one.
+func (g *Group) Location() *time.Location {
+	if loc, ok := zones.Load(g.TimeZone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(g.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(g.TimeZone, loc)
+	return loc
 }
