@@ -109,10 +109,6 @@ func fillPositional(cmd *Command, args map[string]string, positional []string) e
 			args[targets[i].Name] = word
 			continue
 		}
-		if o := choiceFor(cmd, args, word); o != nil {
-			args[o.Name] = word
-			continue
-		}
 		last := (*Option)(nil)
 		if len(targets) > 0 {
 			last = targets[len(targets)-1]
@@ -122,23 +118,6 @@ func fillPositional(cmd *Command, args map[string]string, positional []string) e
 			continue
 		}
 		return Invalid("", M("parse.unexpected_word", "Word", word, "Command", cmd.Path()), cmd.Example)
-	}
-	return nil
-}
-
-// choiceFor returns the optional Choice option, not yet given, that has
-// word among its values: `/meeting list past` for `/meeting list which:past`.
-func choiceFor(cmd *Command, args map[string]string, word string) *Option {
-	for i := range cmd.Options {
-		o := &cmd.Options[i]
-		if _, given := args[o.Name]; given || o.Kind != Choice || o.Required {
-			continue
-		}
-		for _, c := range o.Choices {
-			if strings.EqualFold(c.Value, word) {
-				return o
-			}
-		}
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func testTree() *bot.Tree {
 				{Name: "capacity", Description: "n", Kind: bot.Integer},
 			}},
 			{Name: "list", Description: "list", Example: "/meeting list past", Handler: noop, Options: []bot.Option{
-				{Name: "which", Description: "which", Kind: bot.Choice, Choices: bot.Choices("upcoming", "past")},
+				{Name: "which", Description: "which", Kind: bot.Choice, Choices: bot.Choices("upcoming", "past"), Positional: true},
 				{Name: "page", Description: "page", Kind: bot.Integer},
 			}},
 			{Name: "attendance", Description: "att", Example: "/meeting attendance 3 @a @b", Handler: noop, Options: []bot.Option{
@@ -106,7 +106,6 @@ func TestParseLineErrors(t *testing.T) {
 		{"/rules foo:1", "has no option `foo`", bot.KindInvalid},
 		{"/rules number:1 number:2", "given twice", bot.KindInvalid},
 		{"/rules 3", "don't know what `3` means", bot.KindInvalid},
-		{"/meeting list soon", "don't know what `soon` means", bot.KindInvalid},
 		{`/meeting schedule when:"tomorrow where:HQ`, "not closed", bot.KindInvalid},
 	}
 	for _, tt := range tests {
@@ -164,6 +163,7 @@ func TestBind(t *testing.T) {
 		{"/role assign user:bob", "user", "must mention a person"},
 		{"/role assign user:@bob flag:maybe", "flag", "yes or no"},
 		{"/meeting attendance 3 @a b", "users", "must mention a person"},
+		{"/meeting list soon", "which", "must be one of upcoming, past"},
 	}
 	for _, tt := range refusals {
 		t.Run(tt.line, func(t *testing.T) {

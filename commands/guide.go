@@ -29,9 +29,8 @@ func (env *Env) guideCommand() *bot.Command {
 		Name:        "guide",
 		Description: "Where your campaign stands and the one next thing to do; role:R gives a role its script",
 		Example:     "/guide role:spokesperson",
-		// "/guide tactics" reads as show:tactics.
 		Options: []bot.Option{
-			{Name: "show", Description: "stages (default), or tactics: the tactics and when each fits", Kind: bot.Choice, Choices: bot.Choices("stages", "tactics")},
+			{Name: "show", Description: "stages (default), or tactics: the tactics and when each fits", Kind: bot.Choice, Choices: bot.Choices("stages", "tactics"), Positional: true},
 			{Name: "role", Description: "A campaign role whose script to show", Kind: bot.Choice, Choices: bot.Choices(roles...)},
 		},
 		Handler: env.guide,

@@ -76,7 +76,7 @@ func (env *Env) meetingCommand() *bot.Command {
 				Description: "List the upcoming meetings (which:past for earlier ones, which:all for every one)",
 				Example:     meetingListExample,
 				Options: []bot.Option{
-					{Name: "which", Description: "Which meetings: upcoming (the default), past or all", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsAll)},
+					{Name: "which", Description: "Which meetings: upcoming (the default), past or all", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsAll), Positional: true},
 					pageOption(),
 				},
 				Handler: env.meetingList,
