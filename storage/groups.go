@@ -14,17 +14,23 @@ import (
 // first sight.
 func (s *Store) EnsureGroup(ctx context.Context, platform, platformID string) (*Group, error) {
 	// Every request comes through here: read first, write only once.
-	var g Group
-	err := s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(&g).Error
-	if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return &g, translate(err)
+	g, err := s.GroupByPlatform(ctx, platform, platformID)
+	if !errors.Is(err, ErrNotFound) {
+		return g, err
 	}
-	g = Group{Platform: platform, PlatformID: platformID, TimeZone: "UTC"}
-	if err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&g).Error; err != nil {
+	g = &Group{Platform: platform, PlatformID: platformID, TimeZone: "UTC"}
+	if err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(g).Error; err != nil {
 		return nil, translate(err)
 	}
 	// Created here or, in a race, by another request.
-	err = s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(&g).Error
+	return s.GroupByPlatform(ctx, platform, platformID)
+}
+
+// GroupByPlatform finds a workspace's group without creating it, for
+// read-only lookups such as autocomplete; ErrNotFound before first use.
+func (s *Store) GroupByPlatform(ctx context.Context, platform, platformID string) (*Group, error) {
+	var g Group
+	err := s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(&g).Error
 	return &g, translate(err)
 }
 

@@ -12,14 +12,6 @@ import (
 // Suggestion limits: Discord shows at most 25 autocomplete results.
 const maxSuggestions = 25
 
-// GroupByPlatform finds a workspace's group without creating it, for
-// read-only lookups such as autocomplete; ErrNotFound before first use.
-func (s *Store) GroupByPlatform(ctx context.Context, platform, platformID string) (*Group, error) {
-	var g Group
-	err := s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(&g).Error
-	return &g, translate(err)
-}
-
 // likePattern matches typed anywhere in a value, case-insensitively, with
 // LIKE's wildcards in typed taken literally.
 func likePattern(typed string) string {
