@@ -21,7 +21,7 @@ func (env *Env) auditCommand() *bot.Command {
 		Level:       bot.Lead,
 		Options: []bot.Option{
 			{Name: "limit", Description: "How many recent changes: 1 to 50 (default 20)", Kind: bot.Integer, Min: 1, Max: auditMax},
-			{Name: "page", Description: "Which page, when they do not fit in one reply", Kind: bot.Integer, Min: 1, Max: 10},
+			pageOption(),
 		},
 		Handler: env.audits,
 	}
@@ -73,7 +73,6 @@ func (env *Env) audits(ctx context.Context, req *bot.Request) (bot.Reply, error)
 		reply.Items = items
 		return reply, nil
 	}
-	page, _ := req.Int("page")
-	reply.Items, reply.Footer = bot.Page(req.Locale, items, int(page), bot.MaxItems-1)
+	reply.Items, reply.Footer = pagedItems(req, items, bot.MaxItems-1)
 	return reply, nil
 }

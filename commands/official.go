@@ -278,15 +278,3 @@ func clearable(s string) string {
 	}
 	return s
 }
-
-// pageOption is the page:N option of list commands.
-func pageOption() bot.Option {
-	return bot.Option{Name: "page", Description: "Which page of the list to show, from 1", Kind: bot.Integer, Min: 1, Max: 100000}
-}
-
-// pagedItems returns the page of items the request asked for, with the
-// footer that tells how to see the rest.
-func pagedItems(req *bot.Request, items []string, per int) ([]string, string) {
-	p, _ := req.Int("page")
-	return bot.Page(req.Locale, items, int(p), per)
-}

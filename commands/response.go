@@ -72,7 +72,7 @@ func (env *Env) responseCommand() *bot.Command {
 				Options: []bot.Option{
 					official,
 					{Name: "rule", Description: "Only this rule: 1 to 9, or 1373", Kind: bot.Text, MaxLength: 8},
-					{Name: "page", Description: "Which page of a long history", Kind: bot.Integer, Min: 1, Max: 1000},
+					pageOption(),
 				},
 				Handler: env.responseHistory,
 			},

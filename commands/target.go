@@ -106,7 +106,7 @@ func (env *Env) targetCommand() *bot.Command {
 				Example:     targetListExample,
 				Options: []bot.Option{
 					{Name: "jurisdiction", Description: "Only officials serving this jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
-					{Name: "page", Description: "Which page of a long list", Kind: bot.Integer, Min: 1, Max: 1000},
+					pageOption(),
 				},
 				Handler: env.targetList,
 			},
@@ -149,8 +149,7 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 		}
 		items = append(items, bot.Clip(targetLine(req, len(items)+1, t), bot.MaxItem))
 	}
-	page, _ := req.Int("page")
-	reply.Items, reply.Footer = bot.Page(req.Locale, items, int(page), bot.MaxItems-1)
+	reply.Items, reply.Footer = pagedItems(req, items, bot.MaxItems-1)
 	switch {
 	case len(items) == 0:
 		reply.Text = req.T("target.list.all_won")

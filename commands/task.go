@@ -62,7 +62,7 @@ func (env *Env) taskCommand() *bot.Command {
 				Options: []bot.Option{
 					{Name: "show", Description: "Which tasks", Kind: bot.Choice, Choices: bot.Choices("open", "mine", "overdue", "done", "all"), Positional: true},
 					{Name: "user", Description: "Only this person's tasks", Kind: bot.UserKind},
-					{Name: "page", Description: "Which page of a long list", Kind: bot.Integer, Min: 1, Max: 1000},
+					pageOption(),
 				},
 				Handler: env.taskList,
 			},
