@@ -2,7 +2,6 @@ package commands_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -15,30 +14,9 @@ import (
 	"github.com/fcbot/fcbot/storage"
 )
 
-// The officials and meetings these tests need are made by other commands
-// (/official add, /meeting schedule); until those are merged, rows are
-// planted with plain SQL through the store's database handle.
-
-// plantExec runs one statement with ? placeholders on either database.
-func plantExec(t testing.TB, s *storage.Store, q string, args ...any) {
-	t.Helper()
-	if s.Dialect() == storage.Postgres {
-		n := 0
-		var b strings.Builder
-		for _, r := range q {
-			if r == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(r)
-		}
-		q = b.String()
-	}
-	if _, err := s.SQL().ExecContext(context.Background(), q, args...); err != nil {
-		t.Fatalf("plant: %s: %v", q, err)
-	}
-}
+// Officials and meetings that a test needs in a particular shape (another
+// jurisdiction, a bare meeting in another workspace) are planted through
+// the real storage methods.
 
 // plantGroup returns the row id of a platform group, creating it.
 func plantGroup(t testing.TB, s *storage.Store, platformID string) int64 {
@@ -50,7 +28,7 @@ func plantGroup(t testing.TB, s *storage.Store, platformID string) int64 {
 	return g.ID
 }
 
-// plantOfficial adds an official to the console group (or another).
+// plantOfficial adds an official to the console group.
 func (b *testBot) plantOfficial(name, office, jurisdiction string) {
 	b.t.Helper()
 	plantOfficialIn(b.t, b.store, console.Group, name, office, jurisdiction)
@@ -58,29 +36,21 @@ func (b *testBot) plantOfficial(name, office, jurisdiction string) {
 
 func plantOfficialIn(t testing.TB, s *storage.Store, group, name, office, jurisdiction string) {
 	t.Helper()
-	gid := plantGroup(t, s, group)
-	n, err := s.NextNumber(context.Background(), "officials", gid)
-	if err != nil {
-		t.Fatal(err)
+	o := &storage.Official{GroupID: plantGroup(t, s, group), Name: name, Office: office, Jurisdiction: jurisdiction}
+	if err := s.CreateOfficial(context.Background(), o); err != nil {
+		t.Fatalf("plant official %s: %v", name, err)
 	}
-	now := s.Now()
-	plantExec(t, s, "INSERT INTO officials (group_id, number, name, office, jurisdiction, contact, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '', ?, ?)",
-		gid, n, name, office, jurisdiction, now, now)
 }
 
-// plantMeeting schedules a law-enforcement meeting in the group at the
+// plantMeetingIn schedules a law-enforcement meeting in the group at the
 // given time and returns its number.
 func plantMeetingIn(t testing.TB, s *storage.Store, group string, at time.Time) int64 {
 	t.Helper()
-	gid := plantGroup(t, s, group)
-	n, err := s.NextNumber(context.Background(), "meetings", gid)
-	if err != nil {
-		t.Fatal(err)
+	m := &storage.Meeting{GroupID: plantGroup(t, s, group), Kind: "law-enforcement", StartsAt: at.UTC(), GatherAt: at.Add(-20 * time.Minute).UTC(), Place: "HQ"}
+	if err := s.Tx(context.Background(), func(tx *storage.Store) error { return tx.CreateMeeting(context.Background(), m) }); err != nil {
+		t.Fatalf("plant meeting: %v", err)
 	}
-	now := s.Now()
-	plantExec(t, s, "INSERT INTO meetings (group_id, number, kind, starts_at, gather_at, place, created_at, updated_at) VALUES (?, ?, 'law-enforcement', ?, ?, 'HQ', ?, ?)",
-		gid, n, at.UTC(), at.Add(-20*time.Minute).UTC(), now, now)
-	return n
+	return m.Number
 }
 
 // groupBot runs lines as a user of another console workspace, to prove
