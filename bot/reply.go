@@ -34,8 +34,10 @@ type Button struct {
 }
 
 // Form asks for a command's options in a dialog, on platforms that have
-// dialogs (Discord modals, Slack views). Submitting it runs Command with the
-// entered values added to Fixed.
+// dialogs (Discord modals and component messages, Slack views).
+// Submitting it runs Command with the entered values added to Fixed (see
+// FormArgs). Platforms without dialogs show the reply's text instead, which
+// says how to type the command.
 type Form struct {
 	Title   string
 	Command string            // command path run on submit, e.g. "response bulk"
@@ -43,13 +45,80 @@ type Form struct {
 	Fields  []FormField
 }
 
-// FormField is one input of a form; Option names the command option it fills.
+// FormField is one input of a form: a text box, or a choice among Choices
+// when it has any.
 type FormField struct {
+	// Option names the command option the field fills. A choice may fill
+	// several options, named with spaces ("in-place would-support"): each
+	// of its values then holds one word per option, in that order ("n y").
+	// Fields that fill the same option add their words to it, in field
+	// order, separated by spaces.
 	Option      string
 	Label       string
 	Placeholder string
 	Required    bool
-	Long        bool // a multi-line input
+	Long        bool // a multi-line text box
+	// Choices make the field a picker. A choice whose Value is "" leaves
+	// the field's options untouched (say, "no meeting").
+	Choices []ChoiceValue
+	// Default is the value of the choice picked at first.
+	Default string
+}
+
+// Options lists the options the field fills.
+func (f FormField) Options() []string { return strings.Fields(f.Option) }
+
+// HasChoices reports whether any field of the form is a picker.
+func (f *Form) HasChoices() bool {
+	for _, ff := range f.Fields {
+		if len(ff.Choices) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// FormAnswer is what one field of a submitted form holds: the options it
+// fills (FormField.Option, as the platform carried it back) and its value.
+type FormAnswer struct {
+	Option string
+	Value  string
+}
+
+// FormArgs turns a submitted form into the raw option values a command is
+// bound with: the fixed options, then each answer in order. A value fills
+// its options one word each (a single option takes the whole value);
+// answers filling the same option are joined with spaces; an empty value
+// fills nothing. Adapters call it so that every platform reads forms alike.
+func FormArgs(fixed map[string]string, answers []FormAnswer) map[string]string {
+	args := make(map[string]string, len(fixed)+len(answers))
+	for k, v := range fixed {
+		args[k] = v
+	}
+	add := func(opt, v string) {
+		if v = strings.TrimSpace(v); v == "" {
+			return
+		}
+		if prev := args[opt]; prev != "" {
+			v = prev + " " + v
+		}
+		args[opt] = v
+	}
+	for _, a := range answers {
+		opts := strings.Fields(a.Option)
+		switch {
+		case len(opts) == 1:
+			add(opts[0], a.Value)
+		case len(opts) > 1:
+			words := strings.Fields(a.Value)
+			for i, opt := range opts {
+				if i < len(words) {
+					add(opt, words[i])
+				}
+			}
+		}
+	}
+	return args
 }
 
 // DirectMessage is a message for someone other than the caller, delivered

@@ -149,13 +149,6 @@ func parseWhen(req *bot.Request, field, example string) (time.Time, error) {
 	return t, nil
 }
 
-func timeError(field, text string, err error, example string) error {
-	if errors.Is(err, errNoTimeOfDay) {
-		return bot.Invalid(field, bot.M("meeting.no_time_of_day", "Field", field, "Text", bot.Clip(text, 40)), example)
-	}
-	return bot.Invalid(field, bot.M("meeting.bad_time", "Field", field, "Text", bot.Clip(text, 40)), example)
-}
-
 // clockOnly matches a bare time of day ("12:10pm", "noon", "17:40"), which
 // in gather-at means that time on the meeting's day.
 var clockOnly = regexp.MustCompile(`^(\d{1,2})(?::(\d\d))?\s*(am|pm|a\.m\.|p\.m\.)?$`)

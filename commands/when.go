@@ -10,6 +10,8 @@ import (
 	dateparser "github.com/markusmobius/go-dateparser"
 	"github.com/olebedev/when"
 	"github.com/olebedev/when/rules/en"
+
+	"github.com/fcbot/fcbot/bot"
 )
 
 // Errors of ParseTime; handlers turn them into bot.Invalid with an example.
@@ -104,6 +106,15 @@ func covers(matched, input string) bool {
 		rest = strings.ReplaceAll(" "+rest+" ", " "+filler+" ", " ")
 	}
 	return strings.TrimSpace(rest) == ""
+}
+
+// timeError is the user's error for a time option that ParseTime refused,
+// with a working example.
+func timeError(field, text string, err error, example string) error {
+	if errors.Is(err, errNoTimeOfDay) {
+		return bot.Invalid(field, bot.M("meeting.no_time_of_day", "Field", field, "Text", bot.Clip(text, 40)), example)
+	}
+	return bot.Invalid(field, bot.M("meeting.bad_time", "Field", field, "Text", bot.Clip(text, 40)), example)
 }
 
 // FormatTime shows a time as the bot always echoes it: weekday, date, time
