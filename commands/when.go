@@ -2,10 +2,13 @@ package commands
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	dateparser "github.com/markusmobius/go-dateparser"
 	"github.com/olebedev/when"
@@ -14,10 +17,58 @@ import (
 	"github.com/fcbot/fcbot/bot"
 )
 
-// Errors of ParseTime; handlers turn them into bot.Invalid with an example.
+// Errors of ParseTime and ParsePastTime; timeError turns them into
+// bot.Invalid with an example. errNoSuchDay and errNoSuchTime come wrapped
+// in a *NoSuchDayError or *NoSuchTimeError that says which day or hour.
 var (
 	errUnreadableTime = errors.New("unreadable time")
 	errNoTimeOfDay    = errors.New("date without a time of day")
+	errNoSuchDay      = errors.New("no such day")
+	errNoSuchTime     = errors.New("no such time of day")
+)
+
+// NoSuchDayError reports a date whose day does not exist in its month
+// ("feb 31", "2/29/2027"), which the parsers would otherwise move to the
+// next month. errors.Is(err, errNoSuchDay) holds for it.
+type NoSuchDayError struct {
+	// Year is the year typed, or for a date without one the year the parse
+	// would pick; it decides whether February has a 29th.
+	Year  int
+	Month time.Month
+	Day   int
+	// Suggestion is the input with the day changed to the month's last.
+	Suggestion string
+}
+
+func (e *NoSuchDayError) Error() string {
+	return fmt.Sprintf("no such day: %s %d in %d", strings.ToLower(e.Month.String()), e.Day, e.Year)
+}
+
+func (e *NoSuchDayError) Unwrap() error { return errNoSuchDay }
+
+// NoSuchTimeError reports a time of day whose hour or minute does not
+// exist ("25:00", "7:75pm", "13pm", "0am"). errors.Is(err, errNoSuchTime)
+// holds for it.
+type NoSuchTimeError struct {
+	Clock    string // as typed: "25:00", "13pm"
+	Hour     int
+	Minute   int
+	Meridiem string // "am", "pm", or "" on a 24-hour clock
+}
+
+func (e *NoSuchTimeError) Error() string {
+	return fmt.Sprintf("no such time of day: %s", e.Clock)
+}
+
+func (e *NoSuchTimeError) Unwrap() error { return errNoSuchTime }
+
+// direction says which of two readings of a date without a year or of a
+// weekday to prefer.
+type direction int
+
+const (
+	future direction = iota
+	past
 )
 
 // timeLayouts are read first, exactly: ISO and US numeric forms, which the
@@ -47,19 +98,49 @@ var whenParser = sync.OnceValue(func() *when.Parser {
 	return w
 })
 
-// ParseTime reads a time typed in loc relative to now: ISO and numeric
-// forms exactly; then phrases ("tomorrow 3pm", "next tuesday 12:30") with
-// `when`, accepted only when it read the whole text; then go-dateparser
-// (loaded on first need: it is heavy) for the rest ("tues 7:30pm",
-// "dec 3 noon", Spanish). A date without a time of day is refused rather
-// than guessed, and so is text none of them reads.
+// ParseTime reads a time typed in loc relative to now, preferring the
+// future: ISO and numeric forms exactly, and a bare weekday and clock
+// ("tues 7:30pm", "el viernes a las 7pm") as the next such day after
+// today; then phrases ("tomorrow 3pm", "next tuesday 12:30") with `when`,
+// accepted only when it read the whole text; then go-dateparser (loaded on
+// first need: it is heavy) for the rest ("dec 3 noon", Spanish). A date
+// without a year is this year's unless its day has passed, then next
+// year's.
+//
+// It refuses rather than guesses: a day its month lacks ("feb 31") with a
+// *NoSuchDayError, an hour or minute that does not exist ("25:00", "13pm")
+// with a *NoSuchTimeError, a date without a time of day with
+// errNoTimeOfDay, and text none of the parsers reads, or reads as another
+// day, weekday or time than the text names, with errUnreadableTime.
 func ParseTime(text string, now time.Time, loc *time.Location) (time.Time, error) {
+	return parseTime(text, now, loc, future)
+}
+
+// ParsePastTime reads a time like ParseTime but prefers the past, for
+// recording what already happened: "friday 7pm" is the most recent Friday
+// 7pm at or before now (today's if that time has come, else last week's);
+// "nov 20 7pm" and "11/20 7pm" are this year's unless the day is still to
+// come, then last year's. Phrases that name their direction ("tomorrow
+// 3pm", "next tuesday 12:30") are read as written: ParsePastTime does not
+// refuse a future time, its caller does, with its own message.
+func ParsePastTime(text string, now time.Time, loc *time.Location) (time.Time, error) {
+	return parseTime(text, now, loc, past)
+}
+
+// parseTime is ParseTime and ParsePastTime: the layers are the same, and
+// dir only picks among readings (the year of a date without one, the week
+// of a bare weekday, which side of now a parser's answer should fall on).
+func parseTime(text string, now time.Time, loc *time.Location, dir direction) (time.Time, error) {
 	text = strings.TrimSpace(spaces.ReplaceAllString(text, " "))
 	if text == "" {
 		return time.Time{}, errUnreadableTime
 	}
 	now = now.In(loc)
 	lower := strings.ToLower(text)
+	named, err := scan(lower, now, dir)
+	if err != nil {
+		return time.Time{}, err
+	}
 	if t, err := time.Parse(time.RFC3339, text); err == nil {
 		return t, nil
 	}
@@ -69,32 +150,68 @@ func ParseTime(text string, now time.Time, loc *time.Location) (time.Time, error
 			continue
 		}
 		if !l.year {
-			t = time.Date(now.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, loc)
-			if t.Before(now) {
-				t = t.AddDate(1, 0, 0)
-			}
+			// Build the date in the picked year rather than moving a
+			// year-0 date: "2/29" must not become March 1.
+			t = time.Date(pickYear(now, t.Month(), t.Day(), dir), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, loc)
 		}
 		return t, nil
 	}
-	if timeOfDay.MatchString(lower) { // else go-dateparser tells a bare date from nonsense
-		if r, err := whenParser().Parse(lower, now); err == nil && r != nil && covers(r.Text, lower) {
+	if t, ok := weekdayAt(lower, now, dir); ok {
+		return t, nil
+	}
+
+	// A parser's answer that contradicts the text is dropped; one on the
+	// unpreferred side of now (or in the other year) is kept as a last
+	// resort, since the phrase may say so ("last friday 7pm" read for the
+	// future): its caller then refuses it with the date shown.
+	var fallback time.Time
+	clock := timeOfDay.MatchString(lower)
+	r, err := whenParser().Parse(lower, now)
+	whenCovers := err == nil && r != nil && covers(r.Text, lower)
+	if whenCovers && clock {
+		switch named.judge(r.Time, now, dir) {
+		case preferred:
 			return r.Time.In(loc).Truncate(time.Minute), nil
+		case possible:
+			fallback = r.Time
 		}
 	}
 	d, err := dateparser.Parse(&dateparser.Configuration{
 		Languages:           []string{"en", "es"},
 		CurrentTime:         now,
 		DefaultTimezone:     loc,
-		PreferredDateSource: dateparser.Future,
+		PreferredDateSource: dir.source(),
 		ReturnTimeAsPeriod:  true,
 	}, text)
-	if err != nil || d.IsZero() {
-		return time.Time{}, errUnreadableTime
+	dateOnly := false
+	if err == nil && !d.IsZero() {
+		if !d.Period.IsTime() {
+			dateOnly = true
+		} else {
+			switch named.judge(d.Time, now, dir) {
+			case preferred:
+				return d.Time.In(loc).Truncate(time.Minute), nil
+			case possible:
+				if fallback.IsZero() {
+					fallback = d.Time
+				}
+			}
+		}
 	}
-	if !d.Period.IsTime() {
+	switch {
+	case !fallback.IsZero():
+		return fallback.In(loc).Truncate(time.Minute), nil
+	case dateOnly, whenCovers && !clock: // "dec 3", "last friday"
 		return time.Time{}, errNoTimeOfDay
 	}
-	return d.Time.In(loc).Truncate(time.Minute), nil
+	return time.Time{}, errUnreadableTime
+}
+
+func (d direction) source() dateparser.PreferredDateSource {
+	if d == past {
+		return dateparser.Past
+	}
+	return dateparser.Future
 }
 
 // covers reports whether the matched text is the whole input, give or take
@@ -108,13 +225,383 @@ func covers(matched, input string) bool {
 	return strings.TrimSpace(rest) == ""
 }
 
-// timeError is the user's error for a time option that ParseTime refused,
-// with a working example.
-func timeError(field, text string, err error, example string) error {
-	if errors.Is(err, errNoTimeOfDay) {
-		return bot.Invalid(field, bot.M("meeting.no_time_of_day", "Field", field, "Text", bot.Clip(text, 40)), example)
+// pickYear is the year of a date typed without one: this year's, unless
+// its day has passed (for the future) or is still to come (for the past).
+// Today's date is this year's whatever the hour, so that "nov 27 8am" typed
+// at 9am on Nov 27 reads as this morning (and its caller refuses it as
+// passed) instead of a year away.
+func pickYear(now time.Time, m time.Month, day int, dir direction) int {
+	y := now.Year()
+	before := m < now.Month() || m == now.Month() && day < now.Day()
+	after := m > now.Month() || m == now.Month() && day > now.Day()
+	switch {
+	case dir == future && before:
+		return y + 1
+	case dir == past && after:
+		return y - 1
 	}
-	return bot.Invalid(field, bot.M("meeting.bad_time", "Field", field, "Text", bot.Clip(text, 40)), example)
+	return y
+}
+
+// The pre-check. The parsers move impossible dates ("feb 31" becomes
+// March 3) and drop impossible hours ("tomorrow 25:00" becomes tomorrow at
+// the current time), so ParseTime reads the dates and clocks the text names
+// first, refuses the impossible ones, and uses the rest to check what the
+// parsers return. It recognizes only tokens whose meaning is plain (a month
+// name next to a day number, m/d and ISO dates, h:mm and h with am/pm), so
+// that it never refuses a phrase the parsers read right.
+
+var (
+	clockRE    = regexp.MustCompile(`^(\d{1,2})(?::(\d\d))?\s?(am|pm|a\.m\.|p\.m\.)?$`)
+	meridiemRE = regexp.MustCompile(`^(am|pm|a\.m\.|p\.m\.)$`)
+	dayRE      = regexp.MustCompile(`^(\d{1,2})(st|nd|rd|th|º|°|ro)?$`)
+	yearRE     = regexp.MustCompile(`^\d{4}$`)
+	slashRE    = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$`)
+	isoRE      = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:t(.+))?$`)
+	weekdayRE  = regexp.MustCompile(`\b(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|sunday|sun|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\b`)
+)
+
+// months are the month names and abbreviations in English and Spanish.
+// "ago" (agosto) counts only after "de", so that "3 days ago" is no date.
+var months = map[string]time.Month{
+	"january": 1, "jan": 1, "enero": 1, "ene": 1,
+	"february": 2, "feb": 2, "febrero": 2,
+	"march": 3, "mar": 3, "marzo": 3,
+	"april": 4, "apr": 4, "abril": 4, "abr": 4,
+	"may": 5, "mayo": 5,
+	"june": 6, "jun": 6, "junio": 6,
+	"july": 7, "jul": 7, "julio": 7,
+	"august": 8, "aug": 8, "agosto": 8,
+	"september": 9, "sep": 9, "sept": 9, "septiembre": 9, "setiembre": 9,
+	"october": 10, "oct": 10, "octubre": 10,
+	"november": 11, "nov": 11, "noviembre": 11,
+	"december": 12, "dec": 12, "diciembre": 12, "dic": 12,
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "sun": time.Sunday, "domingo": time.Sunday,
+	"monday": time.Monday, "mon": time.Monday, "lunes": time.Monday,
+	"tuesday": time.Tuesday, "tues": time.Tuesday, "tue": time.Tuesday, "martes": time.Tuesday,
+	"wednesday": time.Wednesday, "wed": time.Wednesday, "miércoles": time.Wednesday, "miercoles": time.Wednesday,
+	"thursday": time.Thursday, "thurs": time.Thursday, "thur": time.Thursday, "thu": time.Thursday, "jueves": time.Thursday,
+	"friday": time.Friday, "fri": time.Friday, "viernes": time.Friday,
+	"saturday": time.Saturday, "sat": time.Saturday, "sábado": time.Saturday, "sabado": time.Saturday,
+}
+
+// named is what the text plainly names: its dates, clocks and weekdays.
+type named struct {
+	dates    []namedDate
+	clocks   []clockTime
+	weekdays []time.Weekday
+}
+
+type namedDate struct {
+	year  int // 0: not typed
+	month time.Month
+	day   int
+}
+
+type clockTime struct{ hour, minute int }
+
+// scan reads the dates and clocks the text names, refusing any that does
+// not exist.
+func scan(lower string, now time.Time, dir direction) (named, error) {
+	var n named
+	toks := strings.FieldsFunc(lower, func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
+	for i, tok := range toks {
+		if !strings.HasSuffix(tok, ".m.") {
+			toks[i] = strings.TrimRight(tok, ".;!?")
+		}
+	}
+	for _, m := range weekdayRE.FindAllString(lower, -1) {
+		n.weekdays = append(n.weekdays, weekdays[m])
+	}
+	used := make([]bool, len(toks)) // tokens read as a day or year
+	for i, tok := range toks {
+		// Clocks: "25:00", "7:75pm", "13pm", "0am", "7 pm".
+		text := tok
+		if i+1 < len(toks) && meridiemRE.MatchString(toks[i+1]) && !strings.Contains(tok, "m") {
+			text = tok + " " + toks[i+1]
+		}
+		if m := isoRE.FindStringSubmatch(tok); m != nil && m[4] != "" {
+			text = m[4]
+		}
+		if c, ok, err := readClock(text); err != nil {
+			return n, err
+		} else if ok {
+			n.clocks = append(n.clocks, c)
+			continue
+		}
+		switch tok {
+		case "noon", "mediodía", "mediodia":
+			n.clocks = append(n.clocks, clockTime{12, 0})
+			continue
+		case "midnight", "medianoche":
+			n.clocks = append(n.clocks, clockTime{0, 0})
+			continue
+		}
+
+		// Numeric dates: "2/30", "2/29/2027", "2027-02-29".
+		if m := slashRE.FindStringSubmatch(tok); m != nil {
+			mo, _ := strconv.Atoi(m[1])
+			day, _ := strconv.Atoi(m[2])
+			if mo < 1 || mo > 12 { // not month-first: not ours to judge
+				continue
+			}
+			d := namedDate{month: time.Month(mo), day: day}
+			if m[3] != "" {
+				d.year, _ = strconv.Atoi(m[3])
+				if d.year < 100 {
+					d.year += 2000
+				}
+			}
+			if err := d.check(now, dir, func(last int) string {
+				return replaceToken(toks, i, strings.Replace(tok, "/"+m[2], "/"+strconv.Itoa(last), 1))
+			}); err != nil {
+				return n, err
+			}
+			n.dates = append(n.dates, d)
+			continue
+		}
+		if m := isoRE.FindStringSubmatch(tok); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			day, _ := strconv.Atoi(m[3])
+			if mo < 1 || mo > 12 {
+				continue
+			}
+			d := namedDate{year: y, month: time.Month(mo), day: day}
+			if err := d.check(now, dir, func(last int) string {
+				return replaceToken(toks, i, fmt.Sprintf("%s-%s-%02d", m[1], m[2], last)+strings.TrimPrefix(tok, m[1]+"-"+m[2]+"-"+m[3]))
+			}); err != nil {
+				return n, err
+			}
+			n.dates = append(n.dates, d)
+			continue
+		}
+
+		// Month names: "feb 31", "february 31st, 2027", "31 de febrero
+		// de 2027", "31st of march".
+		mo, ok := months[tok]
+		if tok == "ago" && i > 0 && toks[i-1] == "de" {
+			mo, ok = time.August, true
+		}
+		if !ok {
+			continue
+		}
+		dayAt := -1
+		switch {
+		case i+1 < len(toks) && !used[i+1] && dayRE.MatchString(toks[i+1]) &&
+			!(i+2 < len(toks) && meridiemRE.MatchString(toks[i+2])):
+			dayAt = i + 1 // "feb 31"; "dec 3 pm" names an hour
+		case i >= 1 && !used[i-1] && dayRE.MatchString(toks[i-1]):
+			dayAt = i - 1 // "31 feb"
+		case i >= 2 && !used[i-2] && (toks[i-1] == "de" || toks[i-1] == "of") && dayRE.MatchString(toks[i-2]):
+			dayAt = i - 2 // "31 de febrero", "31st of march"
+		}
+		if dayAt < 0 {
+			continue
+		}
+		used[dayAt] = true
+		dm := dayRE.FindStringSubmatch(toks[dayAt])
+		day, _ := strconv.Atoi(dm[1])
+		d := namedDate{month: mo, day: day}
+		yearAt := max(i, dayAt) + 1
+		if yearAt+1 < len(toks) && (toks[yearAt] == "de" || toks[yearAt] == "of") && yearRE.MatchString(toks[yearAt+1]) {
+			yearAt++
+		}
+		if yearAt < len(toks) && yearRE.MatchString(toks[yearAt]) {
+			d.year, _ = strconv.Atoi(toks[yearAt])
+			used[yearAt] = true
+		}
+		if err := d.check(now, dir, func(last int) string {
+			suffix := dm[2]
+			if suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th" {
+				suffix = ordinal(last)
+			}
+			return replaceToken(toks, dayAt, strconv.Itoa(last)+suffix)
+		}); err != nil {
+			return n, err
+		}
+		n.dates = append(n.dates, d)
+	}
+	return n, nil
+}
+
+// readClock reads "25:00", "7:30pm", "7 pm" or "13pm": ok says the text is
+// a clock (a bare number is not), err that its hour or minute is
+// impossible.
+func readClock(text string) (c clockTime, ok bool, err error) {
+	m := clockRE.FindStringSubmatch(text)
+	if m == nil || m[2] == "" && m[3] == "" {
+		return clockTime{}, false, nil
+	}
+	h, _ := strconv.Atoi(m[1])
+	mins, _ := strconv.Atoi(m[2]) // "" reads as 0
+	meridiem := strings.ReplaceAll(m[3], ".", "")
+	if mins > 59 || meridiem == "" && h > 23 || meridiem != "" && (h < 1 || h > 12) {
+		return clockTime{}, false, &NoSuchTimeError{Clock: text, Hour: h, Minute: mins, Meridiem: meridiem}
+	}
+	switch {
+	case meridiem == "pm" && h < 12:
+		h += 12
+	case meridiem == "am" && h == 12:
+		h = 0
+	}
+	return clockTime{h, mins}, true, nil
+}
+
+// check refuses a day its month lacks; suggest writes the input with the
+// day changed to the month's last.
+func (d namedDate) check(now time.Time, dir direction, suggest func(last int) string) error {
+	y := d.year
+	if y == 0 {
+		// Feb 29 without a year is judged against the year the parse
+		// picks, not the next leap year: in 2026, "feb 29" is refused
+		// rather than read as 2028, which nobody typing it expects.
+		y = pickYear(now, d.month, min(d.day, 28), dir)
+	}
+	last := daysIn(y, d.month)
+	if d.day >= 1 && d.day <= last {
+		return nil
+	}
+	return &NoSuchDayError{Year: y, Month: d.month, Day: d.day, Suggestion: suggest(last)}
+}
+
+func daysIn(year int, m time.Month) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// ordinal is the English suffix of a day of the month: 28th, 30th, 31st.
+func ordinal(day int) string {
+	switch {
+	case day == 31 || day == 1 || day == 21:
+		return "st"
+	case day == 2 || day == 22:
+		return "nd"
+	case day == 3 || day == 23:
+		return "rd"
+	}
+	return "th"
+}
+
+func replaceToken(toks []string, i int, with string) string {
+	out := append([]string(nil), toks...)
+	out[i] = with
+	return strings.Join(out, " ")
+}
+
+// verdict is how far a parser's answer agrees with the text.
+type verdict int
+
+const (
+	wrong     verdict = iota // contradicts what the text names
+	possible                 // agrees, but falls on the unpreferred side
+	preferred                // agrees and falls where dir prefers
+)
+
+// judge compares a parser's answer, in the zone it was read in, with the
+// single date, clock and weekday the text names, if it names one of each:
+// `when` reads "12am" as noon and "monday dec 4" as Friday Dec 4, and a
+// parser's year for a date without one may not be the one pickYear chose.
+func (n named) judge(t, now time.Time, dir direction) verdict {
+	if len(n.weekdays) == 1 && t.Weekday() != n.weekdays[0] {
+		return wrong
+	}
+	if len(n.clocks) == 1 && (t.Hour() != n.clocks[0].hour || t.Minute() != n.clocks[0].minute) {
+		return wrong
+	}
+	if len(n.dates) == 1 {
+		d := n.dates[0]
+		if t.Month() != d.month || t.Day() != d.day || d.year != 0 && t.Year() != d.year {
+			return wrong
+		}
+		if d.year != 0 || t.Year() == pickYear(now, d.month, d.day, dir) {
+			return preferred
+		}
+		return possible
+	}
+	if dir == future && t.Before(now) || dir == past && t.After(now) {
+		return possible
+	}
+	return preferred
+}
+
+// bareWeekdayRE matches a bare weekday and a clock, "friday 7pm", "tues at
+// 7:30pm", "el viernes a las 19:00", "7pm friday", which parseTime reads
+// itself: go-dateparser never picks today for the past ("friday 8am" typed
+// at 9am on a Friday is this morning, not last week), `when` always picks
+// the next one, and neither knows "thurs" or "el viernes a las".
+var bareWeekdayRE = regexp.MustCompile(`^(?:(?:el|on) )?(\pL+),? (?:(?:at|a las|a la) )?(noon|mediod[ií]a|\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)?)$|^(noon|mediod[ií]a|\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)?),? (?:(?:on|el) )?(\pL+)$`)
+
+// weekdayAt reads a bare weekday and clock. For the future it is the next
+// such day after today, as both parsers read it ("friday 6pm" typed on a
+// Friday is next week's; "today 6pm" says today); for the past it is the
+// most recent such time at or before now.
+func weekdayAt(lower string, now time.Time, dir direction) (time.Time, bool) {
+	m := bareWeekdayRE.FindStringSubmatch(strings.TrimSuffix(lower, "."))
+	if m == nil {
+		return time.Time{}, false
+	}
+	day, clock := m[1], m[2]
+	if day == "" {
+		day, clock = m[4], m[3]
+	}
+	wd, ok := weekdays[day]
+	if !ok {
+		return time.Time{}, false
+	}
+	c, ok, _ := readClock(clock)
+	if strings.HasPrefix(clock, "noon") || strings.HasPrefix(clock, "medio") {
+		c, ok = clockTime{12, 0}, true
+	}
+	if !ok {
+		return time.Time{}, false
+	}
+	for i := 0; i <= 7; i++ {
+		d := now.AddDate(0, 0, -i)
+		if dir == future {
+			d = now.AddDate(0, 0, i+1)
+		}
+		t := time.Date(d.Year(), d.Month(), d.Day(), c.hour, c.minute, 0, 0, now.Location())
+		if d.Weekday() == wd && (dir == future || !t.After(now)) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// timeError is the user's error for a time option that ParseTime or
+// ParsePastTime refused, with a working example.
+func timeError(field, text string, err error, example string) error {
+	clip := bot.Clip(text, 40)
+	var day *NoSuchDayError
+	var clock *NoSuchTimeError
+	switch {
+	case errors.As(err, &day):
+		if day.Month == time.February && day.Day == 29 {
+			return bot.Invalid(field, bot.M("date.no_feb_29", "Year", day.Year, "Suggestion", bot.Clip(day.Suggestion, 40)), example)
+		}
+		year := 0 // only February's length depends on the year
+		if day.Month == time.February {
+			year = day.Year
+		}
+		return bot.Invalid(field, bot.M("date.no_such_day", "Month", day.Month.String(), "Day", day.Day,
+			"Days", daysIn(day.Year, day.Month), "Year", year, "Suggestion", bot.Clip(day.Suggestion, 40)), example)
+	case errors.As(err, &clock) && clock.Minute > 59:
+		return bot.Invalid(field, bot.M("date.no_such_minute", "Minute", clock.Minute, "Text", clip), example)
+	case errors.As(err, &clock) && clock.Meridiem != "" && clock.Hour < 24:
+		hint := "12am for midnight or 12pm for noon"
+		if clock.Hour > 12 {
+			hint = fmt.Sprintf("%d:%02d or %s", clock.Hour, clock.Minute, strings.TrimSuffix(fmt.Sprintf("%d:%02d", clock.Hour-12, clock.Minute), ":00")+"pm")
+		}
+		return bot.Invalid(field, bot.M("date.no_such_hour_ampm", "Clock", clock.Clock, "Text", clip, "Hint", hint), example)
+	case errors.As(err, &clock):
+		return bot.Invalid(field, bot.M("date.no_such_hour", "Hour", clock.Hour, "Text", clip), example)
+	case errors.Is(err, errNoTimeOfDay):
+		return bot.Invalid(field, bot.M("meeting.no_time_of_day", "Field", field, "Text", clip), example)
+	}
+	return bot.Invalid(field, bot.M("meeting.bad_time", "Field", field, "Text", clip), example)
 }
 
 // FormatTime shows a time as the bot always echoes it: weekday, date, time
