@@ -94,7 +94,8 @@ func (r *rig) submitView(opened map[string]any, user string, values map[string]s
 	v["blocks"], v["private_metadata"], v["callback_id"] = opened["blocks"], opened["private_metadata"], opened["callback_id"]
 	state := map[string]any{}
 	for block, text := range values {
-		state[block] = map[string]any{block: map[string]any{"type": "plain_text_input", "value": text}}
+		id := map[string]string{"in-place": "f0/in-place", "would-support": "f1/would-support", "note": "f2/note"}[block]
+		state[id] = map[string]any{id: map[string]any{"type": "plain_text_input", "value": text}}
 	}
 	v["state"] = map[string]any{"values": state}
 	b, _ := json.Marshal(cb)
@@ -121,7 +122,7 @@ func TestResponseSheetModal(t *testing.T) {
 			bm := b.(map[string]any)
 			ids = append(ids, fmt.Sprint(bm["type"], ":", bm["block_id"]))
 		}
-		if got := strings.Join(ids, " "); got != "input:in-place input:would-support input:note" {
+		if got := strings.Join(ids, " "); got != "input:f0/in-place input:f1/would-support input:f2/note" {
 			t.Fatalf("modal blocks %s, want inputs in-place, would-support, note", got)
 		}
 		if title := view["title"].(map[string]any)["text"].(string); len([]rune(title)) > 24 || title == "" {
@@ -142,9 +143,9 @@ func TestResponseSheetModal(t *testing.T) {
 			field  string
 			want   string
 		}{
-			{"bad mark", map[string]string{"in-place": "y n n y e u n n x"}, "in-place", "`in-place` mark 9 (rule 9) is `x`"},
-			{"too few marks", map[string]string{"in-place": "y n n"}, "in-place", "`in-place` has 3 marks"},
-			{"contradiction", map[string]string{"in-place": "y n n y e u n n n", "would-support": "y y n - e u y n e"}, "would-support", "must be - because in-place says rule 1"},
+			{"bad mark", map[string]string{"in-place": "y n n y e u n n x"}, "f0/in-place", "`in-place` mark 9 (rule 9) is `x`"},
+			{"too few marks", map[string]string{"in-place": "y n n"}, "f0/in-place", "`in-place` has 3 marks"},
+			{"contradiction", map[string]string{"in-place": "y n n y e u n n n", "would-support": "y y n - e u y n e"}, "f1/would-support", "must be - because in-place says rule 1"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

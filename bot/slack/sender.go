@@ -52,8 +52,13 @@ type Sender struct {
 var _ bot.Sender = (*Sender)(nil)
 
 // Send delivers r to a user's direct messages (conversations.open, then
-// chat.postMessage) or to a channel.
+// chat.postMessage) or to a channel. bot.Sender carries no locale: the few
+// words the adapter adds itself are in English.
 func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	return s.send(ctx, "en", to, r)
+}
+
+func (s *Sender) send(ctx context.Context, locale string, to bot.Destination, r bot.Reply) error {
 	ctx, cancel := withDeadline(ctx, sendDeadline)
 	defer cancel()
 	channel := to.Channel
@@ -65,7 +70,7 @@ func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) erro
 		}
 		channel = im
 	}
-	if err := s.post(ctx, channel, r); err != nil {
+	if err := s.post(ctx, locale, channel, r); err != nil {
 		s.log.WarnContext(ctx, "message not delivered", "platform", Platform, "group", to.Group, "to", to.User, "channel", to.Channel, "err", err)
 		return err
 	}
@@ -84,8 +89,8 @@ func (s *Sender) openIM(ctx context.Context, user string) (string, error) {
 	return id, err
 }
 
-func (s *Sender) post(ctx context.Context, channel string, r bot.Reply) error {
-	m := message(r)
+func (s *Sender) post(ctx context.Context, locale, channel string, r bot.Reply) error {
+	m := message(locale, r)
 	return retry(ctx, "chat.postMessage", func(ctx context.Context) error {
 		_, _, err := s.api.PostMessageContext(ctx, channel, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...))
 		return err
@@ -95,10 +100,14 @@ func (s *Sender) post(ctx context.Context, channel string, r bot.Reply) error {
 // Ephemeral shows r to one user in a channel (chat.postEphemeral); when
 // that fails (the bot is not in the channel) it sends a direct message.
 func (s *Sender) Ephemeral(ctx context.Context, group, channel, user string, r bot.Reply) error {
+	return s.ephemeral(ctx, "en", group, channel, user, r)
+}
+
+func (s *Sender) ephemeral(ctx context.Context, locale, group, channel, user string, r bot.Reply) error {
 	ctx, cancel := withDeadline(ctx, sendDeadline)
 	defer cancel()
 	if channel != "" {
-		m := message(r)
+		m := message(locale, r)
 		err := retry(ctx, "chat.postEphemeral", func(ctx context.Context) error {
 			_, err := s.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...))
 			return err
@@ -108,7 +117,7 @@ func (s *Sender) Ephemeral(ctx context.Context, group, channel, user string, r b
 		}
 		s.log.InfoContext(ctx, "ephemeral message failed; sending a direct message", "platform", Platform, "group", group, "channel", channel, "err", err)
 	}
-	return s.Send(ctx, bot.Destination{Platform: Platform, Group: group, User: user}, r)
+	return s.send(ctx, locale, bot.Destination{Platform: Platform, Group: group, User: user}, r)
 }
 
 // OpenView opens a modal with a trigger id. Trigger ids expire after

@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -123,6 +124,7 @@ type origin struct {
 	team, channel, user, userName string
 	trigger                       string // trigger_id: replay guard and modals
 	responseURL                   string
+	locale                        string // the user's, once the request is built
 }
 
 // request builds the core request for o, asking users.info (cached) who
@@ -272,23 +274,32 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, retri
 	line := "/" + strings.TrimPrefix(sc.Command, "/") + " " + text
 	o := origin{team: sc.TeamID, channel: sc.ChannelID, user: sc.UserID, userName: sc.UserName, trigger: sc.TriggerID, responseURL: sc.ResponseURL}
 	ctx = context.WithoutCancel(ctx)
-	done := make(chan bot.Reply, 1)
+	type answer struct {
+		o   origin
+		rep bot.Reply
+	}
+	done := make(chan answer, 1)
 	go func() {
 		req := a.request(ctx, o)
 		rep := a.router.Run(ctx, req, line, a.resolver(ctx, names), a.sender)
-		done <- a.maybeForm(ctx, o, req.Locale, rep)
+		o := o
+		o.locale = req.Locale
+		done <- answer{o, a.maybeForm(ctx, o, req.Locale, rep)}
 	}()
 	timer := time.NewTimer(a.ackWithin)
 	defer timer.Stop()
 	select {
-	case rep := <-done:
-		if rep.Form != nil { // the modal is open: nothing to say
+	case ans := <-done:
+		if ans.rep.Form != nil { // the modal is open: nothing to say
 			return nil
 		}
-		return message(rep)
+		return message(ans.o.locale, ans.rep)
 	case <-timer.C:
 		log.InfoContext(ctx, "slow command: acknowledged, answering through response_url")
-		go func() { a.later(ctx, o, <-done) }()
+		go func() {
+			ans := <-done
+			a.later(ctx, ans.o, ans.rep)
+		}()
 		return nil
 	}
 }
@@ -309,19 +320,34 @@ func (a *Adapter) maybeForm(ctx context.Context, o origin, locale string, rep bo
 
 // openForm opens the reply's form as a modal with the command's trigger
 // id. It returns the reply with Form set when the modal is open; else the
-// reply without the form and with a note that says why.
+// reply without the form and with a note that says why: a form too big for
+// a modal gets an example of the command typed out.
 func (a *Adapter) openForm(ctx context.Context, o origin, locale string, rep bot.Reply) bot.Reply {
 	meta, err := json.Marshal(formMeta{Command: rep.Form.Command, Fixed: rep.Form.Fixed, Channel: o.channel})
-	if err == nil && len(meta) <= maxMetadata {
-		err = a.sender.OpenView(ctx, o.trigger, modal(locale, rep.Form, string(meta)))
-		if err == nil {
+	if err == nil && len(meta) > maxMetadata {
+		err = fmt.Errorf("%w: the command and fixed options take %d characters, at most %d", errTooBig, len(meta), maxMetadata)
+	}
+	var v slack.ModalViewRequest
+	if err == nil {
+		v, err = modal(locale, rep.Form, string(meta))
+	}
+	if err == nil {
+		if err = a.sender.OpenView(ctx, o.trigger, v); err == nil {
 			return rep
 		}
 	}
 	a.log.WarnContext(ctx, "form not opened", "group", o.team, "user", o.user, "command", rep.Form.Command, "err", err)
+	note := bot.M("slack.form_failed")
+	if errors.Is(err, errTooBig) {
+		example := "/" + rep.Form.Command
+		if cmd := a.router.Tree().Lookup(rep.Form.Command); cmd != nil && cmd.Example != "" {
+			example = cmd.Example
+		}
+		note = bot.M("slack.form_too_big", "Example", example, "Help", "/"+rep.Form.Command+" help")
+	}
 	rep.Form = nil
 	rep.Ephemeral = true
-	rep.Text = strings.TrimSpace(rep.Text + "\n" + bot.Translate(locale, bot.M("slack.form_failed")))
+	rep.Text = strings.TrimSpace(rep.Text + "\n" + bot.Translate(locale, note))
 	return rep
 }
 
@@ -332,19 +358,19 @@ func (a *Adapter) later(ctx context.Context, o origin, rep bot.Reply) {
 		return // opened as a modal
 	}
 	if o.responseURL != "" {
-		_ = a.sender.Respond(ctx, o.responseURL, message(rep))
+		_ = a.sender.Respond(ctx, o.responseURL, message(o.locale, rep))
 		return
 	}
 	if rep.Ephemeral || rep.Tone == bot.Failure {
-		_ = a.sender.Ephemeral(ctx, o.team, o.channel, o.user, rep)
+		_ = a.sender.ephemeral(ctx, o.locale, o.team, o.channel, o.user, rep)
 		return
 	}
 	if o.channel != "" {
-		if a.sender.Send(ctx, bot.Destination{Platform: Platform, Group: o.team, Channel: o.channel}, rep) == nil {
+		if a.sender.send(ctx, o.locale, bot.Destination{Platform: Platform, Group: o.team, Channel: o.channel}, rep) == nil {
 			return
 		}
 	}
-	_ = a.sender.Send(ctx, bot.Destination{Platform: Platform, Group: o.team, User: o.user}, rep)
+	_ = a.sender.send(ctx, o.locale, bot.Destination{Platform: Platform, Group: o.team, User: o.user}, rep)
 }
 
 // interaction handles a button click or a modal submission and returns
@@ -388,6 +414,8 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
 	ctx = context.WithoutCancel(ctx)
 	go func() {
 		req := a.request(ctx, o)
+		o := o
+		o.locale = req.Locale
 		var rep bot.Reply
 		if action == "" {
 			rep = bot.Reply{Text: req.T("slack.unknown_action"), Tone: bot.Failure, Ephemeral: true}
@@ -399,47 +427,51 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
 	}()
 }
 
-// submit runs a modal's command with the entered values. Invalid input is
-// shown on its field, keeping the modal open; success closes it and the
-// reply goes to the user (ephemeral in the channel, else a direct message).
+// submit runs a modal's command with the entered values: each input
+// block, in the view's order, fills the options its block id names (see
+// blockID) with what was typed or picked, and bot.FormArgs joins them.
+// Invalid input is shown on the first block that fills the option at
+// fault (else on the first block), keeping the modal open with everything
+// typed and picked; success closes it and the reply goes to the user
+// (ephemeral in the channel, else a direct message).
 func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback) any {
 	var meta formMeta
 	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID, cb.View.TeamID), user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID}
-	inputs := map[string]bool{}
+	var answers []bot.FormAnswer
 	var first string
+	blockOf := map[string]string{} // option → the first input block that fills it
 	for _, b := range cb.View.Blocks.BlockSet {
-		if in, ok := b.(*slack.InputBlock); ok {
-			inputs[in.BlockID] = true
-			if first == "" {
-				first = in.BlockID
+		in, ok := b.(*slack.InputBlock)
+		if !ok || in.BlockID == "" {
+			continue
+		}
+		if first == "" {
+			first = in.BlockID
+		}
+		opts := blockOptions(in.BlockID)
+		for _, opt := range opts {
+			if _, seen := blockOf[opt]; !seen {
+				blockOf[opt] = in.BlockID
 			}
 		}
+		answers = append(answers, bot.FormAnswer{Option: strings.Join(opts, " "), Value: stateValue(cb.View.State, in.BlockID)})
 	}
 	fail := func(field, msg string) any {
-		if !inputs[field] {
-			field = first
+		block, ok := blockOf[field]
+		if !ok {
+			block = first
 		}
-		if field == "" {
+		if block == "" {
 			return nil
 		}
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: bot.Clip(msg, maxFieldError)})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: bot.Clip(msg, maxFieldError)})
 	}
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || a.router.Tree().Lookup(meta.Command) == nil {
 		return fail("", bot.Translate("en", bot.M("slack.form_gone")))
 	}
 	o.channel = meta.Channel
 	cmd := a.router.Tree().Lookup(meta.Command)
-	args := make(map[string]string, len(meta.Fixed))
-	for k, v := range meta.Fixed {
-		args[k] = v
-	}
-	if cb.View.State != nil {
-		for block, acts := range cb.View.State.Values {
-			if v, ok := acts[block]; ok && strings.TrimSpace(v.Value) != "" {
-				args[block] = v.Value
-			}
-		}
-	}
+	args := bot.FormArgs(meta.Fixed, answers)
 	ctx = context.WithoutCancel(ctx)
 	type outcome struct {
 		rep    bot.Reply
@@ -480,15 +512,47 @@ func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback) any 
 	select {
 	case out := <-done:
 		if out.rep.Tone == bot.Failure {
-			if out.err != nil && out.err.Field != "" && inputs[out.err.Field] {
+			if _, ok := blockOf[fieldOf(out.err)]; ok {
 				return fail(out.err.Field, bot.Translate(out.locale, out.err.Msg))
 			}
 			return fail("", out.rep.Text)
 		}
+		o.locale = out.locale
 		go a.later(ctx, o, out.rep)
 		return nil
 	case <-timer.C:
-		go func() { a.later(ctx, o, (<-done).rep) }()
+		go func() {
+			out := <-done
+			o.locale = out.locale
+			a.later(ctx, o, out.rep)
+		}()
 		return nil
 	}
+}
+
+// fieldOf is the option an expected error names, "" for none.
+func fieldOf(e *bot.Error) string {
+	if e == nil {
+		return ""
+	}
+	return e.Field
+}
+
+// stateValue is what the input block named id holds in a submitted view's
+// state, which Slack keys by block id and then by action id (the same
+// here; a block holds one element). Nothing typed or picked reads "".
+func stateValue(st *slack.ViewState, id string) string {
+	if st == nil {
+		return ""
+	}
+	acts := st.Values[id]
+	if a, ok := acts[id]; ok {
+		return formValue(a)
+	}
+	if len(acts) == 1 {
+		for _, a := range acts {
+			return formValue(a)
+		}
+	}
+	return ""
 }

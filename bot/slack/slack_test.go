@@ -79,7 +79,8 @@ func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
 }
 
 // testCommands are small commands that exercise what the core's commands
-// do not yet: user options, buttons, slow handlers and a nine-field form.
+// do not yet: user options, buttons, slow handlers, a nine-field form and
+// the answer sheet's pickers (sheet_test.go).
 func (r *rig) testCommands() []*bot.Command {
 	answers := bot.Choices("yes", "no", "evasive", "unknown")
 	save := &bot.Command{
@@ -103,7 +104,7 @@ func (r *rig) testCommands() []*bot.Command {
 		save.Options = append(save.Options, bot.Option{Name: q, Description: "Answer to rule " + strconv.Itoa(i), Kind: kind, Choices: choices, Required: true})
 		form.Fields = append(form.Fields, bot.FormField{Option: q, Label: "Rule " + strconv.Itoa(i), Placeholder: "yes, no, evasive or unknown", Required: true, Long: i == 9})
 	}
-	return []*bot.Command{
+	return append([]*bot.Command{
 		{Name: "count", Description: "Add to the counter", Options: []bot.Option{{Name: "n", Description: "How much", Kind: bot.Integer}},
 			Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 				n, ok := req.Int("n")
@@ -131,7 +132,7 @@ func (r *rig) testCommands() []*bot.Command {
 				return bot.Reply{Form: form}, nil
 			}},
 		save,
-	}
+	}, sheetCommands()...)
 }
 
 func (r *rig) trigger() string { return fmt.Sprintf("13345224609.%d.abc", r.serial.Add(1)) }
@@ -413,11 +414,16 @@ func TestModalNineAnswers(t *testing.T) {
 		}
 		view := open["view"].(map[string]any)
 		blocks := view["blocks"].([]any)
-		if len(blocks) != 9 || blocks[0].(map[string]any)["block_id"] != "q1" || blocks[8].(map[string]any)["element"].(map[string]any)["multiline"] != true {
-			t.Fatalf("modal blocks %v, want nine inputs q1…q9", blocks)
+		if len(blocks) != 9 || blocks[0].(map[string]any)["block_id"] != "f0/q1" || blocks[8].(map[string]any)["element"].(map[string]any)["multiline"] != true {
+			t.Fatalf("modal blocks %v, want nine inputs f0/q1…f8/q9", blocks)
 		}
 		viewJSON, _ := json.Marshal(view)
 
+		// block is the input block that fills q.
+		block := func(q string) string {
+			n, _ := strconv.Atoi(strings.TrimPrefix(q, "q"))
+			return "f" + strconv.Itoa(n-1) + "/" + q
+		}
 		submit := func(trigger string, answers map[string]string) (int, map[string]any) {
 			var cb map[string]any
 			_ = json.Unmarshal(payload(t, "view_submission.json", "{{USER}}", "U0001", "{{USERNAME}}", "alice", "{{TRIGGER}}", trigger), &cb)
@@ -427,7 +433,7 @@ func TestModalNineAnswers(t *testing.T) {
 			v["blocks"], v["private_metadata"] = opened["blocks"], opened["private_metadata"]
 			values := map[string]any{}
 			for q, a := range answers {
-				values[q] = map[string]any{q: map[string]any{"type": "plain_text_input", "value": a}}
+				values[block(q)] = map[string]any{block(q): map[string]any{"type": "plain_text_input", "value": a}}
 			}
 			v["state"] = map[string]any{"values": values}
 			b, _ := json.Marshal(cb)
@@ -443,12 +449,12 @@ func TestModalNineAnswers(t *testing.T) {
 		}
 		code, m = submit("901.1", nine("q3", "maybe"))
 		errs, _ := m["errors"].(map[string]any)
-		if code != 200 || m["response_action"] != "errors" || !strings.Contains(fmt.Sprint(errs["q3"]), "must be one of") || len(errs) != 1 {
+		if code != 200 || m["response_action"] != "errors" || !strings.Contains(fmt.Sprint(errs["f2/q3"]), "must be one of") || len(errs) != 1 {
 			t.Errorf("invalid q3: got %d %v, want an error on q3 only", code, m)
 		}
 		code, m = submit("901.2", nine("q9", "perhaps"))
 		errs, _ = m["errors"].(map[string]any)
-		if m["response_action"] != "errors" || !strings.Contains(fmt.Sprint(errs["q9"]), "perhaps") {
+		if m["response_action"] != "errors" || !strings.Contains(fmt.Sprint(errs["f8/q9"]), "perhaps") {
 			t.Errorf("handler refusing q9: got %d %v, want an error on q9", code, m)
 		}
 		if r.saved.Load() != 0 {
