@@ -19,6 +19,9 @@ type call struct {
 	click bool
 	// modal is a modal submit, which cannot be answered with a modal.
 	modal bool
+	// save saves a sheet (sheet.go): success turns the sheet into the
+	// result, a refusal leaves it for another try.
+	save bool
 }
 
 // Discord's permission bits that make a member a lead.
@@ -71,6 +74,13 @@ func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
 		}
 		resolved = data.Resolved
 	case discordgo.MessageComponentInteractionData:
+		if line, ok := strings.CutPrefix(data.CustomID, savePrefix); ok {
+			if err := c.saved(tree, line, i.Message, nil); err != nil {
+				return nil, err
+			}
+			c.click = true
+			break
+		}
 		action, ok := strings.CutPrefix(data.CustomID, buttonPrefix)
 		if !ok && strings.HasPrefix(data.CustomID, hashPrefix) {
 			action, ok = actionInMessage(i.Message, data.CustomID)
@@ -83,6 +93,19 @@ func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
 		}
 		c.click = true
 	case discordgo.ModalSubmitInteractionData:
+		if line, ok := strings.CutPrefix(data.CustomID, sheetModalPrefix); ok {
+			var typed []fieldAnswer
+			for _, in := range textInputs(data) {
+				if field, option, ok := parseFieldID(textInputPrefix, in.CustomID); ok {
+					typed = append(typed, fieldAnswer{field: field, FormAnswer: bot.FormAnswer{Option: option, Value: in.Value}})
+				}
+			}
+			if err := c.saved(tree, line, i.Message, typed); err != nil {
+				return nil, err
+			}
+			c.modal = true
+			break
+		}
 		line, ok := strings.CutPrefix(data.CustomID, modalPrefix)
 		if !ok {
 			return nil, bot.Invalid("", bot.M("discord.stale_button"), "/help")
@@ -91,20 +114,13 @@ func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
 			return nil, err
 		}
 		rest := ""
-		for _, row := range data.Components {
-			r, ok := row.(*discordgo.ActionsRow)
-			if !ok {
-				continue
-			}
-			for _, comp := range r.Components {
-				in, ok := comp.(*discordgo.TextInput)
-				switch {
-				case !ok || strings.TrimSpace(in.Value) == "":
-				case in.CustomID == restInput:
-					rest = in.Value
-				default:
-					c.args[in.CustomID] = in.Value
-				}
+		for _, in := range textInputs(data) {
+			switch {
+			case strings.TrimSpace(in.Value) == "":
+			case in.CustomID == restInput:
+				rest = in.Value
+			default:
+				c.args[in.CustomID] = in.Value
 			}
 		}
 		if rest != "" {
@@ -128,6 +144,23 @@ func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
 	}
 	req.Options = opts
 	return c, nil
+}
+
+// textInputs returns a modal submit's text inputs, row by row.
+func textInputs(data discordgo.ModalSubmitInteractionData) []*discordgo.TextInput {
+	var out []*discordgo.TextInput
+	for _, row := range data.Components {
+		r, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, comp := range r.Components {
+			if in, ok := comp.(*discordgo.TextInput); ok {
+				out = append(out, in)
+			}
+		}
+	}
+	return out
 }
 
 // parse reads a custom id's command line into the call.

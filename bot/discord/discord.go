@@ -4,8 +4,10 @@
 // application's public key; Discord POSTs signed interactions to
 // /discord/interactions and the answer is the HTTP response). Both decode
 // interactions into bot.Requests for the core router, render bot.Replies
-// as embeds, buttons and modals, and answer within Discord's 3 seconds,
-// deferring slow work and completing it by editing the original response.
+// as embeds, buttons and modals (forms with choices as sheets: Components
+// V2 messages of selects, see sheet.go), and answer within Discord's 3
+// seconds, deferring slow work and completing it by editing the original
+// response or sending a follow-up.
 //
 // discordgo stays behind the private api and gateway interfaces; commands
 // and the rest of the core never see it.
@@ -21,6 +23,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -183,6 +186,16 @@ func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction) outcom
 		a.log.WarnContext(ctx, "discord: unsupported interaction type", "type", int(i.Type))
 		return outcome{initial: messageResponse(render(bot.Reply{Text: bot.Translate(string(i.Locale), bot.M("discord.unsupported")), Tone: bot.Failure}, string(i.Locale)), true)}
 	}
+	// A pick in a sheet, and the Save that opens a sheet's modal, are
+	// answered from the message alone: no command runs yet.
+	if data, ok := i.Data.(discordgo.MessageComponentInteractionData); ok {
+		switch {
+		case strings.HasPrefix(data.CustomID, selectPrefix):
+			return outcome{initial: a.pick(ctx, i, data)}
+		case strings.HasPrefix(data.CustomID, saveMorePrefix):
+			return outcome{initial: a.sheetModal(i, data.CustomID)}
+		}
+	}
 	c, err := a.decode(i)
 	if err != nil {
 		req := baseRequest(i)
@@ -207,10 +220,15 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) ou
 	}
 	// Ephemerality is fixed by the defer: clicks are answered privately;
 	// commands publicly, and an ephemeral result then replaces the public
-	// placeholder with a private follow-up.
+	// placeholder with a private follow-up. A sheet's save defers an
+	// update of the sheet (type 6, no placeholder): the sheet becomes the
+	// result, or stays beside a private refusal.
 	a.log.DebugContext(ctx, "discord: deferred", "command", c.req.Command.Path())
 	deferred := map[string]any{"type": int(discordgo.InteractionResponseDeferredChannelMessageWithSource)}
-	if c.click {
+	switch {
+	case c.save:
+		deferred = map[string]any{"type": int(discordgo.InteractionResponseDeferredMessageUpdate)}
+	case c.click:
 		deferred["data"] = map[string]any{"flags": int(discordgo.MessageFlagsEphemeral)}
 	}
 	return outcome{initial: deferred, after: func() {
@@ -221,35 +239,73 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) ou
 		case <-work.Done():
 			return
 		}
-		a.sender.complete(work, i, a.followupMessage(c, reply), reply.Ephemeral || c.click, c.click)
+		m, how := a.completion(c, reply)
+		a.sender.complete(work, i, m, how)
 	}}
 }
 
-// answer is the initial response for a finished reply: a modal when the
-// reply asks for a form and the interaction may open one, else a message.
+// answer is the initial response for a finished reply: a sheet or a modal
+// when the reply asks for a form and it can open; after a sheet's save,
+// the result in the sheet's place (type 7) or a private refusal beside
+// it; else a message.
 func (a *Adapter) answer(c *call, reply bot.Reply) any {
-	if reply.Form != nil && !c.modal {
-		if m, ok := a.modal(reply.Form); ok {
-			return m
+	if reply.Form != nil {
+		if reply.Form.HasChoices() {
+			if s, ok := a.sheet(c.req.Locale, reply); ok {
+				if c.save {
+					return newV2Response(discordgo.InteractionResponseUpdateMessage, s)
+				}
+				return newV2Response(discordgo.InteractionResponseChannelMessageWithSource, s)
+			}
+		} else if !c.modal {
+			if m, ok := a.modal(reply.Form); ok {
+				return m
+			}
 		}
 		reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+		reply.Form = nil
 	}
-	return messageResponse(render(reply, c.req.Locale), reply.Ephemeral || c.click)
+	if c.save && reply.Tone != bot.Failure {
+		return newV2Response(discordgo.InteractionResponseUpdateMessage, result(reply, c.req.Locale))
+	}
+	return messageResponse(render(reply, c.req.Locale), reply.Ephemeral || c.click || c.save)
 }
 
-// followupMessage renders a reply that completes a deferred interaction:
-// a modal can no longer open, so a form becomes a button that runs the
-// command again, whose quick answer opens it.
-func (a *Adapter) followupMessage(c *call, reply bot.Reply) message {
+// completion renders a reply that completes a deferred interaction and
+// says how to deliver it. A modal can no longer open, so a form of text
+// boxes becomes a button that runs the command again, whose quick answer
+// opens it; a sheet comes as a private follow-up, since discordgo cannot
+// edit the V2 flag into the placeholder (after a save, the new sheet
+// replaces the old one).
+func (a *Adapter) completion(c *call, reply bot.Reply) (message, finish) {
 	if reply.Form != nil {
-		if line, ok := formatLine(c.req.Command.Path(), c.args); ok {
-			reply.Buttons = append(reply.Buttons, bot.Button{Label: c.req.T("discord.open_form"), Action: line, Style: bot.Info})
-		} else {
+		switch {
+		case reply.Form.HasChoices():
+			if s, ok := a.sheet(c.req.Locale, reply); ok {
+				if c.save {
+					return s, editOriginal
+				}
+				return s, replacePrivately
+			}
 			reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+		default:
+			if line, ok := formatLine(c.req.Command.Path(), c.args); ok {
+				reply.Buttons = append(reply.Buttons, bot.Button{Label: c.req.T("discord.open_form"), Action: line, Style: bot.Info})
+			} else {
+				reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+			}
 		}
 		reply.Form = nil
 	}
-	return render(reply, c.req.Locale)
+	switch {
+	case c.save && reply.Tone == bot.Failure:
+		return render(reply, c.req.Locale), followPrivately
+	case c.save:
+		return result(reply, c.req.Locale), editOriginal
+	case reply.Ephemeral && !c.click:
+		return render(reply, c.req.Locale), replacePrivately
+	}
+	return render(reply, c.req.Locale), editOriginal
 }
 
 // background runs fn as tracked, panic-safe work.

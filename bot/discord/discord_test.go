@@ -114,6 +114,11 @@ type embed struct {
 func (r response) text() string {
 	var b strings.Builder
 	b.WriteString(r.Data.Content)
+	for _, c := range r.Data.Components {
+		if c["type"] == 10.0 {
+			b.WriteString("\n" + c["content"].(string))
+		}
+	}
 	for _, e := range r.Data.Embeds {
 		b.WriteString("\n" + e.Title + "\n" + e.Description)
 		for _, f := range e.Fields {
@@ -157,8 +162,11 @@ func checkLimits(t *testing.T, r response) {
 	if n := len([]rune(r.Data.Content)); n > 2000 {
 		t.Errorf("content is %d characters, limit 2000", n)
 	}
-	if r.Type == 4 && r.Data.Content == "" && len(r.Data.Embeds) == 0 {
+	if r.Type == 4 && r.Data.Content == "" && len(r.Data.Embeds) == 0 && r.Data.Flags&componentsV2 == 0 {
 		t.Errorf("empty message")
+	}
+	if r.Data.Flags&componentsV2 != 0 {
+		checkV2(t, r.Data.Content, len(r.Data.Embeds), r.Data.Components)
 	}
 	for _, e := range r.Data.Embeds {
 		total := len([]rune(e.Title)) + len([]rune(e.Description))

@@ -42,6 +42,9 @@ type message struct {
 	content    string
 	embeds     []*discordgo.MessageEmbed
 	components []discordgo.MessageComponent
+	// v2 marks a Components V2 message (flag IS_COMPONENTS_V2): no content
+	// and no embeds, its text is in Text Display components.
+	v2 bool
 }
 
 // noPings keeps user-typed text from notifying anyone: mentions still
@@ -63,7 +66,7 @@ func render(r bot.Reply, locale string) message {
 	if len(m.embeds) == 0 && m.content == "" {
 		m.content = "\u200b" // Discord refuses an empty message
 	}
-	m.components = buttons(r.Buttons, m)
+	m.components = buttons(r.Buttons, &discordgo.Message{Content: m.content, Embeds: m.embeds})
 	return m
 }
 
@@ -164,14 +167,13 @@ func embedSize(e *discordgo.MessageEmbed) int {
 	return n
 }
 
-// buttons renders one action row for the rendered message m. A button
-// whose action does not fit a custom id carries its hash, when m shows the
-// action as a ready command; else it is left out, as is one that repeats
-// another's action.
-func buttons(bs []bot.Button, m message) []discordgo.MessageComponent {
+// buttons renders one action row for a message that shows what shown
+// holds. A button whose action does not fit a custom id carries its hash,
+// when the message shows the action as a ready command; else it is left
+// out, as is one that repeats another's action.
+func buttons(bs []bot.Button, shown *discordgo.Message) []discordgo.MessageComponent {
 	var row []discordgo.MessageComponent
 	seen := map[string]bool{}
-	shown := &discordgo.Message{Content: m.content, Embeds: m.embeds}
 	for _, b := range bs {
 		id, ok := buttonID(b.Action)
 		if !ok && normalAction(b.Action) != "" {
@@ -243,24 +245,30 @@ func (a *Adapter) modal(f *bot.Form) (*discordgo.InteractionResponse, bool) {
 	cmd := a.router.Tree().Lookup(f.Command)
 	var rows []discordgo.MessageComponent
 	for _, ff := range fields {
-		limit := maxInputLength
-		if cmd != nil {
-			if o := cmd.Option(ff.Option); o != nil && (o.Kind == bot.Text || o.Kind == bot.Time) {
-				limit = min(limit, o.Limit())
-			}
-		}
-		style := discordgo.TextInputShort
-		if ff.Long {
-			style = discordgo.TextInputParagraph
-		}
-		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
-			CustomID: ff.Option, Label: orBlank(clip(ff.Label, maxInputLabel)), Style: style,
-			Placeholder: clip(ff.Placeholder, maxPlaceholder), Required: ff.Required, MaxLength: limit,
-		}}})
+		rows = append(rows, textInputRow(cmd, ff.Option, ff))
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
 		CustomID: id, Title: orBlank(clip(f.Title, maxModalTitle)), Components: rows,
 	}}, true
+}
+
+// textInputRow is a modal row holding the text input id for ff, as long
+// as cmd's option allows (cmd may be nil).
+func textInputRow(cmd *bot.Command, id string, ff bot.FormField) discordgo.ActionsRow {
+	limit := maxInputLength
+	if cmd != nil {
+		if o := cmd.Option(ff.Option); o != nil && (o.Kind == bot.Text || o.Kind == bot.Time) {
+			limit = min(limit, o.Limit())
+		}
+	}
+	style := discordgo.TextInputShort
+	if ff.Long {
+		style = discordgo.TextInputParagraph
+	}
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+		CustomID: id, Label: orBlank(clip(ff.Label, maxInputLabel)), Style: style,
+		Placeholder: clip(ff.Placeholder, maxPlaceholder), Required: ff.Required, MaxLength: limit,
+	}}}
 }
 
 // clip shortens s to n characters, marking the cut.

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/fcbot/fcbot/bot"
 )
 
@@ -123,5 +125,134 @@ func TestTransportRewritesAndRetries(t *testing.T) {
 	}
 	if hits.Load() > 2 {
 		t.Errorf("got %d tries inside a 200 ms deadline with 1 s backoff, want at most 2", hits.Load())
+	}
+}
+
+func TestSheetIDs(t *testing.T) {
+	id, ok := fieldID(selectPrefix, 3, "in-place would-support")
+	if !ok || id != "s:3:in-place would-support" {
+		t.Errorf("fieldID: got %q %v", id, ok)
+	}
+	if n, opt, ok := parseFieldID(selectPrefix, id); !ok || n != 3 || opt != "in-place would-support" {
+		t.Errorf("parseFieldID(%q): got %d %q %v", id, n, opt, ok)
+	}
+	for _, bad := range []string{"s:x:note", "s:1:", "s:-1:note", "n:1:note", "s:1"} {
+		if _, _, ok := parseFieldID(selectPrefix, bad); ok {
+			t.Errorf("parseFieldID(%q) succeeds, want it refused", bad)
+		}
+	}
+	fixed := map[string]string{"official": "Jane Roe"}
+	if id, ok := saveID("response bulk", fixed, nil); !ok || id != `f:response bulk official:"Jane Roe"` {
+		t.Errorf("saveID without text fields: got %q %v", id, ok)
+	}
+	texts := []textField{{field: 11, option: "note", long: true}, {field: 12, option: "source", required: true}}
+	id, ok = saveID("response bulk", fixed, texts)
+	if !ok || id != `t:11.note.L,12.source.R|response bulk official:"Jane Roe"` {
+		t.Fatalf("saveID with text fields: got %q %v", id, ok)
+	}
+	back, line, ok := parseSaveMore(id)
+	if !ok || line != `response bulk official:"Jane Roe"` || len(back) != 2 || back[0] != texts[0] || back[1] != texts[1] {
+		t.Errorf("parseSaveMore(%q): got %+v %q %v", id, back, line, ok)
+	}
+	if _, ok := saveID("response bulk", map[string]string{"official": strings.Repeat("x", 80)}, texts); ok {
+		t.Error("a Save id over 100 characters fits, want it refused")
+	}
+	if _, ok := saveID("response bulk", fixed, []textField{{field: 1, option: "no|te"}}); ok {
+		t.Error("an option name holding a separator encodes, want it refused")
+	}
+}
+
+// sheetForm is a form of n choice fields with choices each, then texts
+// text fields, for a command that has them all.
+func sheetForm(n, choices, texts int) (*bot.Command, *bot.Form) {
+	cmd := &bot.Command{Name: "sheet", Description: "d", Example: "/sheet q0:a", Handler: func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{}, nil }}
+	f := &bot.Form{Title: "Sheet", Command: "sheet"}
+	for i := range n {
+		name := fmt.Sprintf("q%d", i)
+		cmd.Options = append(cmd.Options, bot.Option{Name: name, Description: "d", Kind: bot.Text})
+		ff := bot.FormField{Option: name, Label: "Question " + name}
+		for j := range choices {
+			ff.Choices = append(ff.Choices, bot.ChoiceValue{Value: fmt.Sprint(j), Label: fmt.Sprintf("Answer %d", j)})
+		}
+		f.Fields = append(f.Fields, ff)
+	}
+	for i := range texts {
+		name := fmt.Sprintf("t%d", i)
+		cmd.Options = append(cmd.Options, bot.Option{Name: name, Description: "d", Kind: bot.Text})
+		f.Fields = append(f.Fields, bot.FormField{Option: name, Label: "Text " + name})
+	}
+	return cmd, f
+}
+
+func TestSheetFallsBackWhenItCannotFit(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(f *bot.Form)
+		fits bool
+	}{
+		{"fits", func(*bot.Form) {}, true},
+		{"18 selects fit", func(f *bot.Form) { _, g := sheetForm(18, 25, 0); f.Fields = g.Fields }, true},
+		{"19 selects are 41 components", func(f *bot.Form) { _, g := sheetForm(19, 2, 0); f.Fields = g.Fields }, false},
+		{"26 choices", func(f *bot.Form) { _, g := sheetForm(1, 26, 0); f.Fields = g.Fields }, false},
+		{"a value of 101 characters", func(f *bot.Form) { f.Fields[0].Choices[0].Value = strings.Repeat("v", 101) }, false},
+		{"a value twice", func(f *bot.Form) { f.Fields[0].Choices[1].Value = f.Fields[0].Choices[0].Value }, false},
+		{"a value that is the sentinel", func(f *bot.Form) { f.Fields[0].Choices[0].Value = noValue }, false},
+		{"six text fields", func(f *bot.Form) { _, g := sheetForm(1, 2, 6); f.Fields = g.Fields }, false},
+		{"fixed options too long", func(f *bot.Form) { f.Fixed = map[string]string{"q0": strings.Repeat("x", 95)} }, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd, f := sheetForm(2, 3, 1)
+			c.edit(f)
+			a := &Adapter{router: bot.NewRouter(bot.Config{Tree: bot.NewTree(cmd)}), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			resp := a.answer(&call{req: &bot.Request{Locale: "en", Command: cmd}}, bot.Reply{Text: "Answer these", Form: f})
+			switch r := resp.(type) {
+			case v2Response:
+				if !c.fits {
+					t.Errorf("got a sheet, want the form refused")
+				}
+				if r.Type != discordgo.InteractionResponseChannelMessageWithSource || r.Data.Flags != discordgo.MessageFlagsEphemeral|discordgo.MessageFlagsIsComponentsV2 {
+					t.Errorf("sheet: type %d flags %d", r.Type, r.Data.Flags)
+				}
+				if n := countComponents(r.Data.Components); n > maxV2Components {
+					t.Errorf("%d components", n)
+				}
+			case *discordgo.InteractionResponse:
+				if c.fits {
+					t.Errorf("got type %d, want a sheet", r.Type)
+				}
+				if r.Type != discordgo.InteractionResponseChannelMessageWithSource || !strings.Contains(r.Data.Content, "The form cannot open here") || !strings.Contains(r.Data.Content, "/sheet q0:a") {
+					t.Errorf("fallback: got type %d %q, want how to type the command", r.Type, r.Data.Content)
+				}
+			default:
+				t.Errorf("got %T", resp)
+			}
+		})
+	}
+}
+
+func TestSheetTextStaysWithinDiscordLimits(t *testing.T) {
+	var fields []bot.Field
+	var items []string
+	for i := range 20 {
+		fields = append(fields, bot.Field{Name: fmt.Sprintf("Field %d", i), Value: strings.Repeat("v", 900)})
+		items = append(items, fmt.Sprintf("%02d %s", i, strings.Repeat("i", 290)))
+	}
+	_, f := sheetForm(3, 4, 0)
+	r := bot.Reply{Title: strings.Repeat("T", 200), Text: strings.Repeat("t", 1800), Fields: fields, Items: items, Footer: strings.Repeat("f", 300), Form: f}
+	m, err := renderSheet("en", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := m.components[0].(discordgo.TextDisplay).Content
+	if n := utf8.RuneCountInString(text); n > maxV2Text {
+		t.Errorf("sheet text is %d characters, limit %d", n, maxV2Text)
+	}
+	if !strings.HasPrefix(text, "## Sheet\n**TTT") || !strings.Contains(text, "… and ") {
+		t.Errorf("sheet text: got %q…, want the heading, the title and the items cut with … and N more", text[:40])
+	}
+	res := result(r, "en")
+	if n := utf8.RuneCountInString(res.components[0].(discordgo.TextDisplay).Content); n > maxV2Text || !res.v2 || len(res.components) != 1 {
+		t.Errorf("result: %d characters in %d components", n, len(res.components))
 	}
 }

@@ -80,19 +80,38 @@ func (s *Sender) respond(ctx context.Context, i *discordgo.Interaction, body any
 	return nil
 }
 
-// complete finishes a deferred interaction: it edits the original
-// response, or, when the result is private but the placeholder was
-// public, deletes the placeholder and sends the result as a private
-// follow-up, so that an error never shows in the channel.
-func (s *Sender) complete(ctx context.Context, i *discordgo.Interaction, m message, ephemeral, deferredEphemeral bool) {
+// finish says how the result of a deferred interaction is delivered.
+type finish int
+
+const (
+	// editOriginal edits the deferred response: the placeholder, or after a
+	// deferred update (type 6) the message whose component was used.
+	editOriginal finish = iota
+	// replacePrivately deletes the placeholder and sends the result as a
+	// private follow-up: a private result after a public placeholder, so
+	// that an error never shows in the channel, or a sheet.
+	replacePrivately
+	// followPrivately sends the result as a private follow-up and leaves
+	// the original alone: a refusal beside the sheet it refused.
+	followPrivately
+)
+
+// complete finishes a deferred interaction with m, delivered as how says.
+func (s *Sender) complete(ctx context.Context, i *discordgo.Interaction, m message, how finish) {
 	ctx, cancel := withDeadline(ctx)
 	defer cancel()
-	if ephemeral && !deferredEphemeral {
+	if how == replacePrivately {
 		if err := s.api.InteractionResponseDelete(i, discordgo.WithContext(ctx)); err != nil {
 			s.log.WarnContext(ctx, "discord: could not delete the deferred placeholder", "interaction", i.ID, "err", err)
 		}
+	}
+	if how != editOriginal {
+		flags := discordgo.MessageFlagsEphemeral
+		if m.v2 {
+			flags |= discordgo.MessageFlagsIsComponentsV2
+		}
 		_, err := s.api.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
-			Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: noPings(), Flags: discordgo.MessageFlagsEphemeral,
+			Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: noPings(), Flags: flags,
 		}, discordgo.WithContext(ctx))
 		if err != nil {
 			_ = s.failed(ctx, "deferred reply", err, "interaction", i.ID)
@@ -103,14 +122,17 @@ func (s *Sender) complete(ctx context.Context, i *discordgo.Interaction, m messa
 	if components == nil {
 		components = []discordgo.MessageComponent{}
 	}
-	embeds := m.embeds
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
+	edit := &discordgo.WebhookEdit{Components: &components, AllowedMentions: noPings()}
+	// A Components V2 message (the sheet, already flagged) takes no content
+	// and no embeds, not even empty ones.
+	if !m.v2 {
+		embeds := m.embeds
+		if embeds == nil {
+			embeds = []*discordgo.MessageEmbed{}
+		}
+		edit.Content, edit.Embeds = &m.content, &embeds
 	}
-	_, err := s.api.InteractionResponseEdit(i, &discordgo.WebhookEdit{
-		Content: &m.content, Embeds: &embeds, Components: &components, AllowedMentions: noPings(),
-	}, discordgo.WithContext(ctx))
-	if err != nil {
+	if _, err := s.api.InteractionResponseEdit(i, edit, discordgo.WithContext(ctx)); err != nil {
 		_ = s.failed(ctx, "deferred reply", err, "interaction", i.ID)
 	}
 }
