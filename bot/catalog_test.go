@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/fcbot/fcbot/bot"
 )
 
@@ -44,5 +46,38 @@ func TestEveryMessageIDExists(t *testing.T) {
 	}
 	for id, path := range missing {
 		t.Errorf("%s uses message %q, which locales/*.en.toml does not define", path, id)
+	}
+}
+
+// TestCountedMessagesHavePluralForms fails for any catalog message that
+// shows a {{.Count}} without "one" and "other" forms: Translate picks the
+// form from Count, so "1 people" cannot be written.
+func TestCountedMessagesHavePluralForms(t *testing.T) {
+	files, err := filepath.Glob("../locales/*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalog files: %v", err)
+	}
+	for _, f := range files {
+		var m map[string]any
+		if _, err := toml.DecodeFile(f, &m); err != nil {
+			t.Fatal(err)
+		}
+		for id, v := range m {
+			switch v := v.(type) {
+			case string:
+				if strings.Contains(v, ".Count") {
+					t.Errorf("%s: %q shows a count but has no plural forms: give it one = … and other = …", f, id)
+				}
+			case map[string]any:
+				one, _ := v["one"].(string)
+				other, _ := v["other"].(string)
+				if one == "" || other == "" {
+					t.Errorf("%s: %q has plural forms but lacks one or other", f, id)
+				}
+				if !strings.Contains(one+other, ".Count") {
+					t.Errorf("%s: %q has plural forms but shows no {{.Count}}", f, id)
+				}
+			}
+		}
 	}
 }

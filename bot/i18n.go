@@ -51,12 +51,18 @@ var localizers sync.Map // locale → *i18n.Localizer
 
 // Translate renders m in locale, falling back to English and, for an id
 // that no catalog has, to the id itself (which a test keeps from shipping).
+// A message's "Count" value picks its plural form ("one", "other"): a
+// count never meets a noun in code.
 func Translate(locale string, m Message) string {
 	l, ok := localizers.Load(locale)
 	if !ok {
 		l, _ = localizers.LoadOrStore(locale, i18n.NewLocalizer(catalog(), locale, "en"))
 	}
-	s, err := l.(*i18n.Localizer).Localize(&i18n.LocalizeConfig{MessageID: m.ID, TemplateData: m.Data})
+	cfg := &i18n.LocalizeConfig{MessageID: m.ID, TemplateData: m.Data}
+	if n, ok := m.Data["Count"]; ok {
+		cfg.PluralCount = n
+	}
+	s, err := l.(*i18n.Localizer).Localize(cfg)
 	if err != nil {
 		slog.Warn("missing message", "id", m.ID, "locale", locale, "err", err)
 		return m.ID

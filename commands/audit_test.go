@@ -40,7 +40,7 @@ func TestGroupsNeverSeeEachOther(t *testing.T) {
 		b.expect(springfield, "Springfield is set up")
 		b.plantOfficial("Sheriff Roe", "sheriff", "")
 		plantMeetingIn(t, b.store, "console", start.Add(72*3600e9))
-		b.expect(`/response bulk official:"Sheriff Roe" in-place:yyynnnnnn would-support:---yyyyye meeting:1`, "Logged 9 answers")
+		b.expect(`/response bulk official:"Sheriff Roe" in-place:yyynnnnnn would-support:---yyyyye source:call`, "Logged 9 answers")
 		b.expect(`/task add title:"Secret plan" user:@bob`, "Task 1 added")
 
 		other := b.otherGroup("shelbyville", "lisa")

@@ -14,13 +14,43 @@ import (
 	"github.com/fcbot/fcbot/storage"
 )
 
-// Env is what handlers need: the store, the clock and a logger.
+// Env is what handlers need: the store, the clock, a logger and the
+// outbox for messages to people other than the caller.
 type Env struct {
-	Store *storage.Store
-	Clock bot.Clock
-	Log   *slog.Logger
+	Store  *storage.Store
+	Clock  bot.Clock
+	Log    *slog.Logger
+	Outbox Outbox
 
 	tree *bot.Tree // set by Tree, read by /help
+}
+
+// Outbox delivers messages durably; the job queue implements it.
+type Outbox interface {
+	// Enqueue queues notices inside tx, so that they go out if and only if
+	// the change that causes them commits; undeliverable ones are retried,
+	// sent to the digest channel, and reported in the next digest.
+	Enqueue(ctx context.Context, tx *storage.Store, notices []Notice) error
+}
+
+// Notice is one direct message to a member, sent through the Outbox.
+type Notice struct {
+	GroupID  int64
+	MemberID int64
+	Name     string // the recipient, as a failure report names them
+	What     string // what it is about, e.g. "notice for meeting 3"
+	Reply    bot.Reply
+}
+
+// notify queues notices through the outbox inside tx.
+func (env *Env) notify(ctx context.Context, tx *storage.Store, notices []Notice) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	if env.Outbox == nil {
+		return errors.New("commands: no outbox to deliver notices through")
+	}
+	return env.Outbox.Enqueue(ctx, tx, notices)
 }
 
 // All returns every command, in the order help lists them.

@@ -180,7 +180,9 @@ type Digest struct {
 // BuildDigest writes the group's digest as of now: meetings in the next 7
 // days, tasks overdue or due within 48 hours by person, answers logged
 // since the last digest, where the scorecard stands, deliveries that
-// failed, and the playbook's next step.
+// failed, and the playbook's next step. Each section's title counts what
+// it lists; a section too long for the message ends by counting what it
+// left out.
 func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, locale string) (Digest, error) {
 	s := env.Store
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
@@ -196,10 +198,13 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	var d Digest
 	d.Reply.Title = t("digest.title", "Name", name, "Date", now.In(loc).Format("Mon Jan 2"))
 	d.Reply.Text = t("digest.zone", "Zone", loc.String())
-	field := func(title string, lines []string) {
+	// section adds a field whose title counts its lines (or says none).
+	section := func(title string, lines []string, none string) {
+		value := none
 		if len(lines) > 0 {
-			d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: title, Value: bot.Clip(strings.Join(lines, "\n"), bot.MaxFieldValue)})
+			value = fitLines(lines, bot.MaxFieldValue, func(n int) string { return t("digest.more", "Count", n) })
 		}
+		d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: t(title, "Count", len(lines)), Value: value})
 	}
 	empty := true
 
@@ -207,28 +212,21 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	if err != nil {
 		return Digest{}, err
 	}
+	holders, err := s.RoleHolders(ctx, groupID, nil)
+	if err != nil {
+		return Digest{}, err
+	}
 	var lines []string
 	for _, m := range meetings {
-		lines = append(lines, digestMeetingLine(t, m, loc))
+		lines = append(lines, digestMeetingLine(t, m, holders, loc))
 	}
-	if len(lines) == 0 {
-		lines = append(lines, t("digest.no_meetings"))
-	} else {
-		empty = false
-	}
-	field(t("digest.meetings"), lines)
+	section("digest.meetings", lines, t("digest.no_meetings"))
 
 	tasks, err := s.TasksDueBefore(ctx, groupID, now.Add(48*time.Hour))
 	if err != nil {
 		return Digest{}, err
 	}
-	lines = taskLines(t, tasks, now, loc)
-	if len(lines) == 0 {
-		lines = append(lines, t("digest.no_tasks"))
-	} else {
-		empty = false
-	}
-	field(t("digest.tasks"), lines)
+	section("digest.tasks", taskLines(t, tasks, now, loc), t("digest.no_tasks"))
 
 	since, err := s.LastDigestAt(ctx, groupID)
 	if err != nil {
@@ -246,47 +244,45 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	for _, a := range answers {
 		lines = append(lines, digestAnswerLine(t, a))
 	}
-	if len(lines) == 0 {
-		lines = append(lines, t("digest.no_answers"))
-	} else {
-		empty = false
-	}
-	field(t("digest.answers"), lines)
+	section("digest.answers", lines, t("digest.no_answers"))
+	empty = len(meetings)+len(tasks)+len(answers) == 0
 
 	score, err := env.ScorecardSummary(ctx, groupID, locale)
 	if err != nil {
 		return Digest{}, err
 	}
-	field(t("digest.scorecard"), []string{score})
+	d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: t("digest.scorecard"), Value: score})
 
 	failures, err := s.UnreportedFailures(ctx, groupID)
 	if err != nil {
 		return Digest{}, err
 	}
-	lines = nil
-	for _, f := range failures {
-		lines = append(lines, t("digest.failure", "What", f.What, "To", f.Recipient, "Reason", f.Reason))
-		d.Failures = append(d.Failures, f.ID)
-	}
-	if len(lines) > 0 {
+	if len(failures) > 0 {
+		lines = nil
+		for _, f := range failures {
+			lines = append(lines, t("digest.failure", "What", f.What, "To", f.Recipient, "Reason", f.Reason))
+			d.Failures = append(d.Failures, f.ID)
+		}
+		section("digest.failures", lines, "")
 		empty = false
 	}
-	field(t("digest.failures"), lines)
 
 	next, err := env.NextStep(ctx, groupID, locale, now)
 	if err != nil {
 		return Digest{}, err
 	}
-	field(t("digest.next"), []string{next})
+	d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: t("digest.next"), Value: next})
 	d.Empty = empty
 	d.Reply = d.Reply.Fit()
 	return d, nil
 }
 
-func digestMeetingLine(t func(string, ...any) string, m storage.UpcomingMeeting, loc *time.Location) string {
-	what := m.Kind
+// digestMeetingLine is one upcoming meeting: when, where to gather, the
+// RSVPs and who speaks, named as /meeting show names them.
+func digestMeetingLine(t func(string, ...any) string, m storage.UpcomingMeeting, holders []storage.RoleHolder, loc *time.Location) string {
+	what := t("meeting.kind." + m.Kind)
 	if m.OfficialName != "" {
-		what = t("digest.meeting_with", "Kind", m.Kind, "Official", m.OfficialName)
+		what = t("meeting.with", "Kind", what, "Official", m.OfficialName)
 	}
 	gather := ""
 	if !m.GatherAt.IsZero() && m.GatherPlace != "" {
@@ -294,37 +290,29 @@ func digestMeetingLine(t func(string, ...any) string, m storage.UpcomingMeeting,
 	} else if !m.GatherAt.IsZero() && !m.GatherAt.Equal(m.StartsAt) {
 		gather = t("digest.gather_time", "Time", m.GatherAt.In(loc).Format("3:04 PM"))
 	}
-	spoke := t("digest.spokesperson")
-	if m.Spokespersons == 0 {
-		spoke = t("digest.no_spokesperson")
+	spoke := t("digest.no_spokesperson")
+	if forMeeting, groupWide := spokespeople(holders, m.Number); len(forMeeting)+len(groupWide) > 0 {
+		spoke = t("digest.spokesperson", "Name", spokesperson(t, holders, &m.Meeting))
 	}
 	return t("digest.meeting", "Number", m.Number, "What", what, "When", m.StartsAt.In(loc).Format("Mon Jan 2 3:04 PM"),
 		"Place", m.Place, "Gather", gather, "Yes", m.Yes, "Maybe", m.Maybe, "No", m.No, "Spokesperson", spoke)
 }
 
-// taskLines groups tasks by assignee, one line per person, in the order
-// the store returns them (by name; unassigned first).
+// taskLines lists the tasks one per line, by person (the store orders
+// them by assignee; unassigned first).
 func taskLines(t func(string, ...any) string, tasks []storage.DueTask, now time.Time, loc *time.Location) []string {
-	var names []string
-	by := map[string][]string{}
+	lines := make([]string, 0, len(tasks))
 	for _, task := range tasks {
 		who := task.AssigneeName
 		if who == "" {
 			who = t("digest.unassigned")
-		}
-		if _, seen := by[who]; !seen {
-			names = append(names, who)
 		}
 		when := task.DueAt.In(loc).Format("Mon Jan 2 3:04 PM")
 		state := t("digest.task_due", "When", when)
 		if task.DueAt.Before(now) {
 			state = t("digest.task_overdue", "When", when)
 		}
-		by[who] = append(by[who], t("digest.task", "Number", task.Number, "Title", task.Title, "State", state))
-	}
-	lines := make([]string, 0, len(names))
-	for _, who := range names {
-		lines = append(lines, who+": "+strings.Join(by[who], "; "))
+		lines = append(lines, who+": "+t("digest.task", "Number", task.Number, "Title", task.Title, "State", state))
 	}
 	return lines
 }

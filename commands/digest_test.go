@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/storage"
 )
 
@@ -62,38 +61,39 @@ func TestDigestContent(t *testing.T) {
 		want := []string{
 			"Daily digest for Springfield: Fri Nov 27",
 			"Times are in America/Chicago.",
-			"Meetings in the next 7 days:",
-			"  Meeting 1 (law-enforcement with Jane Roe): Sat Nov 28 12:30 PM at Sheriff's Office; gather 12:00 PM, Cafe Rosa; RSVPs 2 yes, 1 maybe, 1 no; ⚠ no spokesperson assigned",
-			"  Meeting 2 (organizing): Tue Dec 1 6:00 PM at Library; gather 5:40 PM, near Library (e.g. the lobby); RSVPs 1 yes, 0 maybe, 0 no; spokesperson assigned",
-			"Tasks overdue or due within 48 hours:",
-			"  bob: task 1 “Call the sheriff's office” OVERDUE since Fri Nov 27 10:00 AM; task 2 “Print the rules” due Sat Nov 28 3:00 PM",
+			"Meetings in the next 7 days (2):",
+			"  Meeting 1 (Law-enforcement meeting with Jane Roe): Sat Nov 28 12:30 PM at Sheriff's Office; gather 12:00 PM, Cafe Rosa; RSVPs 2 yes, 1 maybe, 1 no; ⚠ no spokesperson assigned",
+			"  Meeting 2 (Organizing meeting): Tue Dec 1 6:00 PM at Library; gather 5:40 PM, near Library (e.g. the lobby); RSVPs 1 yes, 0 maybe, 0 no; spokesperson bob",
+			"Tasks overdue or due within 48 hours (3):",
+			"  bob: task 1 “Call the sheriff's office” OVERDUE since Fri Nov 27 10:00 AM",
+			"  bob: task 2 “Print the rules” due Sat Nov 28 3:00 PM",
 			"  you: task 3 “Book a room” due Sat Nov 28 3:00 PM",
-			"Answers logged since the last digest: Jane Roe on rule 1 (Judicial Warrant Rule): in place no, would support yes",
+			"Answers logged since the last digest (1): Jane Roe on rule 1 (Judicial Warrant Rule): in place no, would support yes",
 			"Scorecard: SCORE",
 			"Next step: NEXT",
 			"Preview: only you see this. Change it with /digest time, /digest quiet, /digest channel.",
 		}
 		// The scorecard line and the next step are the scorecard's and the
 		// guide's own words; their text is pinned here too.
-		env := &commands.Env{Store: b.store, Clock: b.clock}
-		score, err := env.ScorecardSummary(ctx, g.ID, "en")
+		score, err := b.env.ScorecardSummary(ctx, g.ID, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
-		next, err := env.NextStep(ctx, g.ID, "en", b.clock.Now())
+		next, err := b.env.NextStep(ctx, g.ID, "en", b.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, w := range want {
 			want[i] = strings.NewReplacer("SCORE", score, "NEXT", next).Replace(w)
 		}
-		// Jane Roe's later no outweighs John Poe's yes on rule 1.
-		if wantScore := "0 of 9 in place; Jane Roe supports 1 more; John Poe supports none of the rest"; score != wantScore {
+		// Jane Roe's later no and John Poe's earlier yes on rule 1 disagree.
+		if wantScore := "0 of 9 in place, 1 disputed; Jane Roe supports 1 more; John Poe supports none of the rest"; score != wantScore {
 			t.Errorf("scorecard summary %q, want %q", score, wantScore)
 		}
-		// Meeting 2 is the first organizing meeting, but not held yet.
-		if wantNext := "Hold your first organizing meeting: `/meeting schedule kind:organizing when:\"next tuesday 7pm\" where:\"Library room B\"`."; next != wantNext {
-			t.Errorf("next step %q, want %q", next, wantNext)
+		// John Poe answered all nine by phone, the furthest stage reached;
+		// the report-back comes after meeting 1.
+		if !strings.HasPrefix(next, "After meeting 1 with Jane Roe (Sat Nov 28, 2026, 12:30 PM CST), file its report-back") {
+			t.Errorf("next step %q, want the report-back after meeting 1", next)
 		}
 		lines := strings.Split(out, "\n")
 		if len(lines) != len(want) {

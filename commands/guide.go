@@ -55,29 +55,35 @@ var stages = []stage{
 
 func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	if role := req.Str("role"); role != "" {
-		return roleScript(req.Locale, role, place(req)), nil
+		form, err := env.reportForm(ctx, req)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		return roleScript(req.Locale, role, place(req), form), nil
 	}
 	if req.Str("show") == "tactics" {
 		return guideTactics(req), nil
+	}
+	if req.Caller.GroupName == "" {
+		return bot.Reply{Title: req.T("guide.setup.title"), Text: req.T("guide.setup", "Example", setupExample)}, nil
 	}
 	p, err := env.Store.Progress(ctx, req.Caller.GroupID, req.Now)
 	if err != nil {
 		return bot.Reply{}, err
 	}
 	reply := bot.Reply{Title: req.T("guide.title", "Place", place(req)), Footer: req.T("guide.footer")}
-	current := -1
+	reached := furthest(p)
 	for i, s := range stages {
 		mark, state := "✅", req.T("guide.done")
 		switch {
-		case s.done(p):
-		case current < 0:
-			current = i
+		case i <= reached:
+		case i == reached+1:
 			mark, state = "▶️", req.T("guide.current")
 		default:
 			mark, state = "⬜", req.T("guide.todo")
 		}
 		line := fmt.Sprintf("%s %d. %s (%s)", mark, i+1, req.T("guide.stage."+s.id), state)
-		if s.id == "schedule" && s.done(p) && late(p) {
+		if s.id == "schedule" && i <= reached && late(p) {
 			line += " " + req.T("guide.late")
 		}
 		reply.Items = append(reply.Items, line)
@@ -87,10 +93,23 @@ func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 		return bot.Reply{}, err
 	}
 	reply.Fields = []bot.Field{{Name: req.T("guide.next"), Value: next}}
-	if current < 0 {
+	if reached == len(stages)-1 {
 		reply.Tone = bot.Success
 	}
 	return reply, nil
+}
+
+// furthest is the index of the furthest stage the group has reached, -1
+// for none. A later stage done implies the earlier ones: a group that met
+// its sheriff has, whatever the bot saw, organized.
+func furthest(p *storage.Progress) int {
+	reached := -1
+	for i, s := range stages {
+		if s.done(p) {
+			reached = i
+		}
+	}
+	return reached
 }
 
 // late reports whether the law-enforcement meeting came more than two
@@ -107,19 +126,22 @@ func (env *Env) NextStep(ctx context.Context, groupID int64, locale string, now 
 	if err != nil {
 		return "", err
 	}
-	loc := g.Location()
+	if g.Jurisdiction == "" {
+		return bot.Translate(locale, bot.M("guide.setup", "Example", setupExample)), nil
+	}
 	p, err := env.Store.Progress(ctx, groupID, now)
 	if err != nil {
 		return "", err
 	}
-	return env.nextStep(ctx, groupID, locale, loc, p, now)
+	return env.nextStep(ctx, groupID, locale, g.Location(), p, now)
 }
 
+// nextStep words the first stage after the furthest one reached.
 func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc *time.Location, p *storage.Progress, now time.Time) (string, error) {
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
 	officialName := func(m *storage.Meeting) (string, error) {
 		if m.OfficialID == nil {
-			return "the official", nil
+			return env.chiefOfficer(ctx, groupID)
 		}
 		o, err := env.Store.OfficialByID(ctx, groupID, *m.OfficialID)
 		if err != nil {
@@ -127,61 +149,70 @@ func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc 
 		}
 		return o.Name, nil
 	}
-	for _, s := range stages {
-		if s.done(p) {
-			continue
+	next := furthest(p) + 1
+	if next == len(stages) {
+		return t("guide.all_done"), nil
+	}
+	switch stages[next].id {
+	case "organize":
+		if p.FirstOrganizing == nil {
+			return t("guide.next.organize-meeting"), nil
 		}
-		switch s.id {
-		case "organize":
-			if p.FirstOrganizing == nil {
-				return t("guide.next.organize-meeting"), nil
-			}
-			return t("guide.next.organize-roles"), nil
-		case "schedule":
+		return t("guide.next.organize-roles"), nil
+	case "schedule":
+		name, err := env.chiefOfficer(ctx, groupID)
+		if err != nil {
+			return "", err
+		}
+		return t("guide.next.schedule", "Official", name), nil
+	case "ask":
+		if p.LawEnforcement == nil {
 			name, err := env.chiefOfficer(ctx, groupID)
 			if err != nil {
 				return "", err
 			}
-			return t("guide.next.schedule", "Official", name), nil
-		case "ask":
-			if p.LawEnforcement == nil {
-				name, err := env.chiefOfficer(ctx, groupID)
-				if err != nil {
-					return "", err
-				}
-				return t("guide.next.ask-call", "Official", name), nil
-			}
+			return t("guide.next.ask-call", "Official", name), nil
+		}
+		name, err := officialName(p.LawEnforcement)
+		if err != nil {
+			return "", err
+		}
+		if !p.LawEnforcementHeld && p.LawEnforcement.StartsAt.After(now) {
+			return t("guide.next.ask-hold", "Official", name, "When", FormatTime(p.LawEnforcement.StartsAt, loc), "Experts", expertsContact), nil
+		}
+		return t("guide.next.ask-log", "Official", name, "Number", p.LawEnforcement.Number), nil
+	case "report":
+		g, err := env.Store.GroupByID(ctx, groupID)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case p.Unfiled != nil:
+			return t("guide.next.report", "Number", p.Unfiled.Number, "Form", reportFormOf(g)), nil
+		case p.LawEnforcement != nil && !p.LawEnforcementHeld:
 			name, err := officialName(p.LawEnforcement)
 			if err != nil {
 				return "", err
 			}
-			if !p.LawEnforcementHeld && p.LawEnforcement.StartsAt.After(now) {
-				return t("guide.next.ask-hold", "Official", name, "When", FormatTime(p.LawEnforcement.StartsAt, loc)), nil
-			}
-			return t("guide.next.ask-log", "Official", name, "Number", p.LawEnforcement.Number), nil
-		case "report":
-			n := int64(1)
-			if p.LawEnforcement != nil {
-				n = p.LawEnforcement.Number
-			}
-			return t("guide.next.report", "Number", n), nil
-		case "follow-up":
-			from := now
-			if p.FirstOrganizing != nil {
-				from = p.FirstOrganizing.StartsAt.Add(14 * 24 * time.Hour)
-			}
-			if from.Before(now) {
-				from = now.Add(24 * time.Hour)
-			}
-			d := from.In(loc)
-			return t("guide.next.follow-up", "Date", d.Format("Mon Jan 2"), "When", strings.ToLower(d.Format("Jan 2"))+" 7pm"), nil
-		case "targets":
-			return t("guide.next.targets"), nil
-		case "tactics":
-			return t("guide.next.tactics"), nil
+			return t("guide.next.report-after", "Number", p.LawEnforcement.Number, "Official", name,
+				"When", FormatTime(p.LawEnforcement.StartsAt, loc), "Form", reportFormOf(g)), nil
 		}
+		return t("guide.next.report-none", "Form", reportFormOf(g)), nil
+	case "follow-up":
+		from := now
+		if p.FirstOrganizing != nil {
+			from = p.FirstOrganizing.StartsAt.Add(14 * 24 * time.Hour)
+		}
+		if from.Before(now) {
+			from = now.Add(24 * time.Hour)
+		}
+		d := from.In(loc)
+		return t("guide.next.follow-up", "Date", d.Format("Mon Jan 2"), "When", strings.ToLower(d.Format("Jan 2"))+" 7pm", "Map", eventsMap), nil
+	case "targets":
+		return t("guide.next.targets"), nil
+	default: // "tactics"
+		return t("guide.next.tactics", "Map", eventsMap), nil
 	}
-	return t("guide.all_done"), nil
 }
 
 // guideTactics lists the guide's tactics with when each fits.
@@ -211,8 +242,10 @@ func (env *Env) chiefOfficer(ctx context.Context, groupID int64) (string, error)
 	return "Sheriff Roe", nil
 }
 
-// roleScript is a role's part, in the group's words.
-func roleScript(locale, role, where string) bot.Reply {
+// roleScript is a role's part, in the group's words. The guide's own
+// addresses (the experts' email, the report form, the events map) are
+// filled in where a step names them.
+func roleScript(locale, role, where, form string) bot.Reply {
 	reply := bot.Reply{
 		Title:  bot.Translate(locale, bot.M("guide.role.title", "Role", role, "Place", where)),
 		Footer: bot.Translate(locale, bot.M("guide.role.footer")),
@@ -222,7 +255,8 @@ func roleScript(locale, role, where string) bot.Reply {
 			continue
 		}
 		for i := 1; i <= r.steps; i++ {
-			reply.Items = append(reply.Items, bot.Translate(locale, bot.M(fmt.Sprintf("guide.script.%s.%d", role, i), "Place", where)))
+			reply.Items = append(reply.Items, bot.Translate(locale, bot.M(fmt.Sprintf("guide.script.%s.%d", role, i),
+				"Place", where, "Experts", expertsContact, "Map", eventsMap, "Form", form)))
 		}
 	}
 	return reply

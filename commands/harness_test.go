@@ -2,15 +2,18 @@ package commands_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/bot/console"
 	"github.com/fcbot/fcbot/commands"
+	"github.com/fcbot/fcbot/jobs"
 	"github.com/fcbot/fcbot/storage"
 	"github.com/fcbot/fcbot/storage/storagetest"
 )
@@ -20,22 +23,90 @@ import (
 var start = time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 
 // testBot drives the whole bot through the console adapter, as a user
-// would, on a real migrated database.
+// would, on a real migrated database. Its job queue is the commands'
+// outbox: notices are queued as in production, and delivered (printed by
+// the console's Sender into sent) once a test calls delivered.
 type testBot struct {
 	t     testing.TB
 	store *storage.Store
 	clock *bot.ManualClock
+	env   *commands.Env
 	con   *console.Console
-	sent  *strings.Builder // what the console's Sender printed
+	queue *jobs.Queue
+	jobs  bool         // the queue is working
+	sent  *syncBuilder // what the console's Sender printed
 }
 
 func newTestBot(t testing.TB, s *storage.Store) *testBot {
 	t.Helper()
 	clock := bot.NewManualClock(start)
 	s.SetClock(clock.Now)
-	env := &commands.Env{Store: s, Clock: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	sent := &strings.Builder{}
-	return &testBot{t: t, store: s, clock: clock, con: console.New(commands.Router(env), strings.NewReader(""), sent, false), sent: sent}
+	env := &commands.Env{Store: s, Clock: clock, Log: discardLog()}
+	sent := &syncBuilder{}
+	con := console.New(commands.Router(env), strings.NewReader(""), sent, false)
+	q, err := jobs.New(jobs.Config{
+		Store: s, Env: env, Clock: clock, Log: discardLog(), NoTick: true,
+		Senders:      map[string]bot.Sender{console.Platform: con},
+		PollInterval: 20 * time.Millisecond, RetryDelay: func(int) time.Duration { return 0 }, DeliveryAttempts: 2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Outbox = q
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = q.Client().StopAndCancel(ctx)
+	})
+	return &testBot{t: t, store: s, clock: clock, env: env, con: con, queue: q, sent: sent}
+}
+
+// syncBuilder is a strings.Builder that the job queue's workers and the
+// test may use at once.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// delivered starts the job queue (once), waits until every queued
+// delivery has been sent, and returns everything the console's Sender
+// printed so far.
+func (b *testBot) delivered() string {
+	b.t.Helper()
+	ctx := context.Background()
+	if !b.jobs {
+		if err := b.queue.Start(ctx); err != nil {
+			b.t.Fatal(err)
+		}
+		b.jobs = true
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := b.queue.Client().JobList(ctx, river.NewJobListParams().Kinds("deliver").
+			States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStatePending, rivertype.JobStateRetryable))
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		if len(res.Jobs) == 0 {
+			return b.sent.String()
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%d deliveries still queued", len(res.Jobs))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // do runs one console line and returns what the console prints for it.

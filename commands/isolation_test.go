@@ -24,7 +24,9 @@ func TestNoCommandCrossesGroups(t *testing.T) {
 			`/meeting schedule official:"Marge Bouvier" when:"dec 3 noon" where:"Monorail Station"`,
 			`/meeting rsvp 2 yes`,
 			`/role assign user:@samwise role:scheduler`,
-			`/response bulk official:"Marge Bouvier" in-place:ynnyeunny meeting:2`,
+			`/meeting record official:"Marge Bouvier" when:"yesterday noon" where:"Monorail Station"`,
+			`/response bulk official:"Marge Bouvier" in-place:ynnyeunny meeting:3`,
+			`/response settle rule:3 in-place:yes`,
 			`/task add title:"Phone the alderman" tactic:calls-letters due:"dec 8 5pm" user:@samwise`,
 			`/digest time 06:45`,
 		} {
@@ -32,7 +34,7 @@ func TestNoCommandCrossesGroups(t *testing.T) {
 				t.Fatalf("seeding %s: %s", line, out)
 			}
 		}
-		snapshotLines := []string{"/scorecard", "/meeting list all", "/meeting show 2", "/task list all", "/role list", "/official list", "/response history official:\"Marge Bouvier\"", "/report meeting:2", "/digest now"}
+		snapshotLines := []string{"/scorecard", "/meeting list all", "/meeting show 2", "/task list all", "/role list", "/official list", "/response history official:\"Marge Bouvier\"", "/report meeting:2", "/report meeting:3", "/digest now"}
 		snapshot := func() string {
 			var all []string
 			for _, l := range snapshotLines {
@@ -51,7 +53,8 @@ func TestNoCommandCrossesGroups(t *testing.T) {
 			"/meeting held 1", "/meeting cancel 2", "/task done 1", "/task reopen 1", `/official show name:"Marge Bouvier"`,
 			`/official edit name:"Marge Bouvier" office:mayor`, `/official remove name:"Marge Bouvier"`, `/response history official:"Marge Bouvier"`,
 			`/response log official:"Marge Bouvier" rule:1 in-place:no`, `/response sheet official:"Marge Bouvier"`, "/target show Marge Bouvier",
-			"/report meeting:2", "/role remove user:@samwise role:scheduler", "/role list meeting:2",
+			"/report meeting:2", "/report meeting:3 filed:yes", "/response settle rule:3 in-place:no", "/meeting record when:\"yesterday 5pm\" where:\"Monorail Station\" official:\"Marge Bouvier\"",
+			"/role remove user:@samwise role:scheduler", "/role list meeting:2",
 			"/scorecard", "/target list", "/meeting list all", "/task list all", "/official list", "/role list", "/audit", "/guide", "/digest now",
 		}
 		env := &commands.Env{Store: b.store, Clock: b.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,10 +29,14 @@ const (
 	withinTwoWeeks = 14 * 24 * time.Hour
 	// followUpHour is the local hour suggested for the follow-up meeting.
 	followUpHour = 18
+	// clashWindow is how close two meetings may start before the bot
+	// warns that they clash.
+	clashWindow = 2 * time.Hour
 
 	meetingsPerPage = 10
 
 	meetingScheduleExample   = `/meeting schedule when:"next tuesday 12:30" where:"Public Library"`
+	meetingRecordExample     = `/meeting record when:"nov 20 7pm" where:"Public Library" kind:organizing`
 	meetingListExample       = `/meeting list which:past`
 	meetingShowExample       = `/meeting show 3`
 	meetingRSVPExample       = `/meeting rsvp 3 yes`
@@ -72,18 +77,30 @@ func (env *Env) meetingCommand() *bot.Command {
 				Handler: env.meetingSchedule,
 			},
 			{
+				Name:        "record",
+				Description: "Record a meeting that already took place (e.g. before the bot came); saved as held",
+				Example:     meetingRecordExample,
+				Options: []bot.Option{
+					{Name: "when", Description: "When it took place, in the group's time zone: yesterday 7pm, nov 20 7pm, 2026-11-20 19:00", Kind: bot.Time, Required: true, MaxLength: 100},
+					{Name: "where", Description: "Where it took place", Kind: bot.Text, Required: true, MaxLength: 200},
+					{Name: "kind", Description: "The kind of meeting: law-enforcement when an official is given, organizing otherwise", Kind: bot.Choice, Choices: bot.Choices(MeetingKinds...)},
+					{Name: "official", Description: "The official you met (needed for a law-enforcement meeting)", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
+				},
+				Handler: env.meetingRecord,
+			},
+			{
 				Name:        "list",
-				Description: "List the upcoming meetings (which:past for earlier ones, which:all for every one)",
+				Description: "The upcoming meetings; which:past, cancelled or all for the others",
 				Example:     meetingListExample,
 				Options: []bot.Option{
-					{Name: "which", Description: "Which meetings: upcoming (the default), past or all", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsAll), Positional: true},
+					{Name: "which", Description: "Which meetings: upcoming (the default), past, cancelled or all", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsCancelled, storage.MeetingsAll), Positional: true},
 					pageOption(),
 				},
 				Handler: env.meetingList,
 			},
 			{
 				Name:        "show",
-				Description: "Show a meeting: when and where to gather, who is coming, the spokesperson",
+				Description: "Show a meeting: when and where to gather, who said yes, maybe or no, who came",
 				Example:     meetingShowExample,
 				Options:     []bot.Option{meetingIDOption()},
 				Handler:     env.meetingShow,
@@ -110,7 +127,7 @@ func (env *Env) meetingCommand() *bot.Command {
 			},
 			{
 				Name:        "reschedule",
-				Description: "Move a meeting; the gather time moves with it (its scheduler, coordinators and leads)",
+				Description: "Move a meeting and tell who said yes or maybe (its scheduler, coordinators and leads)",
 				Example:     meetingRescheduleExample,
 				Options: []bot.Option{
 					meetingIDOption(),
@@ -120,7 +137,7 @@ func (env *Env) meetingCommand() *bot.Command {
 			},
 			{
 				Name:        "cancel",
-				Description: "Cancel a meeting (its scheduler, coordinators and leads)",
+				Description: "Cancel a meeting and tell who said yes or maybe (its scheduler, coordinators and leads)",
 				Example:     meetingCancelExample,
 				Options:     []bot.Option{meetingIDOption()},
 				Handler:     env.meetingCancel,
@@ -184,24 +201,21 @@ func parseGatherAt(req *bot.Request, start time.Time) (time.Time, error) {
 	return t, nil
 }
 
-func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-	loc := req.Location()
-	start, err := parseWhen(req, "when", meetingScheduleExample)
-	if err != nil {
-		return bot.Reply{}, err
-	}
+// meetingBasics reads what scheduling and recording a meeting share: the
+// place, the official, and the kind (law-enforcement when an official is
+// given, organizing otherwise; a law-enforcement meeting needs one).
+func (env *Env) meetingBasics(ctx context.Context, req *bot.Request, example string) (*storage.Meeting, *storage.Official, error) {
 	m := &storage.Meeting{
 		GroupID:   req.Caller.GroupID,
-		StartsAt:  start.UTC(),
-		GatherAt:  start.Add(-gatherBefore).UTC(),
 		Place:     req.Str("where"),
 		Kind:      req.Str("kind"),
 		CreatedBy: &req.Caller.MemberID,
 	}
 	var official *storage.Official
 	if req.Has("official") {
+		var err error
 		if official, err = env.official(ctx, req, req.Str("official")); err != nil {
-			return bot.Reply{}, err
+			return nil, nil, withExample(err, example)
 		}
 		m.OfficialID = &official.ID
 	}
@@ -211,8 +225,22 @@ func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Repl
 	case m.Kind == "":
 		m.Kind = kindOrganizing
 	case m.Kind == kindLawEnforcement && official == nil:
-		return bot.Reply{}, bot.Invalid("official", bot.M("meeting.needs_official"), `/meeting schedule when:"next tuesday 12:30" where:"Sheriff's Office" official:"Jane Roe"`)
+		return nil, nil, bot.Invalid("official", bot.M("meeting.needs_official"), `/`+req.Command.Path()+` when:"next tuesday 12:30" where:"Sheriff's Office" official:"Jane Roe"`)
 	}
+	return m, official, nil
+}
+
+func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	loc := req.Location()
+	start, err := parseWhen(req, "when", meetingScheduleExample)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	m, official, err := env.meetingBasics(ctx, req, meetingScheduleExample)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	m.StartsAt, m.GatherAt = start.UTC(), start.Add(-gatherBefore).UTC()
 	if req.Has("gather-at") {
 		g, err := parseGatherAt(req, start)
 		if err != nil {
@@ -256,12 +284,19 @@ func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Repl
 		Buttons: rsvpButtons(req, m),
 		Tone:    bot.Success,
 	}
-	var notes []string
+	notes, err := env.clashes(ctx, req, m)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	if m.Kind == kindLawEnforcement {
 		if days := start.Sub(req.Now); days > withinTwoWeeks {
-			reply.Tone = bot.Warning
 			notes = append(notes, req.T("meeting.warn_far", "Days", int(days.Hours()/24)))
 		}
+	}
+	if len(notes) > 0 {
+		reply.Tone = bot.Warning
+	}
+	if m.Kind == kindLawEnforcement {
 		cmd := followUpCommand(req, m, followUpPlace)
 		notes = append(notes, req.T("meeting.follow_up", "Command", "/"+cmd))
 		reply.Buttons = append(reply.Buttons, bot.Button{Label: req.T("meeting.follow_up.button"), Action: cmd})
@@ -272,6 +307,85 @@ func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Repl
 	notes = append(notes, req.T("meeting.scheduled.next", "Number", m.Number))
 	reply.Text = strings.Join(notes, "\n")
 	return reply, nil
+}
+
+// meetingRecord saves a meeting that already took place, as held: the
+// group's first organizing meeting often came before the bot did.
+func (env *Env) meetingRecord(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	loc := req.Location()
+	start, err := ParsePastTime(req.Str("when"), req.Now, loc)
+	if err != nil {
+		return bot.Reply{}, timeError("when", req.Str("when"), err, meetingRecordExample)
+	}
+	if start.After(req.Now) {
+		return bot.Reply{}, bot.Invalid("when", bot.M("meeting.record.future", "When", FormatTime(start, loc), "Example", meetingScheduleExample), meetingRecordExample)
+	}
+	m, official, err := env.meetingBasics(ctx, req, meetingRecordExample)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	m.StartsAt, m.GatherAt, m.Status = start.UTC(), start.Add(-gatherBefore).UTC(), storage.MeetingHeld
+	m.GatherPlace = bot.Clip(req.T("meeting.gather_near", "Place", m.Place), 200)
+	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
+		if err := tx.CreateMeeting(ctx, m); err != nil {
+			return err
+		}
+		return env.audit(ctx, tx, req, "meeting.record", "meeting", m.Number, "", describeMeeting(m, official, loc))
+	})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	clash, err := env.clashes(ctx, req, m)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	notes := append(clash, req.T("meeting.held.attendance", "Number", m.Number))
+	if official != nil {
+		notes = append(notes, req.T("meeting.held.answers", "Number", m.Number, "Official", strings.ReplaceAll(official.Name, `"`, "'")))
+	}
+	reply := bot.Reply{
+		Title:  req.T("meeting.recorded.title", "Number", m.Number, "Kind", kindLabel(req, m.Kind), "Official", officialName(official)),
+		Fields: meetingFields(req, m, official)[:2],
+		Text:   strings.Join(notes, "\n"),
+		Tone:   bot.Success,
+	}
+	if len(clash) > 0 {
+		reply.Tone = bot.Warning
+	}
+	return reply, nil
+}
+
+// clashes warns about the group's other meetings (not cancelled) that
+// start within clashWindow of m, or that meet m's official the same local
+// day: each is named, and nothing is refused for it.
+func (env *Env) clashes(ctx context.Context, req *bot.Request, m *storage.Meeting) ([]string, error) {
+	loc := req.Location()
+	d := m.StartsAt.In(loc)
+	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	rows, err := env.Store.MeetingsNear(ctx, req.Caller.GroupID, m.ID, m.StartsAt, clashWindow, m.OfficialID, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i := range rows {
+		r := &rows[i]
+		id := "meeting.clash.near"
+		if gap := r.StartsAt.Sub(m.StartsAt); gap >= clashWindow || gap <= -clashWindow {
+			id = "meeting.clash.official"
+		}
+		out = append(out, req.T(id, "Number", r.Number, "What", meetingWhat(req, r), "When", FormatTime(r.StartsAt, loc), "Official", r.OfficialName))
+	}
+	return out, nil
+}
+
+// meetingWhat names a meeting's kind and official: "Law-enforcement
+// meeting with Jane Roe".
+func meetingWhat(req *bot.Request, r *storage.MeetingRow) string {
+	what := kindLabel(req, r.Kind)
+	if r.OfficialName != "" {
+		what = req.T("meeting.with", "Kind", what, "Official", r.OfficialName)
+	}
+	return what
 }
 
 // followUpCommand is the ready command for the organizing meeting the guide
@@ -344,12 +458,8 @@ func describeMeeting(m *storage.Meeting, o *storage.Official, loc *time.Location
 
 // meetingLine is one meeting in a list.
 func meetingLine(req *bot.Request, r *storage.MeetingRow) string {
-	parts := []string{fmt.Sprintf("#%d", r.Number), FormatTime(r.StartsAt, req.Location())}
-	what := kindLabel(req, r.Kind)
-	if r.OfficialName != "" {
-		what = req.T("meeting.with", "Kind", what, "Official", r.OfficialName)
-	}
-	parts = append(parts, what, r.Place, req.T("meeting.counts", "Yes", r.Yes, "Maybe", r.Maybe, "No", r.No))
+	parts := []string{fmt.Sprintf("#%d", r.Number), FormatTime(r.StartsAt, req.Location()), meetingWhat(req, r), r.Place,
+		req.T("meeting.counts", "Yes", r.Yes, "Maybe", r.Maybe, "No", r.No)}
 	if r.Status != storage.MeetingScheduled {
 		parts = append(parts, strings.ToUpper(req.T("meeting.status."+r.Status)))
 	}
@@ -399,7 +509,7 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	counts, err := env.Store.RSVPCounts(ctx, req.Caller.GroupID, m.ID)
+	rsvps, err := env.Store.RSVPNames(ctx, req.Caller.GroupID, m.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -407,7 +517,7 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	came, err := env.Store.AttendanceCount(ctx, req.Caller.GroupID, m.ID)
+	came, err := env.Store.AttendeeNames(ctx, req.Caller.GroupID, m.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -416,42 +526,77 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 		Fields:  meetingFields(req, m, official),
 		Buttons: rsvpButtons(req, m),
 	}
-	rsvps := req.T("meeting.counts", "Yes", counts["yes"], "Maybe", counts["maybe"], "No", counts["no"])
-	if m.Capacity > 0 && counts["yes"] > int64(m.Capacity) {
-		rsvps += " " + req.T("meeting.over_capacity_short", "Capacity", m.Capacity)
-	}
 	reply.Fields = append(reply.Fields,
 		bot.Field{Name: req.T("meeting.field.status"), Value: req.T("meeting.status." + m.Status), Inline: true},
-		bot.Field{Name: req.T("meeting.field.rsvps"), Value: rsvps, Inline: true},
-		bot.Field{Name: req.T("meeting.field.spokesperson"), Value: spokesperson(req, holders, m)},
+		bot.Field{Name: req.T("meeting.field.spokesperson"), Value: spokesperson(req.T, holders, m)},
 	)
-	if came > 0 || m.Status == storage.MeetingHeld {
-		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("meeting.field.attendance"), Value: strconv.FormatInt(came, 10), Inline: true})
+	for _, answer := range []string{"yes", "maybe", "no"} {
+		names := rsvps[answer]
+		value := req.T("meeting.names.none")
+		if len(names) > 0 {
+			value = fitNames(req.T, "", names, 300)
+		}
+		if answer == "yes" && m.Capacity > 0 && len(names) > m.Capacity {
+			value += " " + req.T("meeting.over_capacity_short", "Capacity", m.Capacity)
+		}
+		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("meeting.field.rsvp."+answer, "Count", len(names)), Value: value})
+	}
+	if len(came) > 0 || m.TookPlace(req.Now) {
+		value := req.T("meeting.attendance.none", "Number", m.Number)
+		if len(came) > 0 {
+			value = fitNames(req.T, "", came, 300)
+		}
+		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("meeting.field.came", "Count", len(came)), Value: value})
+	}
+	if m.ReportFiledAt != nil {
+		by, err := env.memberName(ctx, req, m.ReportFiledBy)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		reply.Footer = req.T("meeting.report_filed", "Name", by, "When", FormatTime(*m.ReportFiledAt, req.Location()))
 	}
 	return reply, nil
 }
 
-// spokesperson names who speaks at the meeting: the one assigned for it,
-// else the group's spokesperson, else how to assign one.
-func spokesperson(req *bot.Request, holders []storage.RoleHolder, m *storage.Meeting) string {
-	var forMeeting, groupWide []string
+// memberName names one of the group's members by row id, "" for none.
+func (env *Env) memberName(ctx context.Context, req *bot.Request, id *int64) (string, error) {
+	if id == nil {
+		return "", nil
+	}
+	m, err := env.Store.MemberByID(ctx, req.Caller.GroupID, *id)
+	if err != nil {
+		return "", err
+	}
+	return m.DisplayName, nil
+}
+
+// spokesperson names who speaks at the meeting, from the group's role
+// holders: the one assigned for it, else the group's spokesperson, else
+// how to assign one. The meeting page and the digest both say it so.
+func spokesperson(t func(string, ...any) string, holders []storage.RoleHolder, m *storage.Meeting) string {
+	forMeeting, groupWide := spokespeople(holders, m.Number)
+	if len(forMeeting)+len(groupWide) == 0 {
+		return t("meeting.spokesperson.none", "Number", m.Number)
+	}
+	if len(forMeeting) > 0 {
+		return fitNames(t, "", forMeeting, 300)
+	}
+	return t("meeting.spokesperson.group", "Names", fitNames(t, "", groupWide, 250))
+}
+
+// spokespeople splits the spokesperson role's holders into those assigned
+// to meeting number n and those assigned group-wide.
+func spokespeople(holders []storage.RoleHolder, n int64) (forMeeting, groupWide []string) {
 	for _, h := range holders {
-		if h.Role != "spokesperson" {
-			continue
-		}
-		if h.MeetingNumber != nil {
-			forMeeting = append(forMeeting, h.DisplayName)
-		} else {
+		switch {
+		case h.Role != "spokesperson":
+		case h.MeetingNumber == nil:
 			groupWide = append(groupWide, h.DisplayName)
+		case *h.MeetingNumber == n:
+			forMeeting = append(forMeeting, h.DisplayName)
 		}
 	}
-	switch {
-	case len(forMeeting) > 0:
-		return bot.Clip(strings.Join(forMeeting, ", "), 300)
-	case len(groupWide) > 0:
-		return bot.Clip(req.T("meeting.spokesperson.group", "Names", strings.Join(groupWide, ", ")), 300)
-	}
-	return req.T("meeting.spokesperson.none", "Number", m.Number)
+	return forMeeting, groupWide
 }
 
 func (env *Env) meetingRSVP(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -525,7 +670,7 @@ func (env *Env) meetingAttendance(ctx context.Context, req *bot.Request) (bot.Re
 		return bot.Reply{}, err
 	}
 	if req.Caller.Level < bot.Coordinator {
-		keeper, err := env.Store.HoldsRole(ctx, req.Caller.GroupID, req.Caller.MemberID, "attendance-keeper", m.ID)
+		keeper, err := env.Store.HoldsRole(ctx, req.Caller.GroupID, req.Caller.MemberID, m.ID, "attendance-keeper")
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -549,6 +694,9 @@ func (env *Env) meetingAttendance(ctx context.Context, req *bot.Request) (bot.Re
 			if err != nil {
 				return err
 			}
+			if slices.Contains(ids, mem.ID) {
+				continue // named twice: counted once
+			}
 			ids = append(ids, mem.ID)
 			// The member's name, not the mention's: Discord does not name
 			// mentions typed into a text option.
@@ -570,7 +718,7 @@ func (env *Env) meetingAttendance(ctx context.Context, req *bot.Request) (bot.Re
 		return bot.Reply{}, err
 	}
 	return bot.Reply{
-		Text: req.T("meeting.attendance.done", "Number", m.Number, "Names", bot.Clip(strings.Join(names, ", "), 1200),
+		Text: req.T("meeting.attendance.done", "Number", m.Number, "Names", fitNames(req.T, "", names, 1200),
 			"Added", added, "Already", int64(len(names))-added, "Total", total),
 		Tone: bot.Success,
 	}, nil
@@ -632,9 +780,26 @@ func (env *Env) meetingReschedule(ctx context.Context, req *bot.Request) (bot.Re
 	before := describeMeeting(m, official, loc)
 	oldStart := m.StartsAt
 	gather := start.Add(-m.StartsAt.Sub(m.GatherAt))
+	var told []string
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		if err := tx.RescheduleMeeting(ctx, m, start, gather); err != nil {
 			return changedMeanwhile(err, m)
+		}
+		notices, names, err := env.meetingNotices(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
+			return bot.Reply{
+				Title: t("meeting.notice.moved.title", "Number", m.Number),
+				Text: t("meeting.notice.moved", "What", noticeWhat(t, m, official), "Was", FormatTime(oldStart, loc), "When", FormatTime(m.StartsAt, loc),
+					"Place", m.Place, "Gather", m.GatherAt.In(loc).Format("3:04 PM"), "GatherPlace", m.GatherPlace, "By", req.User.Name) +
+					" " + noticeWhy(t, c) + " " + t("meeting.notice.moved.rsvp", "Number", m.Number),
+				Tone: bot.Warning,
+			}
+		})
+		if err != nil {
+			return err
+		}
+		told = names
+		if err := env.notify(ctx, tx, notices); err != nil {
+			return err
 		}
 		return env.audit(ctx, tx, req, "meeting.reschedule", "meeting", m.Number, before, describeMeeting(m, official, loc))
 	})
@@ -647,11 +812,17 @@ func (env *Env) meetingReschedule(ctx context.Context, req *bot.Request) (bot.Re
 		Buttons: rsvpButtons(req, m),
 		Tone:    bot.Success,
 	}
-	notes := []string{req.T("meeting.rescheduled", "Was", FormatTime(oldStart, loc))}
+	notes, err := env.clashes(ctx, req, m)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	if m.Kind == kindLawEnforcement && start.Sub(req.Now) > withinTwoWeeks {
-		reply.Tone = bot.Warning
 		notes = append(notes, req.T("meeting.warn_far", "Days", int(start.Sub(req.Now).Hours()/24)))
 	}
+	if len(notes) > 0 {
+		reply.Tone = bot.Warning
+	}
+	notes = append([]string{req.T("meeting.rescheduled", "Was", FormatTime(oldStart, loc)), toldLine(req, told)}, notes...)
 	reply.Text = strings.Join(notes, "\n")
 	return reply, nil
 }
@@ -661,14 +832,29 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	official, err := env.meetingOfficial(ctx, m)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	loc := req.Location()
-	var counts map[string]int64
+	var told []string
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		if err := tx.SetMeetingStatus(ctx, m, storage.MeetingCancelled); err != nil {
 			return changedMeanwhile(err, m)
 		}
-		var err error
-		if counts, err = tx.RSVPCounts(ctx, req.Caller.GroupID, m.ID); err != nil {
+		notices, names, err := env.meetingNotices(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
+			return bot.Reply{
+				Title: t("meeting.notice.cancelled.title", "Number", m.Number),
+				Text: t("meeting.notice.cancelled", "What", noticeWhat(t, m, official), "When", FormatTime(m.StartsAt, loc), "Place", m.Place, "By", req.User.Name) +
+					" " + noticeWhy(t, c),
+				Tone: bot.Warning,
+			}
+		})
+		if err != nil {
+			return err
+		}
+		told = names
+		if err := env.notify(ctx, tx, notices); err != nil {
 			return err
 		}
 		return env.audit(ctx, tx, req, "meeting.cancel", "meeting", m.Number, storage.MeetingScheduled, storage.MeetingCancelled)
@@ -677,9 +863,70 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 		return bot.Reply{}, err
 	}
 	return bot.Reply{
-		Text: req.T("meeting.cancelled", "Number", m.Number, "When", FormatTime(m.StartsAt, loc), "Yes", counts["yes"]+counts["maybe"]),
+		Text: req.T("meeting.cancelled", "Number", m.Number, "When", FormatTime(m.StartsAt, loc)) + "\n" + toldLine(req, told),
 		Tone: bot.Success,
 	}, nil
+}
+
+// meetingNotices writes the direct messages a change to m sends, each in
+// its reader's language: to everyone who said yes or maybe and everyone
+// who holds a role for the meeting, except the caller, who sees the
+// change in the reply. It returns them with the readers' names.
+func (env *Env) meetingNotices(ctx context.Context, tx *storage.Store, req *bot.Request, m *storage.Meeting,
+	write func(t func(string, ...any) string, c storage.Concerned) bot.Reply) ([]Notice, []string, error) {
+	concerned, err := tx.ConcernedMembers(ctx, req.Caller.GroupID, m.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var notices []Notice
+	var names []string
+	for _, c := range concerned {
+		if c.MemberID == req.Caller.MemberID {
+			continue
+		}
+		locale := c.Locale
+		if locale == "" {
+			locale = "en"
+		}
+		t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
+		notices = append(notices, Notice{
+			GroupID: req.Caller.GroupID, MemberID: c.MemberID, Name: c.Name,
+			What: fmt.Sprintf("notice for meeting %d", m.Number), Reply: write(t, c),
+		})
+		names = append(names, c.Name)
+	}
+	return notices, names, nil
+}
+
+// noticeWhat names the meeting in a notice: "Law-enforcement meeting with
+// Jane Roe".
+func noticeWhat(t func(string, ...any) string, m *storage.Meeting, o *storage.Official) string {
+	what := t("meeting.kind." + m.Kind)
+	if o != nil {
+		what = t("meeting.with", "Kind", what, "Official", o.Name)
+	}
+	return what
+}
+
+// noticeWhy tells a notice's reader why they are told: their answer, and
+// the roles they hold for the meeting.
+func noticeWhy(t func(string, ...any) string, c storage.Concerned) string {
+	var why []string
+	if c.Answer != "" {
+		why = append(why, t("meeting.notice.answered", "Answer", c.Answer))
+	}
+	if len(c.Roles) > 0 {
+		why = append(why, t("meeting.notice.roles", "Roles", strings.Join(c.Roles, ", ")))
+	}
+	return strings.Join(why, " ")
+}
+
+// toldLine tells the caller who was told of a change, by name.
+func toldLine(req *bot.Request, names []string) string {
+	if len(names) == 0 {
+		return req.T("meeting.notified.none")
+	}
+	return req.T("meeting.notified", "Count", len(names), "Names", fitNames(req.T, "", names, 600))
 }
 
 func (env *Env) meetingHeld(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -711,6 +958,6 @@ func (env *Env) meetingHeld(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if official != nil {
 		lines = append(lines, req.T("meeting.held.answers", "Number", m.Number, "Official", strings.ReplaceAll(official.Name, `"`, "'")))
 	}
-	lines = append(lines, req.T("meeting.held.report"))
+	lines = append(lines, req.T("meeting.held.report", "Number", m.Number))
 	return bot.Reply{Text: strings.Join(lines, "\n"), Tone: bot.Success}, nil
 }

@@ -86,7 +86,7 @@ func TestMeetingRSVP(t *testing.T) {
 		b.expect("/meeting rsvp 1 yes", "Changed from maybe to yes", "2 yes, 0 maybe, 0 no",
 			"Heads up: 2 people said yes and the room holds 1; your yes is recorded")
 		b.expect("/meeting rsvp 1 no", "Changed from yes to no", "1 yes, 0 maybe, 1 no")
-		b.expect("/meeting show 1", "RSVPs: 1 yes, 0 maybe, 1 no", "Status: scheduled", "Spokesperson: nobody yet")
+		b.expect("/meeting show 1", "Yes (1): you\nMaybe (0): nobody\nNo (1): bob", "Status: scheduled", "Spokesperson: nobody yet")
 		b.refuse("/meeting rsvp 1 perhaps", "`answer` must be one of yes, no, maybe")
 		b.refuse("/meeting rsvp 7 yes", "There is no meeting 7 in this group")
 
@@ -97,7 +97,7 @@ func TestMeetingRSVP(t *testing.T) {
 
 		b.clock.Advance(28 * time.Hour) // Sat 1:00 PM: meeting 1 has started
 		b.refuse("/meeting rsvp 1 yes", "Meeting 1 has already started (Sat Nov 28, 2026, 12:30 PM CST); RSVPs are closed")
-		out := b.expect("/meeting show 1", "RSVPs: 1 yes")
+		out := b.expect("/meeting show 1", "Yes (1): you")
 		if strings.Contains(out, "[Yes:") {
 			t.Errorf("a started meeting still offers RSVP buttons:\n%s", out)
 		}
@@ -148,11 +148,11 @@ func TestMeetingLifecycle(t *testing.T) {
 
 		b.do("as bob")
 		b.expect("/meeting held 1", "Meeting 1 (Fri Dec 4, 2026, 1:00 PM CST) is marked held",
-			"/meeting attendance 1 @alex @sam", `/response log official:"Jane Roe" rule:1 in-place:yes meeting:1`, "report-back form")
+			"/meeting attendance 1 @alex @sam", `/response log official:"Jane Roe" rule:1 in-place:yes meeting:1`, "`/report meeting:1 filed:yes`")
 		b.refuse("/meeting held 1", "Meeting 1 is already held; it cannot be changed")
 		b.refuse("/meeting cancel 1", "Meeting 1 is already held")
 		b.refuse(`/meeting reschedule 1 when:"2026-12-24 13:00"`, "Meeting 1 is already held")
-		b.expect("/meeting show 1", "Status: held", "Came: 4")
+		b.expect("/meeting show 1", "Status: held", "Came (4): bob, carol, dee, erin")
 		b.expect("/meeting list which:past", "Past meetings (1)", "#1 · Fri Dec 4, 2026, 1:00 PM CST · Law-enforcement meeting with Jane Roe · Sheriff's Office · 0 yes, 0 maybe, 0 no · HELD")
 		b.expect("/meeting list", "Upcoming meetings (0)", "No upcoming meetings")
 
@@ -330,7 +330,7 @@ func TestGroupsCannotSeeEachOthersCampaign(t *testing.T) {
 
 		// Group A is as it was.
 		expect("A", "ann", "/official list", "Officials (1)", "Jane Roe: Sheriff, Springfield")
-		expect("A", "ann", "/meeting show 1", "Springfield HQ", "Status: scheduled", "RSVPs: 0 yes", "Spokesperson: amy", "CST")
+		expect("A", "ann", "/meeting show 1", "Springfield HQ", "Status: scheduled", "Yes (0): nobody", "Spokesperson: amy", "CST")
 		expect("A", "ann", "/meeting show 2", "Status: scheduled")
 		expect("A", "ann", "/meeting list which:all", "All meetings (2)")
 		out := run("A", "ann", "/role list")

@@ -63,8 +63,7 @@ type groupBot struct {
 }
 
 func (b *testBot) otherGroup(group, user string) *groupBot {
-	env := &commands.Env{Store: b.store, Clock: b.clock, Log: discardLog()}
-	return &groupBot{t: b.t, router: commands.Router(env), group: group, user: bot.User{ID: user, Name: user}}
+	return &groupBot{t: b.t, router: commands.Router(b.env), group: group, user: bot.User{ID: user, Name: user}}
 }
 
 func (g *groupBot) do(line string) string {
@@ -84,7 +83,7 @@ func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard,
 func (b *testBot) raw(user, line string) (bot.Reply, error) {
 	b.t.Helper()
 	ctx := context.Background()
-	env := &commands.Env{Store: b.store, Clock: b.clock, Log: discardLog()}
+	env := b.env
 	inv, err := commands.Tree(env).ParseLine(line)
 	if err != nil {
 		return bot.Reply{}, err

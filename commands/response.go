@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,6 +18,7 @@ const (
 	responseHistoryExample = `/response history official:"Sheriff Roe" rule:3`
 	responseBulkExample    = `/response bulk official:"Sheriff Roe" in-place:"y n n y e u n n n" would-support:"- y n - e u y n e"`
 	responseSheetExample   = `/response sheet official:"Sheriff Roe"`
+	responseSettleExample  = `/response settle rule:3 in-place:yes note:"County policy 2019-4, checked with the clerk"`
 )
 
 var (
@@ -48,11 +50,11 @@ func (env *Env) responseCommand() *bot.Command {
 			},
 			{
 				Name:        "bulk",
-				Description: "Log all nine answers of one official at once: one mark per rule, y/n/e/u (- where not asked)",
+				Description: "Log one official's answers at once: one mark per rule, y/n/e/u, - for a rule not asked",
 				Example:     responseBulkExample,
 				Options: []bot.Option{
 					official,
-					{Name: "in-place", Description: "Nine (or ten, with 1373) marks y/n/e/u: is each rule in place?", Kind: bot.Text, Required: true, MaxLength: 120},
+					{Name: "in-place", Description: "Nine (or ten, with 1373) marks y/n/e/u: is each rule in place? - skips a rule", Kind: bot.Text, Required: true, MaxLength: 120},
 					{Name: "would-support", Description: "The same number of marks y/n/e/u, - where the rule is in place", Kind: bot.Text, MaxLength: 120},
 					meeting, source, note,
 				},
@@ -60,10 +62,22 @@ func (env *Env) responseCommand() *bot.Command {
 			},
 			{
 				Name:        "sheet",
-				Description: "An answer sheet for one official: a dialog on Discord and Slack, the bulk syntax elsewhere",
+				Description: "An answer sheet for one official: a choice per rule on Discord and Slack, the bulk syntax elsewhere",
 				Example:     responseSheetExample,
 				Options:     []bot.Option{official},
 				Handler:     env.responseSheet,
+			},
+			{
+				Name:        "settle",
+				Description: "Rule on whether a rule is in place when officials disagree (coordinators and leads)",
+				Example:     responseSettleExample,
+				Level:       bot.Coordinator,
+				Options: []bot.Option{
+					{Name: "rule", Description: "The rule number: 1 to 9, or 1373", Kind: bot.Text, Required: true, MaxLength: 8},
+					{Name: "in-place", Description: "Is it in place, as the group has checked?", Kind: bot.Choice, Required: true, Choices: bot.Choices(storage.MarkYes, storage.MarkNo)},
+					{Name: "note", Description: "How you know (an ordinance, a policy, a call)", Kind: bot.Text, MaxLength: 500},
+				},
+				Handler: env.responseSettle,
 			},
 			{
 				Name:        "history",
@@ -81,7 +95,8 @@ func (env *Env) responseCommand() *bot.Command {
 }
 
 // answerContext reads the options shared by log and bulk: the official,
-// the meeting and the source, checked against each other.
+// the meeting and the source, checked against each other, and whether the
+// caller may log answers for them.
 func (env *Env) answerContext(ctx context.Context, req *bot.Request, example string) (*storage.Official, *storage.Meeting, string, error) {
 	o, err := env.official(ctx, req, req.Str("official"))
 	if err != nil {
@@ -93,6 +108,9 @@ func (env *Env) answerContext(ctx context.Context, req *bot.Request, example str
 		if m, err = env.meeting(ctx, req, n); err != nil {
 			return nil, nil, "", withExample(err, example)
 		}
+		if err := env.answerMeeting(ctx, req, o, m); err != nil {
+			return nil, nil, "", err
+		}
 		if source != "" && source != storage.SourceMeeting {
 			return nil, nil, "", bot.Invalid("source", bot.M("response.source_not_meeting", "Source", source, "Number", n), example)
 		}
@@ -100,7 +118,82 @@ func (env *Env) answerContext(ctx context.Context, req *bot.Request, example str
 	} else if source == storage.SourceMeeting {
 		return nil, nil, "", bot.Invalid("meeting", bot.M("response.meeting_missing"), example)
 	}
+	if err := env.mayRecord(ctx, req, m, "response.forbidden"); err != nil {
+		return nil, nil, "", err
+	}
 	return o, m, source, nil
+}
+
+// answerMeeting refuses a meeting that an official's answers cannot come
+// from: one with another official or with none, a cancelled one, or one
+// that has not taken place yet. The example names a meeting that fits,
+// when there is one.
+func (env *Env) answerMeeting(ctx context.Context, req *bot.Request, o *storage.Official, m *storage.Meeting) error {
+	held, err := env.Store.MeetingsHeldWith(ctx, req.Caller.GroupID, o.ID, req.Now, 1)
+	if err != nil {
+		return err
+	}
+	example := fmt.Sprintf("/response log official:%s rule:1 in-place:no source:call", strconv.Quote(o.Name))
+	if len(held) > 0 && held[0].ID != m.ID {
+		example = fmt.Sprintf("/response log official:%s rule:1 in-place:no meeting:%d", strconv.Quote(o.Name), held[0].Number)
+	}
+	var msg bot.Message
+	switch {
+	case m.Status == storage.MeetingCancelled:
+		msg = bot.M("response.meeting_cancelled", "Number", m.Number)
+	case m.OfficialID == nil:
+		msg = bot.M("response.meeting_no_official", "Number", m.Number, "Kind", kindLabel(req, m.Kind), "Name", o.Name)
+	case *m.OfficialID != o.ID:
+		other, err := env.Store.OfficialByID(ctx, req.Caller.GroupID, *m.OfficialID)
+		if err != nil {
+			return err
+		}
+		msg = bot.M("response.meeting_other_official", "Number", m.Number, "Other", other.Name, "Name", o.Name)
+	case !m.TookPlace(req.Now):
+		msg = bot.M("response.meeting_not_yet", "Number", m.Number, "When", FormatTime(m.StartsAt, req.Location()))
+	default:
+		return nil
+	}
+	return bot.Invalid("meeting", msg, example)
+}
+
+// recordRoles may record a meeting's outcome (log answers, file the
+// report-back) besides coordinators and leads, group-wide or for that
+// meeting.
+var recordRoles = []string{"spokesperson", "reporter", "note-taker"}
+
+// mayRecord refuses a caller who may not record m's outcome (m nil: by
+// group-wide roles only), naming who may; refusal is the message id.
+func (env *Env) mayRecord(ctx context.Context, req *bot.Request, m *storage.Meeting, refusal string) error {
+	if req.Caller.Level >= bot.Coordinator {
+		return nil
+	}
+	var meetingID *int64
+	var id int64
+	if m != nil {
+		meetingID, id = &m.ID, m.ID
+	}
+	ok, err := env.Store.HoldsRole(ctx, req.Caller.GroupID, req.Caller.MemberID, id, recordRoles...)
+	if err != nil || ok {
+		return err
+	}
+	holders, err := env.Store.RoleHolders(ctx, req.Caller.GroupID, meetingID)
+	if err != nil {
+		return err
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, h := range holders {
+		if slices.Contains(recordRoles, h.Role) && !seen[h.DisplayName] {
+			seen[h.DisplayName] = true
+			names = append(names, h.DisplayName)
+		}
+	}
+	who := ""
+	if len(names) > 0 {
+		who = fitNames(req.T, "", names, 120)
+	}
+	return &bot.Error{Kind: bot.KindForbidden, Need: bot.Coordinator, Msg: bot.M(refusal, "Names", who), Example: "/role list"}
 }
 
 func (env *Env) responseLog(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -185,7 +278,7 @@ func shout(v string) string {
 // yes, no, evasive, unknown), "-" for not asked, with or without spaces,
 // commas or other separators. It returns one value per rule ("" for "-"),
 // or an Invalid error that names the field and the position at fault.
-func bulkMarks(field, raw string, allowDash bool) ([]string, error) {
+func bulkMarks(field, raw string) ([]string, error) {
 	words := strings.FieldsFunc(strings.ToLower(raw), func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(",;|/.:", r)
 	})
@@ -209,8 +302,8 @@ func bulkMarks(field, raw string, allowDash bool) ([]string, error) {
 	out := make([]string, len(tokens))
 	for i, tok := range tokens {
 		v, ok := markWords[tok]
-		if !ok || (v == "" && !allowDash) {
-			return nil, bot.Invalid(field, bot.M("response.bulk.bad_mark", "Field", field, "Rule", Rules[i].Number, "Position", i+1, "Value", bot.Clip(tok, 12), "Dash", allowDash), responseBulkExample)
+		if !ok {
+			return nil, bot.Invalid(field, bot.M("response.bulk.bad_mark", "Field", field, "Rule", Rules[i].Number, "Position", i+1, "Value", bot.Clip(tok, 12)), responseBulkExample)
 		}
 		out[i] = v
 	}
@@ -226,37 +319,52 @@ var markWords = map[string]string{
 }
 
 func (env *Env) responseBulk(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-	inPlace, err := bulkMarks("in-place", req.Str("in-place"), false)
+	inPlace, err := bulkMarks("in-place", req.Str("in-place"))
 	if err != nil {
 		return bot.Reply{}, err
 	}
 	support := make([]string, len(inPlace))
 	if req.Has("would-support") {
-		if support, err = bulkMarks("would-support", req.Str("would-support"), true); err != nil {
+		if support, err = bulkMarks("would-support", req.Str("would-support")); err != nil {
 			return bot.Reply{}, err
 		}
 		if len(support) != len(inPlace) {
 			return bot.Reply{}, bot.Invalid("would-support", bot.M("response.bulk.lengths", "Support", len(support), "InPlace", len(inPlace)), responseBulkExample)
 		}
 	}
+	asked := 0
 	for i := range inPlace {
-		if inPlace[i] == storage.MarkYes && support[i] != "" {
+		switch {
+		case inPlace[i] == storage.MarkYes && support[i] != "":
 			return bot.Reply{}, bot.Invalid("would-support", bot.M("response.bulk.contradictory", "Rule", Rules[i].Number, "Position", i+1), responseBulkExample)
+		case inPlace[i] == "" && support[i] != "":
+			return bot.Reply{}, bot.Invalid("would-support", bot.M("response.bulk.support_not_asked", "Rule", Rules[i].Number, "Position", i+1), responseBulkExample)
+		case inPlace[i] != "":
+			asked++
 		}
+	}
+	if asked == 0 {
+		return bot.Reply{}, bot.Invalid("in-place", bot.M("response.bulk.nothing"), responseBulkExample)
 	}
 	o, m, source, err := env.answerContext(ctx, req, responseBulkExample)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	answers := make([]storage.Answer, len(inPlace))
+	answers := make([]storage.Answer, 0, asked)
+	var rules []Rule
 	for i := range inPlace {
-		answers[i] = storage.Answer{
+		if inPlace[i] == "" {
+			continue // not asked: nothing to log
+		}
+		a := storage.Answer{
 			GroupID: req.Caller.GroupID, OfficialID: o.ID, Rule: Rules[i].Number, InPlace: inPlace[i], WouldSupport: support[i],
 			Source: source, Note: strings.TrimSpace(req.Str("note")), LoggedBy: &req.Caller.MemberID,
 		}
 		if m != nil {
-			answers[i].MeetingID = &m.ID
+			a.MeetingID = &m.ID
 		}
+		answers = append(answers, a)
+		rules = append(rules, Rules[i])
 	}
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		before, err := env.latestMarks(ctx, tx, req.Caller.GroupID, o.ID)
@@ -274,10 +382,13 @@ func (env *Env) responseBulk(ctx context.Context, req *bot.Request) (bot.Reply, 
 	reply := bot.Reply{Title: req.T("response.bulk.title", "Name", o.Name, "Count", len(answers)), Tone: bot.Success}
 	var evasive []string
 	for i, a := range answers {
-		reply.Items = append(reply.Items, req.T("response.bulk.line", "Number", Rules[i].Number, "Rule", Rules[i].Name(req.Locale), "Answer", answerLine(req, a)))
-		if a.InPlace == storage.MarkEvasive || a.WouldSupport == storage.MarkEvasive {
+		reply.Items = append(reply.Items, req.T("response.bulk.line", "Number", rules[i].Number, "Rule", rules[i].Name(req.Locale), "Answer", answerLine(req, a)))
+		if dodges(a) {
 			evasive = append(evasive, "#"+a.Rule)
 		}
+	}
+	if m != nil {
+		reply.Items = append(reply.Items, req.T("response.bulk.meeting", "Number", m.Number))
 	}
 	if len(evasive) > 0 {
 		reply.Text = req.T("response.bulk.call_out", "Name", o.Name, "Rules", strings.Join(evasive, " "))
@@ -314,8 +425,8 @@ func (env *Env) latestMarks(ctx context.Context, tx *storage.Store, groupID, off
 	return marksText(list), nil
 }
 
-// marksText writes answers in the bulk notation: "in place ynnyeuynn;
-// support -yn-eu-yn" (u for a rule never answered).
+// marksText writes answers in the bulk notation: "in place ynnye-ynn;
+// support -yn-e--yn" (- for a rule or question not asked).
 func marksText(answers []storage.Answer) string {
 	var ip, ws strings.Builder
 	for _, a := range answers {
@@ -331,37 +442,124 @@ func marksText(answers []storage.Answer) string {
 
 func letter(v string) string {
 	if v == "" {
-		return "u"
+		return "-"
 	}
 	return v[:1]
 }
 
+// sheetChoices are the answers a sheet offers for one rule, each filling
+// in-place and would-support with one bulk mark ("-": not asked).
+var sheetChoices = []struct{ value, label string }{
+	{"- -", "response.sheet.choice.not_asked"},
+	{"y -", "response.sheet.choice.in_place"},
+	{"n y", "response.sheet.choice.not_in_place_support"},
+	{"n n", "response.sheet.choice.not_in_place_refuse"},
+	{"n e", "response.sheet.choice.not_in_place_evasive"},
+	{"n -", "response.sheet.choice.not_in_place_unasked"},
+	{"e y", "response.sheet.choice.evasive_support"},
+	{"e n", "response.sheet.choice.evasive_refuse"},
+	{"e e", "response.sheet.choice.evasive_both"},
+	{"e -", "response.sheet.choice.evasive_unasked"},
+}
+
+// sheetMeetings is how many of an official's past meetings a sheet offers.
+const sheetMeetings = 10
+
+// responseSheet offers the answer sheet: on platforms with dialogs a form
+// with a choice per rule and the meeting the answers came from (the latest
+// held with the official by default), which submits to /response bulk;
+// elsewhere the text says how to type the same.
 func (env *Env) responseSheet(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	o, err := env.official(ctx, req, req.Str("official"))
 	if err != nil {
 		return bot.Reply{}, withExample(err, responseSheetExample)
 	}
+	held, err := env.Store.MeetingsHeldWith(ctx, req.Caller.GroupID, o.ID, req.Now, sheetMeetings)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	var latest *storage.Meeting
+	if len(held) > 0 {
+		latest = &held[0].Meeting
+	}
+	if err := env.mayRecord(ctx, req, latest, "response.forbidden"); err != nil {
+		return bot.Reply{}, err
+	}
+	form := &bot.Form{
+		Title:   req.T("response.sheet.form_title", "Name", o.Name),
+		Command: "response bulk",
+		Fixed:   map[string]string{"official": o.Name},
+	}
 	var rules []string
 	for _, r := range Rules {
 		rules = append(rules, req.T("response.sheet.rule", "Number", r.Number, "Name", r.Name(req.Locale)))
+		f := bot.FormField{Option: "in-place would-support", Label: rules[len(rules)-1], Default: sheetChoices[0].value}
+		for _, c := range sheetChoices {
+			f.Choices = append(f.Choices, bot.ChoiceValue{Value: c.value, Label: req.T(c.label, "Number", r.Number)})
+		}
+		form.Fields = append(form.Fields, f)
 	}
+	loc := req.Location()
 	quoted := strconv.Quote(o.Name)
+	text := req.T("response.sheet.text", "Official", quoted)
+	if latest != nil {
+		f := bot.FormField{Option: "meeting", Label: req.T("response.sheet.meeting"), Default: strconv.FormatInt(latest.Number, 10)}
+		for _, m := range held {
+			f.Choices = append(f.Choices, bot.ChoiceValue{Value: strconv.FormatInt(m.Number, 10),
+				Label: req.T("response.sheet.meeting_choice", "Number", m.Number, "When", shortDate(m.StartsAt, loc))})
+		}
+		f.Choices = append(f.Choices, bot.ChoiceValue{Value: "", Label: req.T("response.sheet.no_meeting")})
+		form.Fields = append(form.Fields, f)
+		text += " " + req.T("response.sheet.text_meeting", "Number", latest.Number)
+	}
+	form.Fields = append(form.Fields, bot.FormField{Option: "note", Label: req.T("response.sheet.note"), Long: true})
 	return bot.Reply{
-		Title: req.T("response.sheet.title", "Name", o.Name),
-		Text:  req.T("response.sheet.text", "Official", quoted),
-		Items: rules,
-		Form: &bot.Form{
-			Title:   bot.Clip(req.T("response.sheet.form_title", "Name", o.Name), 45),
-			Command: "response bulk",
-			Fixed:   map[string]string{"official": o.Name},
-			Fields: []bot.FormField{
-				{Option: "in-place", Label: req.T("response.sheet.in_place"), Placeholder: "y n n y e u n n n", Required: true},
-				{Option: "would-support", Label: req.T("response.sheet.would_support"), Placeholder: "- y n - e u y n e"},
-				{Option: "note", Label: req.T("response.sheet.note"), Long: true},
-			},
-		},
+		Title:     req.T("response.sheet.title", "Name", o.Name),
+		Text:      text,
+		Items:     rules,
+		Form:      form,
 		Ephemeral: true,
 	}, nil
+}
+
+// responseSettle records a coordinator's ruling on whether a rule is in
+// place: it ends a dispute, until an official says otherwise.
+func (env *Env) responseSettle(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	rule, ok := RuleByNumber(req.Str("rule"))
+	if !ok {
+		return bot.Reply{}, errUnknownRule("rule", bot.Clip(req.Str("rule"), 8), responseSettleExample)
+	}
+	st, err := env.loadStanding(ctx, req.Caller.GroupID, req.Caller.GroupName)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	before := st.rules[rule.Number]
+	ruling := &storage.Settlement{
+		GroupID: req.Caller.GroupID, Rule: rule.Number, InPlace: req.Str("in-place"),
+		Note: strings.TrimSpace(req.Str("note")), SettledBy: &req.Caller.MemberID,
+	}
+	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
+		if err := tx.AddSettlement(ctx, ruling); err != nil {
+			return err
+		}
+		return env.audit(ctx, tx, req, "response.settle", "rule", 0, "rule "+rule.Number+": "+before.value, "rule "+rule.Number+": "+ruling.InPlace)
+	})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	status := req.T("scorecard.in_place." + ruling.InPlace)
+	reply := bot.Reply{
+		Title: req.T("response.settled.title", "Number", rule.Number, "Name", rule.Name(req.Locale), "Mark", mark(ruling.InPlace), "Status", status),
+		Text:  req.T("response.settled", "Number", rule.Number),
+		Tone:  bot.Success,
+	}
+	if before.value == statusDisputed {
+		reply.Text = req.T("response.settled.before", "Statements", statements(req, before)) + "\n" + reply.Text
+	}
+	if ruling.Note != "" {
+		reply.Footer = "“" + ruling.Note + "”"
+	}
+	return reply, nil
 }
 
 // historyPer is how many answers one page of history shows.

@@ -12,7 +12,6 @@ func TestBulkMarks(t *testing.T) {
 	nine := "yes no no yes evasive unknown yes no no"
 	tests := []struct {
 		in        string
-		dash      bool
 		want      string // the values joined by spaces, "" for "-"
 		wantField string // the field of the error, when one is wanted
 		wantMsg   string
@@ -25,16 +24,17 @@ func TestBulkMarks(t *testing.T) {
 		{in: "1y 2n 3n 4y 5e 6u 7y 8n 9n", want: nine},
 		{in: "✅ ❌ ❌ ✅ ⚠️ ❔ ✅ ❌ ❌", want: nine},
 		{in: "ynnyeuynn y", want: nine + " yes"},
-		{in: "-yn-euyne", dash: true, want: " yes no  evasive unknown yes no evasive"},
+		{in: "-yn-euyne", want: " yes no  evasive unknown yes no evasive"},
 		{in: "ynnyeuyn", wantField: "f", wantMsg: "has 8 marks"},
 		{in: "ynnyeuynnyn", wantField: "f", wantMsg: "has 11 marks"},
 		{in: "", wantField: "f", wantMsg: "has 0 marks"},
 		{in: "ynnyxuynn", wantField: "f", wantMsg: "mark 5 (rule 5) is `x`"},
-		{in: "ynnyeuyn-", wantField: "f", wantMsg: "mark 9 (rule 9) is `-`"},
+		{in: "ynnyeuyn-", want: "yes no no yes evasive unknown yes no "},
+		{in: "ynnyeuynz", wantField: "f", wantMsg: "mark 9 (rule 9) is `z`"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := bulkMarks("f", tt.in, tt.dash)
+			got, err := bulkMarks("f", tt.in)
 			if tt.wantField != "" {
 				var e *bot.Error
 				if !errors.As(err, &e) || e.Field != tt.wantField || !strings.Contains(e.Error(), tt.wantMsg) {

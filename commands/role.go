@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/storage"
@@ -191,20 +190,24 @@ func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, er
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	return env.assignmentReply(req, t, locale), nil
+	form, err := env.reportForm(ctx, req)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return env.assignmentReply(req, t, locale, form), nil
 }
 
 // assignmentReply tells the group about a new role holder, sends the
 // assignee their role's script in their locale (a direct message where the
 // platform allows, else shown in the reply), and offers the duty the guide
 // ties to the role as a ready task.
-func (env *Env) assignmentReply(req *bot.Request, t roleTarget, locale string) bot.Reply {
+func (env *Env) assignmentReply(req *bot.Request, t roleTarget, locale, form string) bot.Reply {
 	reply := bot.Reply{
 		Title: req.T("role.assigned.title", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)),
 		Text:  req.T("role.about."+t.spec.Name, "Name", t.user.Name),
 		Tone:  bot.Success,
 	}
-	if script := roleScript(locale, t.spec.Name, place(req)); len(script.Items) > 0 {
+	if script := roleScript(locale, t.spec.Name, place(req), form); len(script.Items) > 0 {
 		reply.DMs = append(reply.DMs, bot.DirectMessage{To: t.user, Reply: script})
 	}
 	if t.spec.Duty == "" {
@@ -356,28 +359,7 @@ func roleLines(req *bot.Request, holders []storage.RoleHolder) []string {
 		if k.meeting != 0 {
 			label = req.T("role.list.for_meeting", "Role", k.role, "Number", k.meeting)
 		}
-		lines = append(lines, namesLine(req, label+": ", names))
+		lines = append(lines, fitNames(req.T, label+": ", names, bot.MaxItem))
 	}
 	return lines
-}
-
-// namesLine lists as many names after prefix as fit in one list item and
-// counts the rest: "inviter: Alex, Sam … and 37 more".
-func namesLine(req *bot.Request, prefix string, names []string) string {
-	line := prefix
-	for i, name := range names {
-		next := line + name
-		if i > 0 {
-			next = line + ", " + name
-		}
-		more := ""
-		if rest := len(names) - i - 1; rest > 0 {
-			more = " " + req.T("role.list.and_more", "Count", rest)
-		}
-		if i > 0 && utf8.RuneCountInString(next+more) > bot.MaxItem {
-			return bot.Clip(line+" "+req.T("role.list.and_more", "Count", len(names)-i), bot.MaxItem)
-		}
-		line = next
-	}
-	return bot.Clip(line, bot.MaxItem)
 }

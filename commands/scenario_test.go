@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// guideForm is the action guide's report-back form.
+const guideForm = "https://docs.google.com/a/bernalalto.com/forms/d/e/1FAIpQLSfj3sSBR2LMtsouzU0EejtaiGovxSGeernpiGTakTY_IF1xew/viewform"
+
 // stageMarks reads /guide's seven stage lines as a string of marks:
 // d (done), n (now), - (not started).
 func stageMarks(t testing.TB, out string) string {
@@ -43,7 +46,7 @@ func (b *testBot) guideAt(marks string, next ...string) {
 // done; /guide's stages are asserted at every step.
 func TestCampaignScenario(t *testing.T) {
 	eachBot(t, func(t *testing.T, b *testBot) {
-		b.guideAt("n------", "Hold your first organizing meeting")
+		b.expect("/guide", "Your group is not set up yet", "Start with /setup")
 		b.expect(`/setup jurisdiction:"Springfield" kind:city timezone:America/Chicago`, "Springfield is set up", "first lead")
 		b.expect(`/official add name:"Jane Roe" office:sheriff`, "Jane Roe (Sheriff, Springfield)")
 
@@ -73,7 +76,7 @@ func TestCampaignScenario(t *testing.T) {
 			b.expect("/meeting rsvp 2 "+answer, "meeting 2")
 		}
 		b.do("as you")
-		b.expect("/meeting show 2", "2 yes", "1 no")
+		b.expect("/meeting show 2", "Yes (2): ana, sam", "No (1): lee")
 		b.expect("/role assign user:@ana role:spokesperson meeting:2", "ana is now spokesperson for meeting 2")
 		if sent := b.sent.String(); !strings.Contains(sent, "[message to @ana]\nspokesperson: your part in Springfield") ||
 			!strings.Contains(sent, "Gather with the group 20 minutes early") || !strings.Contains(sent, "name evasion out loud") {
@@ -91,13 +94,13 @@ func TestCampaignScenario(t *testing.T) {
 		b.expect("/scorecard", "3 of 9 in place; Jane Roe supports 3 more, evasive on 2",
 			"#5 Don't Ask Rule — ⚠️ EVASIVE", "#7 Discriminatory Surveillance Prohibition Rule — ❌ not in place: ❌ Jane Roe: won't support")
 		b.expect("/target list", "1. Jane Roe (sheriff) — 3 open: #3 #5 #7", "calls-letters")
-		b.guideAt("dddn---", "/report meeting:2")
+		b.guideAt("dddn---", "File the report-back on meeting 2: `/report meeting:2`", "`/report meeting:2 filed:yes`")
 
-		// The report-back, line by line.
+		// The report-back, line by line: viewing it changes nothing.
 		report := b.do("/report meeting:2")
 		want := []string{
 			"Report-back: meeting 2",
-			"Springfield residents met Jane Roe (sheriff).",
+			"Springfield residents met Jane Roe (Sheriff).",
 			"When: Thu Dec 3, 2026, 12:00 PM CST, at County Building.",
 			"Attended (2): ana, sam",
 			"Answers:",
@@ -111,11 +114,14 @@ func TestCampaignScenario(t *testing.T) {
 			"  #8 Redress Rule: in place NO; would support YES",
 			"  #9 Fair and Impartial Policing Rule: in place YES",
 			"  Evasive on: #3, #5",
+			"Not filed yet. Paste this into the report-back form (" + guideForm + "), then `/report meeting:2 filed:yes`.",
 		}
 		if got := strings.Split(report, "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("/report meeting:2:\ngot:\n%s\nwant:\n%s", report, strings.Join(want, "\n"))
 		}
-		b.guideAt("ddddn--", "Schedule the follow-up organizing meeting on or after Sat Dec 12")
+		b.guideAt("dddn---", "File the report-back on meeting 2")
+		b.expect("/report meeting:2 filed:yes", "✓ Meeting 2's report-back is recorded as filed", "Filed by you on Thu Dec 3, 2026, 12:05 PM CST")
+		b.guideAt("ddddn--", "Schedule the follow-up organizing meeting on or after Sat Dec 12", "map.peoplepower.org")
 
 		// The follow-up organizing meeting, two weeks after the first.
 		b.expect(`/meeting schedule kind:organizing when:"dec 15 7pm" where:"Library"`, "Meeting 3 scheduled: Organizing meeting")

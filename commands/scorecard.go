@@ -5,21 +5,28 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/storage"
 )
 
 // The marks the scorecard and targets show for yes, no, evasive and
-// unknown (or not asked).
+// unknown (or not asked), and for a rule the officials disagree on.
 const (
-	markYes     = "✅"
-	markNo      = "❌"
-	markEvasive = "⚠️"
-	markUnknown = "❔"
+	markYes      = "✅"
+	markNo       = "❌"
+	markEvasive  = "⚠️"
+	markUnknown  = "❔"
+	markDisputed = "⚖️"
 )
 
-// mark returns the symbol for an answer value.
+// statusDisputed is a rule's status when its officials (or an official and
+// the group's ruling) disagree on whether it is in place.
+const statusDisputed = "disputed"
+
+// mark returns the symbol for an answer value or a rule's status.
 func mark(v string) string {
 	switch v {
 	case storage.MarkYes:
@@ -28,36 +35,54 @@ func mark(v string) string {
 		return markNo
 	case storage.MarkEvasive:
 		return markEvasive
+	case statusDisputed:
+		return markDisputed
 	}
 	return markUnknown
 }
 
-// standing is what the group knows, computed from the latest answers; it
-// is never stored.
+// dodges reports whether an answer dodged either question.
+func dodges(a storage.Answer) bool {
+	return a.InPlace == storage.MarkEvasive || a.WouldSupport == storage.MarkEvasive
+}
+
+// voice is one clear statement on whether a rule is in place: an official's
+// latest answer, or the group's ruling (official nil).
+type voice struct {
+	official *storage.Official
+	value    string // yes or no
+	at       time.Time
+}
+
+// ruleStatus is what the group knows about one rule.
+type ruleStatus struct {
+	// value is yes, no, statusDisputed, evasive or unknown.
+	value string
+	// voices are the clear statements the value rests on, oldest first.
+	voices []voice
+	// ruling is the coordinator's ruling that still counts, if any.
+	ruling *storage.Settlement
+}
+
+// standing is what the group knows, computed from its officials' latest
+// answers and its rulings; it is never stored. "In place" is a fact about
+// the group's jurisdiction, whichever of its officials (the city's, or
+// the county's and state's around it) says so.
 type standing struct {
 	groupName string
 	officials []storage.Official
 	// latest holds each official's answer that counts, by rule.
 	latest map[int64]map[string]storage.Answer
-	// inPlace holds, per jurisdiction key, each rule's derived status.
-	inPlace map[string]map[string]string
+	rules  map[string]ruleStatus
 }
 
-// jurisdictionKey folds an official's jurisdiction: "" for the group's
-// own (whether left empty or typed out), else its lower-case name.
-func jurisdictionKey(j, groupName string) string {
-	j = strings.TrimSpace(j)
-	if j == "" || strings.EqualFold(j, strings.TrimSpace(groupName)) {
-		return ""
-	}
-	return strings.ToLower(j)
-}
-
-// loadStanding reads the group's officials and their latest answers and
-// derives, per jurisdiction and rule, whether the rule is in place: the
-// most recent clear answer (yes or no) to "is it in place?" from any of
-// that jurisdiction's officials; failing one, evasive when someone dodged
-// the question, else unknown. An evasion never overrides a clear answer.
+// loadStanding reads the group's officials, their latest answers and the
+// group's rulings, and derives each rule's status: the clear answers
+// ("yes" or "no" to "is it in place?") of the officials whose latest
+// answer is clear, given after the latest ruling, together with that
+// ruling. When they agree, that is the status; when they disagree the rule
+// is disputed until a coordinator rules (/response settle). With no clear
+// answer it is evasive when an official dodged, else unknown.
 func (env *Env) loadStanding(ctx context.Context, groupID int64, groupName string) (*standing, error) {
 	officials, err := env.Store.Officials(ctx, groupID)
 	if err != nil {
@@ -67,42 +92,71 @@ func (env *Env) loadStanding(ctx context.Context, groupID int64, groupName strin
 	if err != nil {
 		return nil, err
 	}
-	st := &standing{groupName: groupName, officials: officials, latest: map[int64]map[string]storage.Answer{}, inPlace: map[string]map[string]string{}}
-	jur := map[int64]string{}
-	for _, o := range officials {
-		jur[o.ID] = jurisdictionKey(o.Jurisdiction, groupName)
+	rulings, err := env.Store.LatestSettlements(ctx, groupID)
+	if err != nil {
+		return nil, err
 	}
-	clear := map[string]map[string]storage.Answer{} // jurisdiction → rule → latest clear answer
+	st := &standing{groupName: groupName, officials: officials, latest: map[int64]map[string]storage.Answer{}, rules: map[string]ruleStatus{}}
 	for _, a := range answers {
 		if st.latest[a.OfficialID] == nil {
 			st.latest[a.OfficialID] = map[string]storage.Answer{}
 		}
 		st.latest[a.OfficialID][a.Rule] = a
-		j := jur[a.OfficialID]
-		if st.inPlace[j] == nil {
-			st.inPlace[j], clear[j] = map[string]string{}, map[string]storage.Answer{}
-		}
-		switch a.InPlace {
-		case storage.MarkYes, storage.MarkNo:
-			if c, ok := clear[j][a.Rule]; !ok || a.CreatedAt.After(c.CreatedAt) || (a.CreatedAt.Equal(c.CreatedAt) && a.ID > c.ID) {
-				clear[j][a.Rule] = a
-				st.inPlace[j][a.Rule] = a.InPlace
-			}
-		case storage.MarkEvasive:
-			if _, ok := clear[j][a.Rule]; !ok {
-				st.inPlace[j][a.Rule] = storage.MarkEvasive
-			}
-		}
+	}
+	for _, r := range Rules {
+		st.rules[r.Number] = st.derive(r.Number, rulings)
 	}
 	return st, nil
 }
 
-// status is the derived "in place?" of a rule in a jurisdiction.
-func (st *standing) status(jur, rule string) string {
-	if v := st.inPlace[jur][rule]; v != "" {
-		return v
+func (st *standing) derive(rule string, rulings map[string]storage.Settlement) ruleStatus {
+	var rs ruleStatus
+	if s, ok := rulings[rule]; ok {
+		rs.ruling = &s
+		rs.voices = append(rs.voices, voice{value: s.InPlace, at: s.CreatedAt})
 	}
-	return storage.MarkUnknown
+	dodged := false
+	for i := range st.officials {
+		o := &st.officials[i]
+		a, ok := st.latest[o.ID][rule]
+		if !ok || (rs.ruling != nil && !a.CreatedAt.After(rs.ruling.CreatedAt)) {
+			continue
+		}
+		switch a.InPlace {
+		case storage.MarkYes, storage.MarkNo:
+			rs.voices = append(rs.voices, voice{official: o, value: a.InPlace, at: a.CreatedAt})
+		case storage.MarkEvasive:
+			dodged = true
+		}
+	}
+	sort.SliceStable(rs.voices, func(i, j int) bool { return rs.voices[i].at.Before(rs.voices[j].at) })
+	switch {
+	case len(rs.voices) > 0:
+		rs.value = rs.voices[0].value
+		for _, v := range rs.voices[1:] {
+			if v.value != rs.value {
+				rs.value = statusDisputed
+			}
+		}
+	case dodged:
+		rs.value = storage.MarkEvasive
+	default:
+		rs.value = storage.MarkUnknown
+	}
+	return rs
+}
+
+// status is the derived "in place?" of a rule.
+func (st *standing) status(rule string) string { return st.rules[rule].value }
+
+// jurisdictionKey folds an official's jurisdiction: "" for the group's
+// own (whether left empty or typed out), else its lower-case name.
+func jurisdictionKey(j, groupName string) string {
+	j = strings.TrimSpace(j)
+	if j == "" || strings.EqualFold(j, strings.TrimSpace(groupName)) {
+		return ""
+	}
+	return strings.ToLower(j)
 }
 
 // of returns the officials serving the jurisdiction key.
@@ -164,7 +218,6 @@ type officialScore struct {
 
 // score counts an official's support and evasions over the nine rules.
 func (st *standing) score(o storage.Official) officialScore {
-	jur := jurisdictionKey(o.Jurisdiction, st.groupName)
 	sc := officialScore{official: o}
 	for _, r := range Rules[:CoreRules] {
 		a, ok := st.latest[o.ID][r.Number]
@@ -172,47 +225,50 @@ func (st *standing) score(o storage.Official) officialScore {
 			continue
 		}
 		sc.asked = true
-		if a.InPlace == storage.MarkEvasive || a.WouldSupport == storage.MarkEvasive {
+		if dodges(a) {
 			sc.evasive++
 		}
-		if st.status(jur, r.Number) != storage.MarkYes && a.WouldSupport == storage.MarkYes {
+		if st.status(r.Number) != storage.MarkYes && a.WouldSupport == storage.MarkYes {
 			sc.supports++
 		}
 	}
 	return sc
 }
 
-// inPlaceCount counts the nine rules in place in the jurisdiction.
-func (st *standing) inPlaceCount(jur string) int {
+// countStatus counts the nine rules whose status is value.
+func (st *standing) countStatus(value string) int {
 	n := 0
 	for _, r := range Rules[:CoreRules] {
-		if st.status(jur, r.Number) == storage.MarkYes {
+		if st.status(r.Number) == value {
 			n++
 		}
 	}
 	return n
 }
 
-// summary is the one-line state of a jurisdiction: "3 of 9 in place;
-// Sheriff Roe supports 2 more, evasive on 4".
-func (st *standing) summary(locale, jur string) string {
+// summary is the one-line state of the campaign: "3 of 9 in place, 1
+// disputed; Sheriff Roe supports 2 more, evasive on 4".
+func (st *standing) summary(locale string) string {
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
-	officials := st.of(jur)
-	if len(officials) == 0 {
+	if len(st.officials) == 0 {
 		return t("scorecard.summary.no_officials")
 	}
-	n := st.inPlaceCount(jur)
+	n := st.countStatus(storage.MarkYes)
 	if n == CoreRules {
 		return t("scorecard.summary.all", "Count", CoreRules)
 	}
+	head := t("scorecard.summary.in_place", "Count", n, "Total", CoreRules)
+	if d := st.countStatus(statusDisputed); d > 0 {
+		head += t("scorecard.summary.disputed", "Count", d)
+	}
 	var scores []officialScore
-	for _, o := range officials {
+	for _, o := range st.officials {
 		if sc := st.score(o); sc.asked {
 			scores = append(scores, sc)
 		}
 	}
 	if len(scores) == 0 {
-		return t("scorecard.summary.none_asked", "Count", n, "Total", CoreRules)
+		return head + "; " + t("scorecard.summary.none_asked")
 	}
 	sort.SliceStable(scores, func(i, j int) bool {
 		if scores[i].supports != scores[j].supports {
@@ -220,7 +276,7 @@ func (st *standing) summary(locale, jur string) string {
 		}
 		return scores[i].evasive > scores[j].evasive
 	})
-	parts := []string{t("scorecard.summary.in_place", "Count", n, "Total", CoreRules)}
+	parts := []string{head}
 	const shown = 3
 	for i, sc := range scores {
 		if i == shown {
@@ -236,9 +292,9 @@ func (st *standing) summary(locale, jur string) string {
 	return strings.Join(parts, "; ")
 }
 
-// ScorecardSummary returns the one-line summary of the group's own
-// jurisdiction ("3 of 9 in place; Sheriff Roe supports 2 more, evasive on
-// 4"), for the daily digest.
+// ScorecardSummary returns the one-line summary of the group's campaign
+// ("3 of 9 in place; Sheriff Roe supports 2 more, evasive on 4"), for the
+// daily digest.
 func (env *Env) ScorecardSummary(ctx context.Context, groupID int64, locale string) (string, error) {
 	g, err := env.Store.GroupByID(ctx, groupID)
 	if err != nil {
@@ -248,23 +304,19 @@ func (env *Env) ScorecardSummary(ctx context.Context, groupID int64, locale stri
 	if err != nil {
 		return "", fmt.Errorf("scorecard summary: %w", err)
 	}
-	return st.summary(locale, ""), nil
+	return st.summary(locale), nil
 }
 
 const scorecardExample = `/scorecard jurisdiction:"Cook County"`
-
-// scorecardOfficials is how many officials' columns the scorecard shows;
-// /target list ranks them all.
-const scorecardOfficials = 8
 
 func (env *Env) scorecardCommand() *bot.Command {
 	return &bot.Command{
 		Name: "scorecard",
 		// Discord shows at most 100 characters of a description.
-		Description: "Each rule: in place? (the latest clear yes/no from its officials) and each official's support",
+		Description: "Each rule: in place, not, or disputed, from every official's answers; and each official's support",
 		Example:     "/scorecard",
 		Options: []bot.Option{
-			{Name: "jurisdiction", Description: "Whose officials: the group's own (default) or another they serve", Kind: bot.Text, MaxLength: 100, Positional: true},
+			{Name: "jurisdiction", Description: "Show only the officials of this jurisdiction (e.g. your county's)", Kind: bot.Text, MaxLength: 100, Positional: true},
 		},
 		Handler: env.scorecard,
 	}
@@ -275,65 +327,121 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	jur, name, err := st.resolveJurisdiction(req.Str("jurisdiction"), scorecardExample)
-	if err != nil {
-		return bot.Reply{}, err
-	}
+	name := req.Caller.GroupName
 	if name == "" {
 		name = req.T("scorecard.your_jurisdiction")
 	}
-	officials := st.of(jur)
+	shown := st.officials
 	reply := bot.Reply{Title: req.T("scorecard.title", "Name", name)}
-	lines := []string{st.summary(req.Locale, jur)}
-	if len(officials) > 0 && st.inPlaceCount(jur) == CoreRules {
+	if req.Has("jurisdiction") {
+		jur, jname, err := st.resolveJurisdiction(req.Str("jurisdiction"), scorecardExample)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		shown = st.of(jur)
+		if jur != "" {
+			reply.Title = req.T("scorecard.title_only", "Name", name, "Jurisdiction", jname)
+			reply.Footer = req.T("scorecard.only", "Jurisdiction", jname)
+		}
+	} else if others := st.jurisdictions(); len(others) > 0 {
+		reply.Footer = bot.Clip(req.T("scorecard.others", "List", strings.Join(others, ", "), "First", others[0]), 250)
+	}
+	lines := []string{st.summary(req.Locale)}
+	if len(st.officials) > 0 && st.countStatus(storage.MarkYes) == CoreRules {
 		lines = append(lines, req.T("scorecard.all_in_place"))
 	}
-	lines = append(lines, req.T("scorecard.legend", "Yes", markYes, "No", markNo, "Evasive", markEvasive, "Unknown", markUnknown))
+	lines = append(lines, req.T("scorecard.legend", "Yes", markYes, "No", markNo, "Evasive", markEvasive, "Unknown", markUnknown, "Disputed", markDisputed))
 	reply.Text = strings.Join(lines, "\n")
-	// Show as many officials' columns as every platform takes: at most
-	// scorecardOfficials, fewer when long names would break a limit.
-	for n := min(len(officials), scorecardOfficials); ; n-- {
-		out := scorecardFields(req, st, jur, officials[:n], reply)
-		if out.Check() == nil || n <= 1 {
-			return out, nil
-		}
-	}
-}
-
-// scorecardFields fills the reply with one field per rule, showing the
-// given officials.
-func scorecardFields(req *bot.Request, st *standing, jur string, shown []storage.Official, reply bot.Reply) bot.Reply {
-	evasions := 0
 	for _, r := range Rules {
-		status := st.status(jur, r.Number)
-		field := bot.Field{Name: req.T("scorecard.rule", "Number", r.Number, "Name", r.Name(req.Locale), "Mark", mark(status), "Status", req.T("scorecard.in_place."+status))}
-		var cells []string
-		for _, o := range shown {
-			a, ok := st.latest[o.ID][r.Number]
-			cells = append(cells, cell(req, bot.Clip(o.Name, 40), a, ok))
-			if ok && (a.InPlace == storage.MarkEvasive || a.WouldSupport == storage.MarkEvasive) {
-				evasions++
-			}
-		}
-		if len(cells) == 0 {
-			cells = []string{req.T("scorecard.no_officials")}
-		}
-		field.Value = strings.Join(cells, "\n")
-		reply.Fields = append(reply.Fields, field)
+		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("scorecard.rule", "Number", r.Number, "Name", r.Name(req.Locale),
+			"Mark", mark(st.status(r.Number)), "Status", req.T("scorecard.in_place."+st.status(r.Number)))})
 	}
-	var foot []string
-	if all := len(st.of(jur)); all > len(shown) {
-		foot = append(foot, req.T("scorecard.more_officials", "Count", all-len(shown)))
+	// Each rule gets an equal share of what the reply may hold, so that no
+	// platform cuts it; within its share, what matters comes first.
+	room := bot.MaxReplyChars - reply.Size() - 20
+	share := min(bot.MaxFieldValue, room/len(reply.Fields))
+	evasions := 0
+	for i, r := range Rules {
+		var n int
+		reply.Fields[i].Value, n = st.ruleCells(req, r, shown, share)
+		evasions += n
 	}
-	if others := st.jurisdictions(); len(others) > 0 && jur == "" {
-		foot = append(foot, bot.Clip(req.T("scorecard.others", "List", strings.Join(others, ", ")), 150))
-	}
-	reply.Footer = strings.Join(foot, " ")
-	if evasions > 0 {
+	if evasions > 0 || st.countStatus(statusDisputed) > 0 {
 		reply.Tone = bot.Warning
 	}
-	return reply
+	return reply, nil
 }
+
+// ruleCells lists the officials' positions on one rule within limit
+// characters: a disputed rule's statements first, then evasions, then
+// the other answers, then who was not asked, by name. What does not fit is
+// counted, never dropped silently. It returns the text and the number of
+// evasive answers it covers.
+func (st *standing) ruleCells(req *bot.Request, r Rule, officials []storage.Official, limit int) (string, int) {
+	rs := st.rules[r.Number]
+	var head, dodged, answered []string
+	var notAsked []string
+	if rs.value == statusDisputed {
+		head = append(head, st.dispute(req, r, rs))
+	} else if rs.ruling != nil {
+		head = append(head, req.T("scorecard.ruled", "Value", req.T("scorecard.in_place."+rs.ruling.InPlace), "When", shortDate(rs.ruling.CreatedAt, req.Location())))
+	}
+	for _, o := range officials {
+		a, ok := st.latest[o.ID][r.Number]
+		switch {
+		case !ok:
+			notAsked = append(notAsked, o.Name)
+		case dodges(a):
+			dodged = append(dodged, cell(req, bot.Clip(o.Name, 40), a, true))
+		default:
+			answered = append(answered, cell(req, bot.Clip(o.Name, 40), a, true))
+		}
+	}
+	if len(officials) == 0 {
+		return req.T("scorecard.no_officials"), 0
+	}
+	lines := append(append(head, dodged...), answered...)
+	notAskedLine := ""
+	if len(notAsked) > 0 {
+		prefix := markUnknown + " " + req.T("scorecard.not_asked_prefix", "Count", len(notAsked)) + " "
+		notAskedLine = fitNames(req.T, prefix, notAsked, min(limit/2, bot.MaxItem))
+	}
+	budget := limit
+	if notAskedLine != "" {
+		budget -= utf8.RuneCountInString(notAskedLine) + 1
+	}
+	text := fitLines(lines, budget, func(n int) string { return req.T("scorecard.more_answers", "Count", n) })
+	switch {
+	case text == "":
+		text = notAskedLine
+	case notAskedLine != "":
+		text += "\n" + notAskedLine
+	}
+	return text, len(dodged)
+}
+
+// dispute states who said what about a disputed rule, and how to settle it.
+func (st *standing) dispute(req *bot.Request, r Rule, rs ruleStatus) string {
+	return req.T("scorecard.dispute", "Mark", markDisputed, "Statements", statements(req, rs), "Rule", r.Number)
+}
+
+// statements lists the clear statements a rule's status rests on: "Jane
+// Roe: in place (Dec 3); Joe Quimby: not in place (Dec 5)".
+func statements(req *bot.Request, rs ruleStatus) string {
+	loc := req.Location()
+	parts := make([]string, 0, len(rs.voices))
+	for _, v := range rs.voices {
+		who := req.T("scorecard.ruling")
+		if v.official != nil {
+			who = v.official.Name
+		}
+		parts = append(parts, req.T("scorecard.says", "Who", who, "Value", req.T("scorecard.in_place."+v.value), "When", shortDate(v.at, loc)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// shortDate is a day as lists show it: "Dec 3".
+func shortDate(t time.Time, loc *time.Location) string { return t.In(loc).Format("Jan 2") }
 
 // cell is one official's answer on one rule as the scorecard shows it.
 func cell(req *bot.Request, name string, a storage.Answer, asked bool) string {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fcbot/fcbot/bot/console"
-	"github.com/fcbot/fcbot/commands"
 )
 
 // fieldOf returns the lines of the console rendering from the line that
@@ -34,11 +34,9 @@ func TestScorecard(t *testing.T) {
 
 		b.expect(`/response bulk official:"Sheriff Roe" in-place:yyynneeen would-support:---yyenue`, "Logged 9 answers")
 		summary := "3 of 9 in place; Sheriff Roe supports 2 more, evasive on 4"
-		out := b.expect("/scorecard", "Scorecard: Springfield", summary, "✅ yes · ❌ no · ⚠️ EVASIVE · ❔ unknown or not asked",
-			"Officials of other jurisdictions: Cook County")
-		if strings.Contains(out, "Chief Doe") {
-			t.Errorf("the group's scorecard shows another jurisdiction's official:\n%s", out)
-		}
+		// The officials of the county around the city are the group's too.
+		out := b.expect("/scorecard", "Scorecard: Springfield", summary, "✅ yes · ❌ no · ⚠️ EVASIVE · ❔ unknown or not asked · ⚖️ DISPUTED",
+			"Counts the officials of Cook County too", "`/scorecard Cook County` shows only them")
 		cells := []struct{ rule, status, roe string }{
 			{"#1 Judicial Warrant Rule", "✅ in place", "✅ Sheriff Roe: says in place"},
 			{"#4 Clear Identification Rule", "❌ not in place", "✅ Sheriff Roe: will support"},
@@ -46,47 +44,77 @@ func TestScorecard(t *testing.T) {
 			{"#7 Discriminatory Surveillance Prohibition Rule", "⚠️ EVASIVE", "⚠️ Sheriff Roe: EVASIVE on in place; support no"},
 			{"#8 Redress Rule", "⚠️ EVASIVE", "⚠️ Sheriff Roe: EVASIVE on in place; support unknown"},
 			{"#9 Fair and Impartial Policing Rule", "❌ not in place", "⚠️ Sheriff Roe: EVASIVE on support"},
-			{"#1373 1373 Rule", "❔ unknown", "❔ Sheriff Roe: not asked"},
 		}
 		for _, c := range cells {
 			f := fieldOf(out, c.rule)
-			if !strings.Contains(f, c.status) || !strings.Contains(f, c.roe) || !strings.Contains(f, "❔ Mayor Poe: not asked") {
-				t.Errorf("scorecard row %s:\n%s\nwant %q, %q and Mayor Poe not asked", c.rule, f, c.status, c.roe)
+			if !strings.Contains(f, c.status) || !strings.Contains(f, c.roe) || !strings.Contains(f, "❔ not asked (2): Chief Doe, Mayor Poe") {
+				t.Errorf("scorecard row %s:\n%s\nwant %q, %q and Chief Doe and Mayor Poe not asked", c.rule, f, c.status, c.roe)
 			}
 		}
-		env := &commands.Env{Store: b.store, Clock: b.clock, Log: discardLog()}
-		got, err := env.ScorecardSummary(context.Background(), plantGroup(t, b.store, console.Group), "en")
+		if f := fieldOf(out, "#1373 1373 Rule"); !strings.Contains(f, "❔ unknown") || !strings.Contains(f, "not asked (3): Chief Doe, Mayor Poe, Sheriff Roe") {
+			t.Errorf("scorecard row #1373:\n%s\nwant unknown, nobody asked", f)
+		}
+		got, err := b.env.ScorecardSummary(context.Background(), plantGroup(t, b.store, console.Group), "en")
 		if err != nil || got != summary {
 			t.Errorf("ScorecardSummary = %q, %v; want %q", got, err, summary)
 		}
 
-		// A clear answer beats an evasion; the latest clear answer wins; an
-		// evasion never undoes a clear answer.
+		// A clear answer beats an evasion, an evasion never undoes a clear
+		// answer, and officials who disagree make a rule disputed, whoever
+		// spoke last.
+		b.clock.Advance(24 * time.Hour)
 		b.expect(`/response log official:"Mayor Poe" rule:6 in-place:no would-support:yes`, "Logged")
 		b.expect(`/response log official:"Mayor Poe" rule:1 in-place:evasive`, "Evasive")
 		b.expect(`/response log official:"Mayor Poe" rule:2 in-place:no would-support:no`, "Logged")
-		out = b.expect("/scorecard", "2 of 9 in place; Sheriff Roe supports 2 more, evasive on 4; Mayor Poe supports 1 more, evasive on 1")
+		out = b.expect("/scorecard", "2 of 9 in place, 1 disputed; Sheriff Roe supports 2 more, evasive on 4; Mayor Poe supports 1 more, evasive on 1")
 		for _, c := range []struct{ rule, status string }{
 			{"#1 Judicial Warrant Rule", "✅ in place"},
-			{"#2 No Facilitation Rule", "❌ not in place"},
+			{"#2 No Facilitation Rule", "⚖️ DISPUTED"},
 			{"#6 Privacy Protection Rule", "❌ not in place"},
 		} {
 			if f := fieldOf(out, c.rule); !strings.Contains(f, c.status) {
 				t.Errorf("after Mayor Poe's answers, %s:\n%s\nwant %q", c.rule, f, c.status)
 			}
 		}
+		if f := fieldOf(out, "#2 No Facilitation Rule"); !strings.Contains(f, "Sheriff Roe: in place (Nov 27); Mayor Poe: not in place (Nov 28)") ||
+			!strings.Contains(f, "`/response settle rule:2 in-place:yes`") {
+			t.Errorf("the dispute on rule 2 does not say who said what, when, and how to settle it:\n%s", f)
+		}
 
-		// Another jurisdiction, matched without regard to case.
-		out = b.expect("/scorecard cook county", "Scorecard: Cook County", "❔ Chief Doe: not asked")
-		if strings.Contains(out, "Sheriff Roe") {
-			t.Errorf("Cook County's scorecard shows Springfield's sheriff:\n%s", out)
+		// A coordinator settles it; a later answer that disagrees reopens it.
+		b.do("as bob")
+		b.refuse("/response settle rule:2 in-place:no", "Only a coordinator (or higher) can do that")
+		b.do("as you")
+		b.expect(`/response settle rule:2 in-place:no note:"the 2019 jail policy allows it"`, "Rule 2 (No Facilitation Rule): ❌ not in place",
+			"Officials had said: Sheriff Roe: in place (Nov 27); Mayor Poe: not in place (Nov 28)", "“the 2019 jail policy allows it”")
+		out = b.expect("/scorecard", "2 of 9 in place; Sheriff Roe")
+		if f := fieldOf(out, "#2 No Facilitation Rule"); !strings.Contains(f, "❌ not in place") || !strings.Contains(f, "⚖️ Ruled not in place by the group (Nov 28)") {
+			t.Errorf("rule 2 after the ruling:\n%s\nwant not in place, ruled", f)
+		}
+		b.refuse("/response settle rule:12 in-place:yes", "There is no rule 12")
+		b.clock.Advance(time.Hour)
+		b.expect(`/response log official:"Sheriff Roe" rule:2 in-place:yes`, "Logged")
+		b.expect("/scorecard", "2 of 9 in place, 1 disputed")
+		if actions := strings.Join(auditActions(t, b), "\n"); !strings.Contains(actions, "response.settle rule 2: disputed -> rule 2: no") {
+			t.Errorf("the ruling is not in the audit log:\n%s", actions)
+		}
+
+		// Only one jurisdiction's officials, matched without regard to case.
+		out = b.expect("/scorecard cook county", "Scorecard: Springfield · officials of Cook County", "❔ not asked (1): Chief Doe", "Only the officials of Cook County are shown")
+		if strings.Contains(out, "Sheriff Roe: says") || strings.Contains(out, "not asked (2)") {
+			t.Errorf("Cook County's officials show Springfield's sheriff:\n%s", out)
 		}
 		b.expect("/scorecard springfield", "Scorecard: Springfield", "Sheriff Roe")
 		b.refuse("/scorecard Cook Countee", "No official serves `Cook Countee`", "Did you mean: Cook County?", "Example: `/scorecard")
 
-		// Every rule in place: say so, and point to nearby communities.
-		b.expect(`/response bulk official:"Chief Doe" in-place:yyyyyyyyy`, "Logged 9 answers")
-		b.expect(`/scorecard jurisdiction:"Cook County"`, "All 9 rules in place", "All nine rules are in place", "help nearby communities")
+		// The county's chief counts: once every official says every rule is
+		// in place (and the group rules rule 2 again), all nine are.
+		for _, name := range []string{"Chief Doe", "Sheriff Roe", "Mayor Poe"} {
+			b.expect(`/response bulk official:"`+name+`" in-place:yyyyyyyyy`, "Logged 9 answers")
+		}
+		b.expect("/scorecard", "8 of 9 in place, 1 disputed")
+		b.expect("/response settle rule:2 in-place:yes", "✅ in place")
+		b.expect("/scorecard", "All 9 rules in place", "All nine rules are in place", "help nearby communities")
 	})
 }
 

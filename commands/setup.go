@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -22,29 +23,59 @@ var commonZones = []string{
 func (env *Env) setupCommand() *bot.Command {
 	return &bot.Command{
 		Name:        "setup",
-		Description: "Set the group's jurisdiction and time zone; the first to run it becomes the lead",
+		Description: "Set the group's jurisdiction, time zone and report form; the first to run it becomes the lead",
 		Example:     setupExample,
 		Options: []bot.Option{
-			{Name: "jurisdiction", Description: "The city, county or state you campaign in", Kind: bot.Text, Required: true, MaxLength: 100},
-			{Name: "kind", Description: "Whether the jurisdiction is a city, county or state", Kind: bot.Choice, Required: true, Choices: bot.Choices("city", "county", "state")},
-			{Name: "timezone", Description: "The IANA time zone meetings are typed in, e.g. America/Chicago", Kind: bot.Text, Required: true, MaxLength: 64},
+			{Name: "jurisdiction", Description: "The city, county or state you campaign in (needed the first time)", Kind: bot.Text, MaxLength: 100, Positional: true},
+			{Name: "kind", Description: "Whether the jurisdiction is a city, county or state (needed the first time)", Kind: bot.Choice, Choices: bot.Choices("city", "county", "state"), Positional: true},
+			{Name: "timezone", Description: "The IANA time zone meetings are typed in, e.g. America/Chicago (needed the first time)", Kind: bot.Text, MaxLength: 64, Positional: true},
+			{Name: "report-form", Description: `The https address of your report-back form; "none" goes back to the guide's`, Kind: bot.Text, MaxLength: 300},
 		},
 		Handler: env.setup,
 	}
 }
 
+// setup sets the group up the first time (jurisdiction, kind and time zone
+// are needed then; the caller becomes its first lead) and lets a lead
+// change any of them, or the report form, later.
 func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-	name := strings.TrimSpace(req.Str("jurisdiction"))
-	tzName := strings.TrimSpace(req.Str("timezone"))
-	loc, err := time.LoadLocation(tzName)
-	if err != nil || tzName == "Local" || tzName == "" {
-		e := bot.Invalid("timezone", bot.M("setup.bad_zone", "Zone", bot.Clip(tzName, 64)), setupExample)
-		e.Suggestions = bot.Closest(tzName, commonZones, 3)
-		return bot.Reply{}, e
-	}
 	g, err := env.Store.GroupByID(ctx, req.Caller.GroupID)
 	if err != nil {
 		return bot.Reply{}, err
+	}
+	first := g.Jurisdiction == ""
+	if first {
+		for _, o := range []string{"jurisdiction", "kind", "timezone"} {
+			if !req.Has(o) {
+				return bot.Reply{}, bot.Invalid(o, bot.M("setup.first_needs", "Name", o), setupExample)
+			}
+		}
+	} else if !req.Has("jurisdiction") && !req.Has("kind") && !req.Has("timezone") && !req.Has("report-form") {
+		return bot.Reply{}, bot.Invalid("jurisdiction", bot.M("setup.nothing", "Name", g.Jurisdiction), `/setup report-form:https://forms.example.org/report`)
+	}
+	name, kind, zone := g.Jurisdiction, g.Kind, g.TimeZone
+	if req.Has("jurisdiction") {
+		name = strings.TrimSpace(req.Str("jurisdiction"))
+	}
+	if req.Has("kind") {
+		kind = req.Str("kind")
+	}
+	loc := g.Location()
+	if req.Has("timezone") {
+		tzName := strings.TrimSpace(req.Str("timezone"))
+		loc, err = time.LoadLocation(tzName)
+		if err != nil || tzName == "Local" || tzName == "" {
+			e := bot.Invalid("timezone", bot.M("setup.bad_zone", "Zone", bot.Clip(tzName, 64)), setupExample)
+			e.Suggestions = bot.Closest(tzName, commonZones, 3)
+			return bot.Reply{}, e
+		}
+		zone = loc.String()
+	}
+	form, formGiven := g.ReportForm, req.Has("report-form")
+	if formGiven {
+		if form, err = reportFormURL(req.Str("report-form")); err != nil {
+			return bot.Reply{}, err
+		}
 	}
 	becameLead := false
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
@@ -65,11 +96,18 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 				return err
 			}
 		}
-		if err := tx.SetJurisdiction(ctx, g.ID, name, req.Str("kind"), loc.String()); err != nil {
+		if err := tx.SetJurisdiction(ctx, g.ID, name, kind, zone); err != nil {
 			return err
 		}
 		before := fmt.Sprintf("%s (%s), %s", g.Jurisdiction, g.Kind, g.TimeZone)
-		after := fmt.Sprintf("%s (%s), %s", name, req.Str("kind"), loc.String())
+		after := fmt.Sprintf("%s (%s), %s", name, kind, zone)
+		if formGiven {
+			if err := tx.SetReportForm(ctx, g.ID, form); err != nil {
+				return err
+			}
+			before += "; report form " + g.ReportForm
+			after += "; report form " + form
+		}
 		return env.audit(ctx, tx, req, "setup", "group", 0, before, after)
 	})
 	if err != nil {
@@ -78,11 +116,28 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	now := req.Now.In(loc)
 	reply := bot.Reply{
 		Title: req.T("setup.done.title", "Name", name),
-		Text:  req.T("setup.done", "Name", name, "Kind", req.Str("kind"), "Zone", loc.String(), "Now", now.Format("Mon Jan 2, 3:04 PM MST")),
+		Text:  req.T("setup.done", "Name", name, "Kind", kind, "Zone", zone, "Now", now.Format("Mon Jan 2, 3:04 PM MST")),
 		Tone:  bot.Success,
+	}
+	if formGiven {
+		reply.Text += "\n" + req.T("setup.report_form", "Form", reportFormOf(&storage.Group{ReportForm: form}))
 	}
 	if becameLead {
 		reply.Text += "\n" + req.T("setup.lead")
 	}
 	return reply, nil
+}
+
+// reportFormURL checks a report form's address: an https URL with a host,
+// or "none" for the guide's own form ("" is stored).
+func reportFormURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if strings.EqualFold(raw, clearWord) {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(raw, " \t\n") {
+		return "", bot.Invalid("report-form", bot.M("setup.bad_form", "Value", bot.Clip(raw, 60)), `/setup report-form:https://forms.example.org/report`)
+	}
+	return u.String(), nil
 }

@@ -51,14 +51,13 @@ func (st *standing) targets(officials []storage.Official) []target {
 	var out []target
 	for _, o := range officials {
 		t := target{official: o}
-		jur := jurisdictionKey(o.Jurisdiction, st.groupName)
 		for _, r := range Rules[:CoreRules] {
 			a, answered := st.latest[o.ID][r.Number]
 			t.asked = t.asked || answered
-			if answered && (a.InPlace == storage.MarkEvasive || a.WouldSupport == storage.MarkEvasive) {
+			if answered && dodges(a) {
 				t.evasive = append(t.evasive, r)
 			}
-			if st.status(jur, r.Number) == storage.MarkYes {
+			if st.status(r.Number) == storage.MarkYes {
 				continue
 			}
 			if answered && a.WouldSupport == storage.MarkNo {
@@ -136,11 +135,6 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 		}
 		officials = st.of(jur)
 	}
-	reply := bot.Reply{Title: req.T("target.list.title")}
-	if len(officials) == 0 {
-		reply.Text = req.T("target.list.no_officials")
-		return reply, nil
-	}
 	var items, committed []string
 	for _, t := range st.targets(officials) {
 		if len(t.open) == 0 {
@@ -148,6 +142,11 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 			continue
 		}
 		items = append(items, bot.Clip(targetLine(req, len(items)+1, t), bot.MaxItem))
+	}
+	reply := bot.Reply{Title: req.T("target.list.title", "Count", len(items))}
+	if len(officials) == 0 {
+		reply.Text = req.T("target.list.no_officials")
+		return reply, nil
 	}
 	reply.Items, reply.Footer = pagedItems(req, items, bot.MaxItems-1)
 	switch {
@@ -157,7 +156,7 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 		reply.Text = req.T("target.list.intro")
 	}
 	if len(committed) > 0 {
-		reply.Text += "\n" + bot.Clip(req.T("target.list.committed", "Names", strings.Join(committed, ", ")), 400)
+		reply.Text += "\n" + req.T("target.list.committed", "Names", fitNames(req.T, "", committed, 400))
 	}
 	return reply, nil
 }
@@ -190,7 +189,6 @@ func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, er
 		return bot.Reply{}, err
 	}
 	t := st.targets([]storage.Official{*o})[0]
-	jur := jurisdictionKey(o.Jurisdiction, st.groupName)
 	reply := bot.Reply{Title: req.T("target.show.title", "Name", o.Name, "Office", o.Office)}
 	quoted := strconv.Quote(o.Name)
 	switch {
@@ -206,8 +204,8 @@ func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, er
 	var open []string
 	for _, r := range t.open {
 		a, ok := st.latest[o.ID][r.Number]
-		line := req.T("target.show.rule", "Number", r.Number, "Name", r.Name(req.Locale), "Mark", mark(st.status(jur, r.Number)),
-			"Status", req.T("scorecard.in_place."+st.status(jur, r.Number)))
+		line := req.T("target.show.rule", "Number", r.Number, "Name", r.Name(req.Locale), "Mark", mark(st.status(r.Number)),
+			"Status", req.T("scorecard.in_place."+st.status(r.Number)))
 		m, pos := position(req, a, ok)
 		open = append(open, line+" · "+req.T("target.show.position", "Mark", m, "Position", pos))
 	}

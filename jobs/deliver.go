@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/storage"
 )
 
@@ -29,6 +30,17 @@ func (DeliverArgs) Kind() string { return "deliver" }
 
 func (q *Queue) delivery(a DeliverArgs) river.InsertManyParams {
 	return river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{MaxAttempts: q.cfg.DeliveryAttempts}}
+}
+
+var _ commands.Outbox = (*Queue)(nil)
+
+// Enqueue queues one delivery per notice inside tx: the commands' Outbox.
+func (q *Queue) Enqueue(ctx context.Context, tx *storage.Store, notices []commands.Notice) error {
+	params := make([]river.InsertManyParams, len(notices))
+	for i, n := range notices {
+		params[i] = q.delivery(DeliverArgs{GroupID: n.GroupID, MemberID: n.MemberID, Name: n.Name, What: n.What, Reply: n.Reply})
+	}
+	return q.insert(ctx, tx, params)
 }
 
 type deliverWorker struct {

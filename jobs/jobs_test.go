@@ -188,7 +188,7 @@ func newWorld(t *testing.T, s *storage.Store, now time.Time) *world {
 	s.SetClock(clock.Now)
 	w := &world{t: t, store: s, clock: clock, sender: &recordingSender{clock: clock}}
 	w.q = newQueue(t, s, clock, w.sender, "p1")
-	env := &commands.Env{Store: s, Clock: clock, Log: quietLog}
+	env := &commands.Env{Store: s, Clock: clock, Log: quietLog, Outbox: w.q}
 	w.con = console.New(commands.Router(env), strings.NewReader(""), io.Discard, false)
 	w.do(springfield, "first lead")
 	w.do("/role assign user:@carol role:coordinator", "carol")
@@ -412,8 +412,20 @@ func TestRescheduleAndCancelMoveReminders(t *testing.T) {
 		w.do("as bob")
 		w.do("/meeting rsvp 2 yes")
 		w.do("as you")
-		w.do("/meeting cancel 2", "cancelled")
-		w.do(`/meeting reschedule 1 when:"2026-12-05 12:00"`, "moved")
+		// Cancelling and moving tell who said yes, through the same
+		// durable deliveries as reminders.
+		w.do("/meeting cancel 2", "cancelled", "Told 2 people by direct message: alice, bob.")
+		notices := w.step(at("01 09:00"), "alice: Meeting 2 is cancelled", "bob: Meeting 2 is cancelled")
+		w.do(`/meeting reschedule 1 when:"2026-12-05 12:00"`, "moved", "Told 1 person by direct message: alice.")
+		notices = append(notices, w.step(at("01 09:00"), "alice: Meeting 1 has moved")...)
+		for _, n := range notices {
+			if !strings.Contains(n.Text, "You had answered yes.") {
+				t.Errorf("notice does not say why %s hears of it:\n%s", n.who(), n.Text)
+			}
+		}
+		if last := notices[len(notices)-1].Text; !strings.Contains(last, "Organizing meeting moved from Fri Dec 4, 2026, 12:00 PM CST to Sat Dec 5, 2026, 12:00 PM CST, at County Building; gather 11:40 AM") {
+			t.Errorf("the move notice does not say what changed:\n%s", last)
+		}
 
 		// Past the old reminders' times (Thu 12:00 and Fri 10:40) and the
 		// cancelled meeting's, before the new ones.
@@ -578,7 +590,7 @@ func TestFailedDeliveryFallsBackAndIsReported(t *testing.T) {
 			t.Fatal(err)
 		}
 		digest := w.step(at("04 08:00"), "carol: Daily digest for Springfield: Fri Dec 4")
-		if len(digest) == 1 && !strings.Contains(digest[0].Text, "Not delivered: reminder for meeting 1 to alice: 403: cannot send messages to this user") {
+		if len(digest) == 1 && !strings.Contains(digest[0].Text, "Not delivered (1): reminder for meeting 1 to alice: 403: cannot send messages to this user") {
 			t.Errorf("digest does not report the failure:\n%s", digest[0].Text)
 		}
 		if fs, _ := s.UnreportedFailures(ctx, w.group().ID); len(fs) != 0 {

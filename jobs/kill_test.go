@@ -88,7 +88,7 @@ func runChild(url string, in io.Reader, out io.Writer) int {
 		say("FAIL start: %v", err)
 		return 1
 	}
-	con := console.New(commands.Router(&commands.Env{Store: s, Clock: clock, Log: quietLog}), strings.NewReader(""), io.Discard, false)
+	con := console.New(commands.Router(&commands.Env{Store: s, Clock: clock, Log: quietLog, Outbox: q}), strings.NewReader(""), io.Discard, false)
 	sendsSeen := 0
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {

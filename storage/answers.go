@@ -66,3 +66,21 @@ func (s *Store) AnswerHistory(ctx context.Context, groupID, officialID int64, ru
 		Order("a.created_at DESC, a.id DESC").Limit(limit).Offset(offset).Scan(&rows).Error
 	return rows, total, translate(err)
 }
+
+// AddSettlement records a coordinator's ruling on a rule. Call it inside
+// Tx together with the audit entry.
+func (s *Store) AddSettlement(ctx context.Context, st *Settlement) error {
+	return translate(s.with(ctx).Create(st).Error)
+}
+
+// LatestSettlements returns the ruling that counts for each rule of the
+// group (the latest, by time then id), by rule.
+func (s *Store) LatestSettlements(ctx context.Context, groupID int64) (map[string]Settlement, error) {
+	var list []Settlement
+	err := s.with(ctx).Where("group_id = ?", groupID).Order("created_at, id").Find(&list).Error
+	out := make(map[string]Settlement, len(list))
+	for _, st := range list {
+		out[st.Rule] = st // later rows win
+	}
+	return out, translate(err)
+}

@@ -65,9 +65,6 @@ type DeliveryFailure struct {
 	CreatedAt  time.Time `gorm:"not null"`
 }
 
-// roleSpokesperson is the role a meeting needs; the digest warns without one.
-const roleSpokesperson = "spokesperson"
-
 // DefaultDigestSettings are a group's settings before anyone changes them.
 func DefaultDigestSettings(groupID int64) DigestSettings {
 	return DigestSettings{GroupID: groupID, SendAt: "08:00", Quiet: true}
@@ -182,27 +179,14 @@ func clip(v string, n int) string {
 }
 
 // UpcomingMeeting is a meeting as the digest shows it.
-type UpcomingMeeting struct {
-	Meeting
-	OfficialName  string
-	Yes, Maybe    int64
-	No            int64
-	Spokespersons int64
-}
+type UpcomingMeeting = MeetingRow
 
 // UpcomingMeetings lists the group's scheduled meetings starting in
-// [from, to), soonest first, with RSVP counts and whether a spokesperson
-// is assigned to each.
+// [from, to), soonest first, with RSVP counts.
 func (s *Store) UpcomingMeetings(ctx context.Context, groupID int64, from, to time.Time) ([]UpcomingMeeting, error) {
 	var out []UpcomingMeeting
-	err := s.with(ctx).Table("meetings mt").
-		Select(`mt.*, COALESCE(o.name, '') AS official_name,
-			(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = 'yes') AS yes,
-			(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = 'maybe') AS maybe,
-			(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = 'no') AS no,
-			(SELECT COUNT(*) FROM role_assignments ra WHERE ra.group_id = mt.group_id AND ra.meeting_id = mt.id AND ra.role = ?) AS spokespersons`, roleSpokesperson).
-		Joins("LEFT JOIN officials o ON o.id = mt.official_id AND o.group_id = mt.group_id").
-		Where("mt.group_id = ? AND mt.status = ? AND mt.starts_at >= ? AND mt.starts_at < ?", groupID, MeetingScheduled, from, to).
+	err := s.meetingRows(ctx).
+		Where("mt.group_id = ? AND mt.status = ? AND mt.starts_at >= ? AND mt.starts_at < ?", groupID, MeetingScheduled, from.UTC(), to.UTC()).
 		Order("mt.starts_at, mt.number").Scan(&out).Error
 	return out, translate(err)
 }

@@ -52,6 +52,13 @@ func (s *Store) SetJurisdiction(ctx context.Context, groupID int64, name, kind, 
 		Updates(map[string]any{"jurisdiction": name, "kind": kind, "time_zone": tz, "updated_at": s.Now()}).Error)
 }
 
+// SetReportForm sets the address of the group's report-back form; ""
+// goes back to the guide's own.
+func (s *Store) SetReportForm(ctx context.Context, groupID int64, url string) error {
+	return translate(s.with(ctx).Model(&Group{}).Where("id = ?", groupID).
+		Updates(map[string]any{"report_form": url, "updated_at": s.Now()}).Error)
+}
+
 // EnsureMember returns the member for a platform user, creating them on
 // first sight and keeping their display name current.
 func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name string) (*Member, error) {

@@ -81,25 +81,57 @@ type MeetingRow struct {
 
 // Which meetings a list shows.
 const (
-	MeetingsUpcoming = "upcoming" // starting now or later, soonest first
-	MeetingsPast     = "past"     // started before now, latest first
-	MeetingsAll      = "all"      // every meeting, latest first
+	MeetingsUpcoming  = "upcoming"  // scheduled, starting now or later, soonest first
+	MeetingsPast      = "past"      // took place (see Meeting.TookPlace), latest first
+	MeetingsCancelled = "cancelled" // cancelled, latest first
+	MeetingsAll       = "all"       // every meeting, latest first
 )
 
 // Meetings lists the group's meetings, with official names and RSVP
-// counts; which is MeetingsUpcoming, MeetingsPast or MeetingsAll.
+// counts; which is MeetingsUpcoming, MeetingsPast, MeetingsCancelled or
+// MeetingsAll.
 func (s *Store) Meetings(ctx context.Context, groupID int64, which string, now time.Time) ([]MeetingRow, error) {
 	q := s.meetingRows(ctx).Where("mt.group_id = ?", groupID)
 	switch which {
 	case MeetingsUpcoming:
-		q = q.Where("mt.starts_at >= ?", now.UTC()).Order("mt.starts_at, mt.number")
+		q = q.Where("mt.status = ? AND mt.starts_at >= ?", MeetingScheduled, now.UTC()).Order("mt.starts_at, mt.number")
 	case MeetingsPast:
-		q = q.Where("mt.starts_at < ?", now.UTC()).Order("mt.starts_at DESC, mt.number DESC")
+		q = q.Where("(mt.status = ? OR (mt.status = ? AND mt.starts_at < ?))", MeetingHeld, MeetingScheduled, now.UTC()).
+			Order("mt.starts_at DESC, mt.number DESC")
+	case MeetingsCancelled:
+		q = q.Where("mt.status = ?", MeetingCancelled).Order("mt.starts_at DESC, mt.number DESC")
 	default:
 		q = q.Order("mt.starts_at DESC, mt.number DESC")
 	}
 	var out []MeetingRow
 	return out, translate(q.Scan(&out).Error)
+}
+
+// MeetingsHeldWith lists up to limit of the group's meetings with an
+// official that took place by now (see Meeting.TookPlace), latest first.
+func (s *Store) MeetingsHeldWith(ctx context.Context, groupID, officialID int64, now time.Time, limit int) ([]MeetingRow, error) {
+	var out []MeetingRow
+	err := s.meetingRows(ctx).Where("mt.group_id = ? AND mt.official_id = ?", groupID, officialID).
+		Where("(mt.status = ? OR (mt.status = ? AND mt.starts_at <= ?))", MeetingHeld, MeetingScheduled, now.UTC()).
+		Order("mt.starts_at DESC, mt.number DESC").Limit(limit).Scan(&out).Error
+	return out, translate(err)
+}
+
+// MeetingsNear lists the group's meetings, other than exclude and not
+// cancelled, that start less than window away from start, or that meet
+// officialID (when set) between dayStart and dayEnd: the clashes a new or
+// moved meeting is warned about. Soonest first.
+func (s *Store) MeetingsNear(ctx context.Context, groupID, exclude int64, start time.Time, window time.Duration, officialID *int64, dayStart, dayEnd time.Time) ([]MeetingRow, error) {
+	q := s.meetingRows(ctx).Where("mt.group_id = ? AND mt.id <> ? AND mt.status <> ?", groupID, exclude, MeetingCancelled)
+	near := "(mt.starts_at > ? AND mt.starts_at < ?)"
+	args := []any{start.Add(-window).UTC(), start.Add(window).UTC()}
+	if officialID != nil {
+		near = "(" + near + " OR (mt.official_id = ? AND mt.starts_at >= ? AND mt.starts_at < ?))"
+		args = append(args, *officialID, dayStart.UTC(), dayEnd.UTC())
+	}
+	var out []MeetingRow
+	err := q.Where(near, args...).Order("mt.starts_at, mt.number").Scan(&out).Error
+	return out, translate(err)
 }
 
 // MeetingsWithOfficial lists up to limit of the group's meetings with an
@@ -204,6 +236,99 @@ func (s *Store) RecordAttendance(ctx context.Context, groupID, meetingID int64, 
 		added += res.RowsAffected
 	}
 	return added, nil
+}
+
+// RSVPNames lists who answered a meeting's invitation, by answer (yes,
+// maybe, no), each list by name.
+func (s *Store) RSVPNames(ctx context.Context, groupID, meetingID int64) (map[string][]string, error) {
+	var rows []struct {
+		Answer string
+		Name   string
+	}
+	err := s.with(ctx).Table("rsvps r").Select("r.answer, m.display_name AS name").
+		Joins("JOIN members m ON m.id = r.member_id AND m.group_id = r.group_id").
+		Where("r.group_id = ? AND r.meeting_id = ?", groupID, meetingID).
+		Order("m.display_name, m.id").Scan(&rows).Error
+	out := map[string][]string{}
+	for _, r := range rows {
+		out[r.Answer] = append(out[r.Answer], r.Name)
+	}
+	return out, translate(err)
+}
+
+// AttendeeNames lists who came to a meeting, by name.
+func (s *Store) AttendeeNames(ctx context.Context, groupID, meetingID int64) ([]string, error) {
+	var names []string
+	err := s.with(ctx).Table("attendance a").
+		Joins("JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
+		Where("a.group_id = ? AND a.meeting_id = ?", groupID, meetingID).
+		Order("m.display_name, m.id").Pluck("m.display_name", &names).Error
+	return names, translate(err)
+}
+
+// FileReport records that by filed the meeting's report-back now, and
+// updates m. ErrDuplicate means it was already filed. Call it inside Tx.
+func (s *Store) FileReport(ctx context.Context, m *Meeting, by int64) error {
+	now := s.Now()
+	res := s.with(ctx).Model(&Meeting{}).
+		Where("group_id = ? AND id = ? AND report_filed_at IS NULL", m.GroupID, m.ID).
+		Updates(map[string]any{"report_filed_at": now, "report_filed_by": by, "updated_at": now})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrDuplicate
+	}
+	m.ReportFiledAt, m.ReportFiledBy, m.UpdatedAt = &now, &by, now
+	return nil
+}
+
+// Concerned is a member a change to a meeting concerns: someone who
+// answered yes or maybe, or who holds a role for that meeting.
+type Concerned struct {
+	MemberID   int64
+	Name       string
+	PlatformID string
+	Locale     string
+	Answer     string   // yes, maybe, or "" when they did not say
+	Roles      []string // their roles for this meeting, by name
+}
+
+// ConcernedMembers lists the members a change to the meeting concerns and
+// who can still be reached (forgotten members have no platform id), by
+// name.
+func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) ([]Concerned, error) {
+	var rows []struct {
+		MemberID   int64
+		Name       string
+		PlatformID string
+		Locale     string
+		Answer     string
+		Role       string
+	}
+	err := s.with(ctx).Raw(`
+		SELECT m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale,
+			COALESCE(r.answer, '') AS answer, COALESCE(ra.role, '') AS role
+		FROM members m
+		LEFT JOIN rsvps r ON r.group_id = m.group_id AND r.meeting_id = ? AND r.member_id = m.id AND r.answer IN ('yes', 'maybe')
+		LEFT JOIN role_assignments ra ON ra.group_id = m.group_id AND ra.meeting_id = ? AND ra.member_id = m.id
+		WHERE m.group_id = ? AND m.platform_user_id IS NOT NULL AND (r.id IS NOT NULL OR ra.id IS NOT NULL)
+		ORDER BY m.display_name, m.id, ra.role`, meetingID, meetingID, groupID).Scan(&rows).Error
+	var out []Concerned
+	for _, r := range rows {
+		if n := len(out); n > 0 && out[n-1].MemberID == r.MemberID {
+			if r.Role != "" {
+				out[n-1].Roles = append(out[n-1].Roles, r.Role)
+			}
+			continue
+		}
+		c := Concerned{MemberID: r.MemberID, Name: r.Name, PlatformID: r.PlatformID, Locale: r.Locale, Answer: r.Answer}
+		if r.Role != "" {
+			c.Roles = []string{r.Role}
+		}
+		out = append(out, c)
+	}
+	return out, translate(err)
 }
 
 // AttendanceCount counts who came to a meeting.

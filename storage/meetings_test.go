@@ -133,10 +133,10 @@ func TestCampaignStorageFiltersByGroup(t *testing.T) {
 		if n, err := s.AttendanceCount(ctx, bid, a.meeting.ID); err != nil || n != 0 {
 			t.Errorf("AttendanceCount(B, A's meeting) = %d, %v; want 0", n, err)
 		}
-		if ok, err := s.HoldsRole(ctx, bid, a.member.ID, "attendance-keeper", a.meeting.ID); err != nil || ok {
+		if ok, err := s.HoldsRole(ctx, bid, a.member.ID, a.meeting.ID, "attendance-keeper"); err != nil || ok {
 			t.Errorf("HoldsRole(B, A's member) = %v, %v; want false", ok, err)
 		}
-		if ok, err := s.HoldsRole(ctx, a.group.ID, a.member.ID, "attendance-keeper", a.meeting.ID); err != nil || !ok {
+		if ok, err := s.HoldsRole(ctx, a.group.ID, a.member.ID, a.meeting.ID, "attendance-keeper"); err != nil || !ok {
 			t.Errorf("HoldsRole(A, A's keeper) = %v, %v; want true", ok, err)
 		}
 

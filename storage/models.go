@@ -10,13 +10,16 @@ import "time"
 // jurisdiction it campaigns in.
 type Group struct {
 	ID           int64
-	Platform     string    `gorm:"size:16;not null"`
-	PlatformID   string    `gorm:"size:64;not null"`
-	Jurisdiction string    `gorm:"size:100;not null;default:''"`
-	Kind         string    `gorm:"size:16;not null;default:''"` // city, county or state
-	TimeZone     string    `gorm:"size:64;not null;default:'UTC'"`
-	CreatedAt    time.Time `gorm:"not null"`
-	UpdatedAt    time.Time `gorm:"not null"`
+	Platform     string `gorm:"size:16;not null"`
+	PlatformID   string `gorm:"size:64;not null"`
+	Jurisdiction string `gorm:"size:100;not null;default:''"`
+	Kind         string `gorm:"size:16;not null;default:''"` // city, county or state
+	TimeZone     string `gorm:"size:64;not null;default:'UTC'"`
+	// ReportForm is the address of the report-back form the group uses;
+	// "" means the guide's own.
+	ReportForm string    `gorm:"size:300;not null;default:''"`
+	CreatedAt  time.Time `gorm:"not null"`
+	UpdatedAt  time.Time `gorm:"not null"`
 }
 
 // Member is a person in a group: a platform id and a display name, nothing
@@ -74,8 +77,19 @@ type Meeting struct {
 	Capacity    int       `gorm:"not null;default:0"`
 	Status      string    `gorm:"size:16;not null;default:'scheduled'"`
 	CreatedBy   *int64
-	CreatedAt   time.Time `gorm:"not null"`
-	UpdatedAt   time.Time `gorm:"not null"`
+	// ReportFiledAt and ReportFiledBy record who filed the meeting's
+	// report-back, and when; nil until someone does.
+	ReportFiledAt *time.Time
+	ReportFiledBy *int64
+	CreatedAt     time.Time `gorm:"not null"`
+	UpdatedAt     time.Time `gorm:"not null"`
+}
+
+// TookPlace reports whether the meeting happened as of now: marked held,
+// or still scheduled and already started (groups often forget to mark
+// one held). Cancelled meetings never took place.
+func (m *Meeting) TookPlace(now time.Time) bool {
+	return m.Status == MeetingHeld || (m.Status == MeetingScheduled && !m.StartsAt.After(now))
 }
 
 // RSVP is a member's answer to a meeting invitation.
@@ -120,6 +134,22 @@ type Answer struct {
 	LoggedBy     *int64
 	CreatedAt    time.Time `gorm:"not null"`
 }
+
+// Settlement is a coordinator's ruling on whether a rule is in place when
+// the group's officials disagree. History is kept: the latest counts
+// until an official answers otherwise after it.
+type Settlement struct {
+	ID        int64
+	GroupID   int64  `gorm:"not null"`
+	Rule      string `gorm:"size:8;not null"`
+	InPlace   string `gorm:"size:8;not null"` // yes or no
+	Note      string `gorm:"size:500;not null;default:''"`
+	SettledBy *int64
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+// TableName names the settlements table.
+func (Settlement) TableName() string { return "rule_settlements" }
 
 // Task is a piece of campaign work, optionally assigned, due and tied to a
 // meeting or tactic.
@@ -167,5 +197,5 @@ type ProcessedInteraction struct {
 // Models lists every mapped type, for the schema test.
 func Models() []any {
 	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{},
-		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}}
+		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}, &Settlement{}}
 }

@@ -23,18 +23,17 @@ type Progress struct {
 	FullyAnswered int64
 	// AnsweredOfficials counts officials with at least one answer.
 	AnsweredOfficials int64
-	// ReportsFiled counts report-backs produced for held meetings.
+	// ReportsFiled counts meetings whose report-back was filed.
 	ReportsFiled int64
+	// Unfiled is the latest meeting with an official that took place and
+	// whose report-back is not filed; nil when none.
+	Unfiled *Meeting
 	// FollowUp is the first organizing meeting, not cancelled, at least 14
 	// days after FirstOrganizing; nil when none.
 	FollowUp *Meeting
 	// TacticTasks and TacticTasksDone count tasks that carry a tactic.
 	TacticTasks, TacticTasksDone int64
 }
-
-// ActionReportFiled is the audit action recorded when a report-back is
-// produced; the guide counts it as filed.
-const ActionReportFiled = "report.filed"
 
 // Progress reads the group's progress at now.
 func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (*Progress, error) {
@@ -85,9 +84,18 @@ func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (*Pr
 	if err := s.with(ctx).Table("(?) AS a", answered.Having("COUNT(DISTINCT rule) = 9")).Count(&p.FullyAnswered).Error; err != nil {
 		return nil, translate(err)
 	}
-	err = s.with(ctx).Model(&AuditEntry{}).Where("group_id = ? AND action = ?", groupID, ActionReportFiled).Count(&p.ReportsFiled).Error
+	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND report_filed_at IS NOT NULL", groupID).Count(&p.ReportsFiled).Error
 	if err != nil {
 		return nil, translate(err)
+	}
+	var u Meeting
+	res = s.with(ctx).Where("group_id = ? AND official_id IS NOT NULL AND report_filed_at IS NULL AND "+held, groupID, now.UTC()).
+		Order("starts_at DESC").Limit(1).Find(&u)
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if res.RowsAffected == 1 {
+		p.Unfiled = &u
 	}
 	err = s.with(ctx).Model(&Task{}).Where("group_id = ? AND tactic <> ''", groupID).Count(&p.TacticTasks).Error
 	if err != nil {
@@ -103,7 +111,8 @@ type MeetingReport struct {
 	Official *Official
 	// Attended lists who came, by display name.
 	Attended []string
-	// Answers are the latest answer per rule logged for this meeting.
+	// Answers are the latest answer per rule that the meeting's official
+	// gave at this meeting; none for a meeting without an official.
 	Answers map[string]Answer
 }
 
@@ -114,21 +123,18 @@ func (s *Store) MeetingReport(ctx context.Context, groupID, number int64) (*Meet
 		return nil, err
 	}
 	r := &MeetingReport{Meeting: *m, Answers: map[string]Answer{}}
-	if m.OfficialID != nil {
-		var o Official
-		if err := s.with(ctx).Where("group_id = ? AND id = ?", groupID, *m.OfficialID).Take(&o).Error; err != nil {
-			return nil, translate(err)
-		}
-		r.Official = &o
+	if r.Attended, err = s.AttendeeNames(ctx, groupID, m.ID); err != nil {
+		return nil, err
 	}
-	err = s.with(ctx).Table("attendance a").Select("m.display_name").
-		Joins("JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
-		Where("a.group_id = ? AND a.meeting_id = ?", groupID, m.ID).Order("m.display_name").Pluck("m.display_name", &r.Attended).Error
-	if err != nil {
-		return nil, translate(err)
+	if m.OfficialID == nil {
+		return r, nil
+	}
+	if r.Official, err = s.OfficialByID(ctx, groupID, *m.OfficialID); err != nil {
+		return nil, err
 	}
 	var answers []Answer
-	err = s.with(ctx).Where("group_id = ? AND meeting_id = ?", groupID, m.ID).Order("created_at, id").Find(&answers).Error
+	err = s.with(ctx).Where("group_id = ? AND meeting_id = ? AND official_id = ?", groupID, m.ID, *m.OfficialID).
+		Order("created_at, id").Find(&answers).Error
 	for _, a := range answers {
 		r.Answers[a.Rule] = a // later rows win
 	}

@@ -6,12 +6,12 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// HoldsRole reports whether a member holds a role for the whole group or
-// for the given meeting.
-func (s *Store) HoldsRole(ctx context.Context, groupID, memberID int64, role string, meetingID int64) (bool, error) {
+// HoldsRole reports whether a member holds one of roles for the whole
+// group or, when meetingID is not 0, for that meeting.
+func (s *Store) HoldsRole(ctx context.Context, groupID, memberID, meetingID int64, roles ...string) (bool, error) {
 	var n int64
 	err := s.with(ctx).Model(&RoleAssignment{}).
-		Where("group_id = ? AND member_id = ? AND role = ? AND (meeting_id IS NULL OR meeting_id = ?)", groupID, memberID, role, meetingID).
+		Where("group_id = ? AND member_id = ? AND role IN ? AND (meeting_id IS NULL OR meeting_id = ?)", groupID, memberID, roles, meetingID).
 		Count(&n).Error
 	return n > 0, translate(err)
 }

@@ -3,6 +3,7 @@ package discord_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -80,84 +81,81 @@ func TestResponseSheetModal(t *testing.T) {
 		if !strings.Contains(resp.text(), "Jane Roe") {
 			t.Fatalf("/official add: got %q", resp.text())
 		}
+		_, resp = r.post(interaction(newID(), 2, subcommand("meeting", "record", nil, opt("when", 3, "yesterday noon"), opt("where", 3, "County Building"), opt("official", 3, "Jane Roe")), alice, memberPerms))
+		if !strings.Contains(resp.text(), "Meeting 1 recorded") {
+			t.Fatalf("/meeting record: got %q", resp.text())
+		}
 		_, resp = r.post(interaction(newID(), 2, subcommand("response", "sheet", nil, opt("official", 3, "Jane Roe")), alice, memberPerms))
-		if resp.Type != 9 || resp.Data.CustomID != `m:response bulk official:"Jane Roe"` || resp.Data.Title == "" || len([]rune(resp.Data.Title)) > 45 {
-			t.Fatalf("/response sheet: got type %d id %q title %q, want a modal (type 9) for response bulk", resp.Type, resp.Data.CustomID, resp.Data.Title)
+		if resp.Type != 4 || resp.Data.Flags != ephemeral|componentsV2 {
+			t.Fatalf("/response sheet: got type %d flags %d %q, want a private V2 sheet", resp.Type, resp.Data.Flags, resp.text())
 		}
-		var inputs []string
-		for _, row := range resp.Data.Components {
-			for _, c := range row["components"].([]any) {
-				in := c.(map[string]any)
-				if in["type"] != 4.0 {
-					t.Errorf("modal component %v, want a text input (type 4)", in)
-				}
-				inputs = append(inputs, in["custom_id"].(string))
-			}
+		checkV2(t, resp.Data.Content, len(resp.Data.Embeds), resp.Data.Components)
+		sh := sheet{flags: resp.Data.Flags, components: resp.Data.Components}
+		var ids []string
+		for _, sel := range sh.selects() {
+			ids = append(ids, sel["custom_id"].(string))
 		}
-		if got := strings.Join(inputs, " "); got != "in-place would-support note" {
-			t.Fatalf("modal inputs %q, want in-place would-support note", got)
+		if len(ids) != 11 || ids[0] != "s:0:in-place would-support" || ids[9] != "s:9:in-place would-support" || ids[10] != "s:10:meeting" {
+			t.Fatalf("sheet selects %q, want a choice per rule and the meeting", ids)
 		}
-		customID := resp.Data.CustomID
-		answers := func() int {
+		if got := strings.Join(sh.picked(), ","); got != "- -,- -,- -,- -,- -,- -,- -,- -,- -,- -,1" {
+			t.Errorf("sheet defaults %q, want every rule not asked and meeting 1", got)
+		}
+		answers := func() []storage.Answer {
 			t.Helper()
 			all, err := s.LatestAnswers(context.Background(), mustGroup(t, s))
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(all)
+			return all
 		}
-		row := func(id, v string) map[string]any {
-			return map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": id, "value": v}}}
-		}
-		submit := func(inPlace, support string) response {
+		note := func(s sheet, text string) response {
 			t.Helper()
-			_, resp := r.post(interaction(newID(), 5, map[string]any{"custom_id": customID, "components": []any{
-				row("in-place", inPlace), row("would-support", support), row("note", ""),
-			}}, alice, memberPerms))
-			return resp
+			modal := r.on(newID(), 3, map[string]any{"custom_id": s.button(t, "Save…"), "component_type": 2}, s)
+			if modal.Type != 9 {
+				t.Fatalf("Save…: got type %d %q, want the note's modal", modal.Type, modal.text())
+			}
+			input := modal.Data.Components[0]["components"].([]any)[0].(map[string]any)
+			return r.on(newID(), 5, map[string]any{"custom_id": modal.Data.CustomID, "components": []any{
+				map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": input["custom_id"], "value": text}}},
+			}}, s)
 		}
 
-		for _, c := range []struct{ name, inPlace, support, want string }{
-			{"bad mark", "y n n y e u n n x", "", "`in-place` mark 9 (rule 9) is `x`"},
-			{"too few marks", "y n n", "", "`in-place` has 3 marks"},
-			{"contradiction", "y n n y e u n n n", "y y n - e u y n e", "must be - because in-place says rule 1"},
-		} {
-			t.Run(c.name, func(t *testing.T) {
-				resp := submit(c.inPlace, c.support)
-				if resp.Type != 4 || resp.Data.Flags&64 == 0 || !strings.Contains(resp.text(), c.want) {
-					t.Errorf("got type %d flags %d %q, want a private refusal containing %q", resp.Type, resp.Data.Flags, resp.text(), c.want)
-				}
-			})
+		// Nothing picked: refused privately, the sheet kept as it was.
+		if refused := note(sh, ""); refused.Type != 4 || refused.Data.Flags&ephemeral == 0 || !strings.Contains(refused.text(), "there is nothing to log") {
+			t.Errorf("an empty sheet: got type %d %q, want a private refusal", refused.Type, refused.text())
 		}
-		if n := answers(); n != 0 {
-			t.Fatalf("invalid sheets logged %d answers, want 0", n)
+		if n := len(answers()); n != 0 {
+			t.Fatalf("an empty sheet logged %d answers", n)
 		}
-
-		resp = submit("y n n y e u n n n", "- y n - e u y n e")
-		if resp.Type != 4 || !strings.Contains(resp.text(), "Logged 9 answers from Jane Roe") {
-			t.Fatalf("nine answers: got type %d %q, want Logged 9 answers", resp.Type, resp.text())
+		sh = r.pickIn(sh, "s:0:in-place would-support", "y -")
+		sh = r.pickIn(sh, "s:1:in-place would-support", "n y")
+		sh = r.pickIn(sh, "s:4:in-place would-support", "e e")
+		done := note(sh, "at the county building")
+		if done.Type != 7 || !strings.Contains(done.text(), "Logged 3 answers from Jane Roe") || !strings.Contains(done.text(), "From meeting 1.") {
+			t.Fatalf("three answers: got type %d %q, want the sheet replaced by Logged 3 answers from meeting 1", done.Type, done.text())
 		}
-		if n := answers(); n != 9 {
-			t.Errorf("logged %d answers, want 9", n)
+		got := map[string]string{}
+		for _, a := range answers() {
+			got[a.Rule] = a.InPlace + "/" + a.WouldSupport + "/" + a.Note
 		}
-		_, resp = r.post(interaction(newID(), 2, subcommand("response", "history", nil, opt("official", 3, "Jane Roe")), alice, memberPerms))
-		if got := strings.Count(resp.text(), " · #"); got != 9 {
-			t.Errorf("/response history shows %d answers, want 9:\n%s", got, resp.text())
+		if fmt.Sprint(got) != "map[1:yes//at the county building 2:no/yes/at the county building 5:evasive/evasive/at the county building]" {
+			t.Errorf("logged %v", got)
 		}
 
-		// The sheet button of /target show opens the modal.
+		// The sheet button of /target show opens the sheet.
 		_, resp = r.post(interaction(newID(), 2, subcommand("target", "show", nil, opt("official", 3, "Jane Roe")), alice, memberPerms))
-		var sheet string
+		var button string
 		for _, id := range buttonIDs(resp) {
 			if strings.HasPrefix(id, "a:response sheet ") {
-				sheet = id
+				button = id
 			}
 		}
-		if sheet == "" {
+		if button == "" {
 			t.Fatalf("/target show buttons %q, want the answer sheet", buttonIDs(resp))
 		}
-		if modal := r.click(newID(), sheet, alice, resp); modal.Type != 9 || modal.Data.CustomID != customID {
-			t.Errorf("sheet button: got type %d id %q, want the modal %q", modal.Type, modal.Data.CustomID, customID)
+		if opened := r.click(newID(), button, alice, resp); opened.Type != 4 || opened.Data.Flags != ephemeral|componentsV2 {
+			t.Errorf("sheet button: got type %d flags %d, want the sheet", opened.Type, opened.Data.Flags)
 		}
 	})
 }
@@ -182,8 +180,8 @@ func TestMeetingRSVPAndTaskDoneButtons(t *testing.T) {
 			t.Errorf("RSVP click twice: got %q then %q, want a private yes, then already handled", first.text(), again.text())
 		}
 		_, resp = r.post(interaction(newID(), 2, subcommand("meeting", "show", nil, opt("id", 4, 1)), alice, memberPerms))
-		if !strings.Contains(resp.text(), "RSVPs: 1 yes, 0 maybe, 0 no") {
-			t.Errorf("/meeting show after one click: got %q, want one yes", resp.text())
+		if text := resp.text(); !strings.Contains(text, "Yes (1): User 2") || !strings.Contains(text, "Maybe (0)") || !strings.Contains(text, "No (0)") {
+			t.Errorf("/meeting show after one click: got %q, want one yes, from Bob", text)
 		}
 
 		_, resp = r.post(interaction(newID(), 2, subcommand("task", "add", nil, opt("title", 3, "Print flyers"), opt("due", 3, "friday 5pm")), bob, memberPerms))

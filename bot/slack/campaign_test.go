@@ -94,8 +94,7 @@ func (r *rig) submitView(opened map[string]any, user string, values map[string]s
 	v["blocks"], v["private_metadata"], v["callback_id"] = opened["blocks"], opened["private_metadata"], opened["callback_id"]
 	state := map[string]any{}
 	for block, text := range values {
-		id := map[string]string{"in-place": "f0/in-place", "would-support": "f1/would-support", "note": "f2/note"}[block]
-		state[id] = map[string]any{id: map[string]any{"type": "plain_text_input", "value": text}}
+		state[block] = map[string]any{block: map[string]any{"type": "plain_text_input", "value": text}}
 	}
 	v["state"] = map[string]any{"values": state}
 	b, _ := json.Marshal(cb)
@@ -107,6 +106,9 @@ func TestResponseSheetModal(t *testing.T) {
 		r := campaignRig(t, s)
 		if _, m, _ := r.slash("U0001", "/official", `add name:"Jane Roe" office:sheriff`); !strings.Contains(visible(m), "Jane Roe") {
 			t.Fatalf("/official add: got %s", visible(m))
+		}
+		if _, m, _ := r.slash("U0001", "/meeting", `record official:"Jane Roe" when:"yesterday noon" where:"County Building"`); !strings.Contains(visible(m), "Meeting 1 recorded") {
+			t.Fatalf("/meeting record: got %s", visible(m))
 		}
 		code, m, trig := r.slash("U0001", "/response", `sheet official:"Jane Roe"`)
 		if code != 200 || m != nil {
@@ -120,10 +122,14 @@ func TestResponseSheetModal(t *testing.T) {
 		var ids []string
 		for _, b := range view["blocks"].([]any) {
 			bm := b.(map[string]any)
-			ids = append(ids, fmt.Sprint(bm["type"], ":", bm["block_id"]))
+			ids = append(ids, fmt.Sprint(bm["block_id"], ":", bm["element"].(map[string]any)["type"]))
 		}
-		if got := strings.Join(ids, " "); got != "input:f0/in-place input:f1/would-support input:f2/note" {
-			t.Fatalf("modal blocks %s, want inputs in-place, would-support, note", got)
+		want := "f0/in-place/would-support:static_select f1/in-place/would-support:static_select f2/in-place/would-support:static_select " +
+			"f3/in-place/would-support:static_select f4/in-place/would-support:static_select f5/in-place/would-support:static_select " +
+			"f6/in-place/would-support:static_select f7/in-place/would-support:static_select f8/in-place/would-support:static_select " +
+			"f9/in-place/would-support:static_select f10/meeting:static_select f11/note:plain_text_input"
+		if got := strings.Join(ids, " "); got != want {
+			t.Fatalf("modal blocks\n%s\nwant a choice per rule, the meeting and the note:\n%s", got, want)
 		}
 		if title := view["title"].(map[string]any)["text"].(string); len([]rune(title)) > 24 || title == "" {
 			t.Errorf("modal title %q, want 1 to 24 characters", title)
@@ -137,43 +143,39 @@ func TestResponseSheetModal(t *testing.T) {
 			return all
 		}
 
-		cases := []struct {
-			name   string
-			values map[string]string
-			field  string
-			want   string
-		}{
-			{"bad mark", map[string]string{"in-place": "y n n y e u n n x"}, "f0/in-place", "`in-place` mark 9 (rule 9) is `x`"},
-			{"too few marks", map[string]string{"in-place": "y n n"}, "f0/in-place", "`in-place` has 3 marks"},
-			{"contradiction", map[string]string{"in-place": "y n n y e u n n n", "would-support": "y y n - e u y n e"}, "f1/would-support", "must be - because in-place says rule 1"},
-		}
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				code, ack := r.submitView(view, "U0001", c.values)
-				errs, _ := ack["errors"].(map[string]any)
-				if code != 200 || ack["response_action"] != "errors" || len(errs) != 1 || !strings.Contains(fmt.Sprint(errs[c.field]), c.want) {
-					t.Errorf("got %d %v, want the error %q on %s only", code, ack, c.want, c.field)
-				}
-			})
+		// Nothing picked: refused on the first rule, nothing logged, the
+		// modal stays open with its picks.
+		code, ack := r.submitPicks(view, "U0001", nil, map[string]string{"f11/note": "kept"})
+		errs, _ := ack["errors"].(map[string]any)
+		if code != 200 || ack["response_action"] != "errors" || !strings.Contains(fmt.Sprint(errs["f0/in-place/would-support"]), "there is nothing to log") {
+			t.Errorf("an empty sheet: got %d %v, want the error on the first rule", code, ack)
 		}
 		if n := len(answers()); n != 0 {
-			t.Fatalf("invalid sheets logged %d answers, want 0", n)
+			t.Fatalf("an empty sheet logged %d answers, want 0", n)
 		}
 
-		code, ack := r.submitView(view, "U0001", map[string]string{"in-place": "y n n y e u n n n", "would-support": "- y n - e u y n e", "note": "at the county building"})
+		picks := map[string]string{
+			"f0/in-place/would-support": "y -", "f1/in-place/would-support": "n y", "f2/in-place/would-support": "n e",
+			"f4/in-place/would-support": "e n", "f9/in-place/would-support": "n -",
+		}
+		code, ack = r.submitPicks(view, "U0001", picks, map[string]string{"f11/note": "at the county building"})
 		if code != 200 || ack != nil {
-			t.Fatalf("nine valid answers: got %d %v, want an empty 200 that closes the modal", code, ack)
+			t.Fatalf("five answers: got %d %v, want an empty 200 that closes the modal", code, ack)
 		}
 		eph := r.fake.WaitCalls("chat.postEphemeral", 1)[0].Form
-		if eph.Get("user") != "U0001" || eph.Get("channel") != "C0001" || !strings.Contains(eph.Get("text"), "Logged 9 answers from Jane Roe") {
-			t.Errorf("result posted as %v, want Logged 9 answers, ephemeral to Alice in C0001", eph)
+		if eph.Get("user") != "U0001" || eph.Get("channel") != "C0001" || !strings.Contains(eph.Get("text"), "Logged 5 answers from Jane Roe") ||
+			!strings.Contains(eph.Get("text"), "From meeting 1.") {
+			t.Errorf("result posted as %v, want Logged 5 answers from meeting 1, ephemeral to Alice in C0001", eph)
 		}
-		if n := len(answers()); n != 9 {
-			t.Errorf("logged %d answers, want 9", n)
+		got := map[string]string{}
+		for _, a := range answers() {
+			got[a.Rule] = a.InPlace + "/" + a.WouldSupport
+			if a.MeetingID == nil || a.Note != "at the county building" {
+				t.Errorf("answer on rule %s: meeting %v, note %q; want meeting 1 and the note", a.Rule, a.MeetingID, a.Note)
+			}
 		}
-		_, m, _ = r.slash("U0001", "/response", `history official:"Jane Roe"`)
-		if got := strings.Count(fmt.Sprint(m["text"]), " · #"); got != 9 || !strings.Contains(fmt.Sprint(m["text"]), "by Alice") {
-			t.Errorf("/response history shows %d answers, want 9 logged by Alice:\n%s", got, m["text"])
+		if fmt.Sprint(got) != "map[1:yes/ 1373:no/ 2:no/yes 3:no/evasive 5:evasive/no]" {
+			t.Errorf("logged %v, want rules 1, 2, 3, 5 and 1373 as picked, the others not asked", got)
 		}
 		_, m, _ = r.slash("U0001", "/scorecard", "")
 		if !strings.Contains(visible(m), "Jane Roe") {
@@ -288,7 +290,7 @@ func TestMeetingAndTaskButtons(t *testing.T) {
 			t.Errorf("RSVP click: got %v", reply["text"])
 		}
 		_, m, _ = r.slash("U0001", "/meeting", "show 1")
-		if !strings.Contains(visible(m), "RSVPs*\\n1 yes") {
+		if !strings.Contains(visible(m), "Yes (1)*\\nBob") {
 			t.Errorf("/meeting show after Bob's RSVP: got %s, want one yes", visible(m))
 		}
 

@@ -7,8 +7,8 @@ import (
 )
 
 // The job queue starts beside the platforms: it installs the storage hooks
-// that enqueue reminders and works digests, reminders and deliveries until
-// the process stops.
+// that enqueue reminders, is the commands' outbox for notices, and works
+// digests, reminders and deliveries until the process stops.
 func init() {
 	services = append(services, func(_ context.Context, a *app) error {
 		q, err := jobs.New(jobs.Config{
@@ -22,6 +22,7 @@ func init() {
 			return err
 		}
 		a.store.SetHooks(q)
+		a.env.Outbox = q
 		a.runners = append(a.runners, q.Run)
 		return nil
 	})
