@@ -208,7 +208,12 @@ func (r Reply) Fit() Reply {
 		r.Items = append(r.Items[:n-2:n-2], fmt.Sprintf("… and %d more", hidden+1))
 	}
 	for r.Size() > MaxReplyChars && len(r.Fields) > 1 {
-		r.Fields = append(r.Fields[:len(r.Fields)-2:len(r.Fields)-2], Field{Name: "…", Value: "…"})
+		n := len(r.Fields)
+		hidden := 1 // the last field, unless it already counts others
+		if last := r.Fields[n-1]; last.Name == "…" {
+			hidden = countMore(last.Value)
+		}
+		r.Fields = append(r.Fields[:n-2:n-2], Field{Name: "…", Value: fmt.Sprintf("… and %d more", hidden+1)})
 	}
 	return r
 }

@@ -174,6 +174,20 @@ func TestReplyFitAndPage(t *testing.T) {
 		t.Errorf("%d items shown and last line %q, want the rest of %d counted", len(fit.Items)-1, last, len(items))
 	}
 
+	// Fields cut over the whole reply's limit are counted too.
+	fields := make([]bot.Field, 15)
+	for i := range fields {
+		fields[i] = bot.Field{Name: fmt.Sprintf("field %d", i+1), Value: strings.Repeat("v", 800)}
+	}
+	fit = bot.Reply{Fields: fields}.Fit()
+	if err := fit.Check(); err != nil {
+		t.Errorf("Fit left the fields out of limits: %v", err)
+	}
+	lastField := fit.Fields[len(fit.Fields)-1]
+	if _, err := fmt.Sscanf(lastField.Value, "… and %d more", &more); err != nil || more+len(fit.Fields)-1 != len(fields) {
+		t.Errorf("%d fields shown and last %q, want the rest of %d counted", len(fit.Fields)-1, lastField.Value, len(fields))
+	}
+
 	page, footer := bot.Page("en", items, 2, 0)
 	if len(page) != bot.MaxItems-1 || !strings.HasPrefix(page[0], "item 20 ") {
 		t.Errorf("page 2 starts with %q and has %d items", bot.Clip(page[0], 10), len(page))

@@ -554,7 +554,7 @@ func (env *Env) responseSettle(ctx context.Context, req *bot.Request) (bot.Reply
 		Tone:  bot.Success,
 	}
 	if before.value == statusDisputed {
-		reply.Text = req.T("response.settled.before", "Statements", statements(req, before)) + "\n" + reply.Text
+		reply.Text = req.T("response.settled.before", "Statements", statements(req, before, 1000)) + "\n" + reply.Text
 	}
 	if ruling.Note != "" {
 		reply.Footer = "“" + ruling.Note + "”"

@@ -356,14 +356,37 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("scorecard.rule", "Number", r.Number, "Name", r.Name(req.Locale),
 			"Mark", mark(st.status(r.Number)), "Status", req.T("scorecard.in_place."+st.status(r.Number)))})
 	}
-	// Each rule gets an equal share of what the reply may hold, so that no
-	// platform cuts it; within its share, what matters comes first.
+	// The rules share what the reply may hold, so that no platform cuts
+	// it: a rule that needs less than an equal share leaves the rest to
+	// the others. Within its share, what matters comes first.
 	room := bot.MaxReplyChars - reply.Size() - 20
-	share := min(bot.MaxFieldValue, room/len(reply.Fields))
+	limits := make([]int, len(Rules))
+	need := make([]int, len(Rules))
+	for i, r := range Rules {
+		text, _ := st.ruleCells(req, r, shown, bot.MaxFieldValue)
+		need[i] = utf8.RuneCountInString(text)
+	}
+	for left, open := room, len(Rules); open > 0; {
+		share, settled := left/open, false
+		for i := range Rules {
+			if limits[i] == 0 && need[i] <= share {
+				// Given as much as it was measured with, it renders the same.
+				limits[i], left, open, settled = bot.MaxFieldValue, left-need[i], open-1, true
+			}
+		}
+		if !settled {
+			for i := range Rules {
+				if limits[i] == 0 {
+					limits[i] = min(share, bot.MaxFieldValue)
+				}
+			}
+			break
+		}
+	}
 	evasions := 0
 	for i, r := range Rules {
 		var n int
-		reply.Fields[i].Value, n = st.ruleCells(req, r, shown, share)
+		reply.Fields[i].Value, n = st.ruleCells(req, r, shown, limits[i])
 		evasions += n
 	}
 	if evasions > 0 || st.countStatus(statusDisputed) > 0 {
@@ -382,7 +405,7 @@ func (st *standing) ruleCells(req *bot.Request, r Rule, officials []storage.Offi
 	var head, dodged, answered []string
 	var notAsked []string
 	if rs.value == statusDisputed {
-		head = append(head, st.dispute(req, r, rs))
+		head = append(head, st.dispute(req, r, rs, limit/2))
 	} else if rs.ruling != nil {
 		head = append(head, req.T("scorecard.ruled", "Value", req.T("scorecard.in_place."+rs.ruling.InPlace), "When", shortDate(rs.ruling.CreatedAt, req.Location())))
 	}
@@ -400,42 +423,57 @@ func (st *standing) ruleCells(req *bot.Request, r Rule, officials []storage.Offi
 	if len(officials) == 0 {
 		return req.T("scorecard.no_officials"), 0
 	}
-	lines := append(append(head, dodged...), answered...)
+	// The dispute or ruling comes first and is always shown; then as many
+	// answers as fit, evasions first, with a count of the rest; then who
+	// was not asked, by name.
+	text := strings.Join(head, "\n")
+	budget := limit - utf8.RuneCountInString(text)
 	notAskedLine := ""
 	if len(notAsked) > 0 {
 		prefix := markUnknown + " " + req.T("scorecard.not_asked_prefix", "Count", len(notAsked)) + " "
-		notAskedLine = fitNames(req.T, prefix, notAsked, min(limit/2, bot.MaxItem))
-	}
-	budget := limit
-	if notAskedLine != "" {
+		notAskedLine = fitNames(req.T, prefix, notAsked, min(budget/2, bot.MaxItem))
 		budget -= utf8.RuneCountInString(notAskedLine) + 1
 	}
-	text := fitLines(lines, budget, func(n int) string { return req.T("scorecard.more_answers", "Count", n) })
-	switch {
-	case text == "":
-		text = notAskedLine
-	case notAskedLine != "":
-		text += "\n" + notAskedLine
+	cells := fitLines(append(dodged, answered...), budget-1, func(n int) string { return req.T("scorecard.more_answers", "Count", n) })
+	for _, part := range []string{cells, notAskedLine} {
+		switch {
+		case part == "":
+		case text == "":
+			text = part
+		default:
+			text += "\n" + part
+		}
 	}
 	return text, len(dodged)
 }
 
 // dispute states who said what about a disputed rule, and how to settle it.
-func (st *standing) dispute(req *bot.Request, r Rule, rs ruleStatus) string {
-	return req.T("scorecard.dispute", "Mark", markDisputed, "Statements", statements(req, rs), "Rule", r.Number)
+func (st *standing) dispute(req *bot.Request, r Rule, rs ruleStatus, limit int) string {
+	return req.T("scorecard.dispute", "Mark", markDisputed, "Statements", statements(req, rs, limit), "Rule", r.Number)
 }
 
-// statements lists the clear statements a rule's status rests on: "Jane
-// Roe: in place (Dec 3); Joe Quimby: not in place (Dec 5)".
-func statements(req *bot.Request, rs ruleStatus) string {
+// statements groups the clear statements a rule's status rests on by what
+// they say, each group's names fitted in limit characters: "in place:
+// Jane Roe (Dec 3), the group's ruling (Dec 4); not in place: Joe Quimby
+// (Dec 5)".
+func statements(req *bot.Request, rs ruleStatus, limit int) string {
 	loc := req.Location()
-	parts := make([]string, 0, len(rs.voices))
-	for _, v := range rs.voices {
-		who := req.T("scorecard.ruling")
-		if v.official != nil {
-			who = v.official.Name
+	var parts []string
+	for _, value := range []string{storage.MarkYes, storage.MarkNo} {
+		var who []string
+		for _, v := range rs.voices {
+			if v.value != value {
+				continue
+			}
+			name := req.T("scorecard.ruling")
+			if v.official != nil {
+				name = v.official.Name
+			}
+			who = append(who, req.T("scorecard.said", "Who", name, "When", shortDate(v.at, loc)))
 		}
-		parts = append(parts, req.T("scorecard.says", "Who", who, "Value", req.T("scorecard.in_place."+v.value), "When", shortDate(v.at, loc)))
+		if len(who) > 0 {
+			parts = append(parts, fitNames(req.T, req.T("scorecard.says", "Value", req.T("scorecard.in_place."+value))+" ", who, limit/2))
+		}
 	}
 	return strings.Join(parts, "; ")
 }

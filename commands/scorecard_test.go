@@ -76,7 +76,7 @@ func TestScorecard(t *testing.T) {
 				t.Errorf("after Mayor Poe's answers, %s:\n%s\nwant %q", c.rule, f, c.status)
 			}
 		}
-		if f := fieldOf(out, "#2 No Facilitation Rule"); !strings.Contains(f, "Sheriff Roe: in place (Nov 27); Mayor Poe: not in place (Nov 28)") ||
+		if f := fieldOf(out, "#2 No Facilitation Rule"); !strings.Contains(f, "⚖️ in place: Sheriff Roe (Nov 27); not in place: Mayor Poe (Nov 28)") ||
 			!strings.Contains(f, "`/response settle rule:2 in-place:yes`") {
 			t.Errorf("the dispute on rule 2 does not say who said what, when, and how to settle it:\n%s", f)
 		}
@@ -86,7 +86,7 @@ func TestScorecard(t *testing.T) {
 		b.refuse("/response settle rule:2 in-place:no", "Only a coordinator (or higher) can do that")
 		b.do("as you")
 		b.expect(`/response settle rule:2 in-place:no note:"the 2019 jail policy allows it"`, "Rule 2 (No Facilitation Rule): ❌ not in place",
-			"Officials had said: Sheriff Roe: in place (Nov 27); Mayor Poe: not in place (Nov 28)", "“the 2019 jail policy allows it”")
+			"Officials had said: in place: Sheriff Roe (Nov 27); not in place: Mayor Poe (Nov 28).", "“the 2019 jail policy allows it”")
 		out = b.expect("/scorecard", "2 of 9 in place; Sheriff Roe")
 		if f := fieldOf(out, "#2 No Facilitation Rule"); !strings.Contains(f, "❌ not in place") || !strings.Contains(f, "⚖️ Ruled not in place by the group (Nov 28)") {
 			t.Errorf("rule 2 after the ruling:\n%s\nwant not in place, ruled", f)
