@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -177,6 +178,8 @@ func Clip(s string, n int) string {
 // has to refuse it. Handlers page long lists themselves (see Page); Fit is
 // the safety net.
 func (r Reply) Fit() Reply {
+	// Fit clips in place: its own copies keep the caller's lists intact.
+	r.Fields, r.Items, r.Buttons = slices.Clone(r.Fields), slices.Clone(r.Items), slices.Clone(r.Buttons)
 	r.Title = Clip(r.Title, MaxTitle)
 	r.Text = Clip(r.Text, MaxText)
 	if len(r.Fields) > MaxFields {

@@ -168,6 +168,9 @@ func TestReplyFitAndPage(t *testing.T) {
 	if err := fit.Check(); err != nil {
 		t.Errorf("Fit left the reply out of limits: %v", err)
 	}
+	if len(r.Items) != 200 || r.Items[0] != items[0] || len([]rune(items[0])) <= bot.MaxItem {
+		t.Errorf("Fit changed the caller's items")
+	}
 	var more int
 	last := fit.Items[len(fit.Items)-1]
 	if _, err := fmt.Sscanf(last, "… and %d more", &more); err != nil || more+len(fit.Items)-1 != len(items) {

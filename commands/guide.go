@@ -48,7 +48,7 @@ var stages = []stage{
 	{"schedule", func(p *storage.Progress) bool { return p.LawEnforcement != nil }},
 	{"ask", func(p *storage.Progress) bool { return p.FullyAnswered > 0 }},
 	{"report", func(p *storage.Progress) bool { return p.ReportsFiled > 0 }},
-	{"follow-up", func(p *storage.Progress) bool { return p.FollowUp != nil }},
+	{"follow-up", func(p *storage.Progress) bool { return p.FollowUpHeld }},
 	{"targets", func(p *storage.Progress) bool { return p.TacticTasks > 0 }},
 	{"tactics", func(p *storage.Progress) bool { return p.TacticTasksDone > 0 }},
 }
@@ -199,6 +199,9 @@ func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc 
 		}
 		return t("guide.next.report-none", "Form", reportFormOf(g)), nil
 	case "follow-up":
+		if p.FollowUp != nil {
+			return t("guide.next.follow-up-hold", "Number", p.FollowUp.Number, "When", FormatTime(p.FollowUp.StartsAt, loc), "Map", eventsMap), nil
+		}
 		from := now
 		if p.FirstOrganizing != nil {
 			from = p.FirstOrganizing.StartsAt.Add(14 * 24 * time.Hour)

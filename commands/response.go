@@ -191,6 +191,7 @@ func (env *Env) mayRecord(ctx context.Context, req *bot.Request, m *storage.Meet
 	}
 	who := ""
 	if len(names) > 0 {
+		slices.Sort(names)
 		who = fitNames(req.T, "", names, 120)
 	}
 	return &bot.Error{Kind: bot.KindForbidden, Need: bot.Coordinator, Msg: bot.M(refusal, "Names", who), Example: "/role list"}

@@ -125,13 +125,15 @@ func TestCampaignScenario(t *testing.T) {
 
 		// The follow-up organizing meeting, two weeks after the first.
 		b.expect(`/meeting schedule kind:organizing when:"dec 15 7pm" where:"Library"`, "Meeting 3 scheduled: Organizing meeting")
+		b.guideAt("ddddn--", "Hold the follow-up organizing meeting, meeting 3, on Tue Dec 15, 2026, 7:00 PM CST")
+		b.clock.Set(time.Date(2026, 12, 16, 3, 0, 0, 0, time.UTC)) // 9 PM in Chicago: it took place
 		b.guideAt("dddddn-", "/target list")
 
 		// A tactic task, overdue, then done.
-		b.expect(`/task add title:"Call the mayor's office" tactic:calls-letters due:"dec 8 5pm" user:@sam`,
-			"Task 1 added", "for sam", "Due Tue Dec 8, 2026, 5:00 PM CST", "[Mark done: /task done id:1]")
+		b.expect(`/task add title:"Call the mayor's office" tactic:calls-letters due:"dec 18 5pm" user:@sam`,
+			"Task 1 added", "for sam", "Due Fri Dec 18, 2026, 5:00 PM CST", "[Mark done: /task done id:1]")
 		b.guideAt("ddddddn", "/task list open")
-		b.clock.Set(time.Date(2026, 12, 9, 15, 0, 0, 0, time.UTC))
+		b.clock.Set(time.Date(2026, 12, 19, 15, 0, 0, 0, time.UTC))
 		b.expect("/task list overdue", "#1 Call the mayor's office — sam", "OVERDUE (due yesterday 5:00 PM)")
 		b.do("as sam")
 		b.expect("/task done 1", "Task 1 done")

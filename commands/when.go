@@ -104,8 +104,7 @@ var whenParser = sync.OnceValue(func() *when.Parser {
 // today; then phrases ("tomorrow 3pm", "next tuesday 12:30") with `when`,
 // accepted only when it read the whole text; then go-dateparser (loaded on
 // first need: it is heavy) for the rest ("dec 3 noon", Spanish). A date
-// without a year is this year's unless its day has passed, then next
-// year's.
+// without a year is in the year that puts it nearest to now (pickYear).
 //
 // It refuses rather than guesses: a day its month lacks ("feb 31") with a
 // *NoSuchDayError, an hour or minute that does not exist ("25:00", "13pm")
@@ -119,8 +118,8 @@ func ParseTime(text string, now time.Time, loc *time.Location) (time.Time, error
 // ParsePastTime reads a time like ParseTime but prefers the past, for
 // recording what already happened: "friday 7pm" is the most recent Friday
 // 7pm at or before now (today's if that time has come, else last week's);
-// "nov 20 7pm" and "11/20 7pm" are this year's unless the day is still to
-// come, then last year's. Phrases that name their direction ("tomorrow
+// a date without a year is the nearest, as for ParseTime. Phrases that name
+// their direction ("tomorrow
 // 3pm", "next tuesday 12:30") are read as written: ParsePastTime does not
 // refuse a future time, its caller does, with its own message.
 func ParsePastTime(text string, now time.Time, loc *time.Location) (time.Time, error) {
@@ -169,11 +168,12 @@ func parseTime(text string, now time.Time, loc *time.Location, dir direction) (t
 	r, err := whenParser().Parse(lower, now)
 	whenCovers := err == nil && r != nil && covers(r.Text, lower)
 	if whenCovers && clock {
-		switch named.judge(r.Time, now, dir) {
+		rt := named.inYear(r.Time, now, dir)
+		switch named.judge(rt, now, dir) {
 		case preferred:
-			return r.Time.In(loc).Truncate(time.Minute), nil
+			return rt.In(loc).Truncate(time.Minute), nil
 		case possible:
-			fallback = r.Time
+			fallback = rt
 		}
 	}
 	d, err := dateparser.Parse(&dateparser.Configuration{
@@ -188,12 +188,13 @@ func parseTime(text string, now time.Time, loc *time.Location, dir direction) (t
 		if !d.Period.IsTime() {
 			dateOnly = true
 		} else {
-			switch named.judge(d.Time, now, dir) {
+			dt := named.inYear(d.Time, now, dir)
+			switch named.judge(dt, now, dir) {
 			case preferred:
-				return d.Time.In(loc).Truncate(time.Minute), nil
+				return dt.In(loc).Truncate(time.Minute), nil
 			case possible:
 				if fallback.IsZero() {
-					fallback = d.Time
+					fallback = dt
 				}
 			}
 		}
@@ -225,22 +226,51 @@ func covers(matched, input string) bool {
 	return strings.TrimSpace(rest) == ""
 }
 
-// pickYear is the year of a date typed without one: this year's, unless
-// its day has passed (for the future) or is still to come (for the past).
-// Today's date is this year's whatever the hour, so that "nov 27 8am" typed
-// at 9am on Nov 27 reads as this morning (and its caller refuses it as
-// passed) instead of a year away.
+// pickYear is the year of a date typed without one. The preferred side of
+// now wins when the date falls within half a year of now there ("dec 3"
+// typed in November is this December's; "jan 5" next January's); else the
+// nearest year does, whichever side of now that is, so that "nov 20 7pm"
+// typed on Nov 27 is last week's, which a caller scheduling a meeting
+// refuses as passed, instead of a meeting silently set a year away. A
+// wrong date is worse than a refusal.
 func pickYear(now time.Time, m time.Month, day int, dir direction) int {
 	y := now.Year()
+	gap := func(year int) time.Duration {
+		d := time.Date(year, m, min(day, 28), now.Hour(), now.Minute(), 0, 0, now.Location()).Sub(now)
+		if d < 0 {
+			return -d
+		}
+		return d
+	}
+	pref := y
 	before := m < now.Month() || m == now.Month() && day < now.Day()
 	after := m > now.Month() || m == now.Month() && day > now.Day()
 	switch {
 	case dir == future && before:
-		return y + 1
+		pref = y + 1
 	case dir == past && after:
-		return y - 1
+		pref = y - 1
 	}
-	return y
+	const halfYear = 183 * 24 * time.Hour
+	if gap(pref) <= halfYear {
+		return pref
+	}
+	best := y
+	for _, c := range []int{y - 1, y + 1} {
+		if gap(c) < gap(best) {
+			best = c
+		}
+	}
+	return best
+}
+
+// inYear moves a parser's answer for a date named without a year into the
+// year pickYear picks: the parsers lean to their preferred side of now.
+func (n named) inYear(t, now time.Time, dir direction) time.Time {
+	if len(n.dates) != 1 || n.dates[0].year != 0 || t.Month() != n.dates[0].month || t.Day() != n.dates[0].day {
+		return t
+	}
+	return time.Date(pickYear(now, t.Month(), t.Day(), dir), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, t.Location())
 }
 
 // The pre-check. The parsers move impossible dates ("feb 31" becomes

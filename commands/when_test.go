@@ -80,9 +80,9 @@ func TestParseTime(t *testing.T) {
 		{"apr 30 10am", "Fri 2027-04-30 10:00", nil},
 		{"may 31 3pm", "Mon 2027-05-31 15:00", nil},
 		{"3 may 2pm", "Mon 2027-05-03 14:00", nil},
-		{"31 de agosto 20:00", "Tue 2027-08-31 20:00", nil},
-		{"31 ago 20:00", "Tue 2027-08-31 20:00", nil},
-		{"sept 30 noon", "Thu 2027-09-30 12:00", nil},
+		{"31 de agosto 20:00", "Mon 2026-08-31 20:00", nil}, // over half a year ahead: the nearest, which the caller refuses
+		{"31 ago 20:00", "Tue 2027-08-31 20:00", nil},       // "ago" alone is not taken for a month: the parser's reading stands
+		{"sept 30 noon", "Wed 2026-09-30 12:00", nil},
 		{"31st of march 3pm", "Wed 2027-03-31 15:00", nil},
 		{"1 de marzo 10:00", "Mon 2027-03-01 10:00", nil},
 		{"3 de diciembre 12:00", "Thu 2026-12-03 12:00", nil},
@@ -119,10 +119,12 @@ func TestParseTime(t *testing.T) {
 		{"el viernes a las 7pm", "Fri 2026-12-04 19:00", nil},
 		{"sábado 10:00", "Sat 2026-11-28 10:00", nil},
 		{"tomorrow 3pm est", "Sat 2026-11-28 14:00", nil},
-		// A date without a year is next year's once its day has passed;
-		// today's date stays today, for the caller to refuse as passed.
-		{"nov 20 7pm", "Sat 2027-11-20 19:00", nil},
-		{"11/20 7pm", "Sat 2027-11-20 19:00", nil},
+		// A date without a year is next year's once its day has passed, if
+		// that is within half a year; else the nearest (last week's, for
+		// the caller to refuse as passed, rather than a year away). Today's
+		// date stays today.
+		{"nov 20 7pm", "Fri 2026-11-20 19:00", nil},
+		{"11/20 7pm", "Fri 2026-11-20 19:00", nil},
 		{"nov 27 8am", "Fri 2026-11-27 08:00", nil},
 		{"11/27 8am", "Fri 2026-11-27 08:00", nil},
 		{"last friday 7pm", "Fri 2026-11-20 19:00", nil}, // read as written; the caller refuses it
@@ -156,15 +158,16 @@ func TestParsePastTime(t *testing.T) {
 		{"viernes 7pm", "Fri 2026-11-20 19:00", nil},
 		{"el viernes a las 7pm", "Fri 2026-11-20 19:00", nil},
 		// A date without a year: this year's if its day has come, else
-		// last year's.
+		// last year's if that is within half a year, else the nearest (for
+		// the caller to refuse as still to come).
 		{"nov 20 7pm", "Fri 2026-11-20 19:00", nil},
 		{"11/20 7pm", "Fri 2026-11-20 19:00", nil},
 		{"20 de noviembre 19:00", "Fri 2026-11-20 19:00", nil},
-		{"dec 3 7pm", "Wed 2025-12-03 19:00", nil},
-		{"12/3 7pm", "Wed 2025-12-03 19:00", nil},
-		{"december 3rd at 7pm", "Wed 2025-12-03 19:00", nil},
-		{"3 de diciembre 12:00", "Wed 2025-12-03 12:00", nil},
-		{"jan 31 9am", "Sat 2026-01-31 09:00", nil},
+		{"dec 3 7pm", "Thu 2026-12-03 19:00", nil},
+		{"12/3 7pm", "Thu 2026-12-03 19:00", nil},
+		{"december 3rd at 7pm", "Thu 2026-12-03 19:00", nil},
+		{"3 de diciembre 12:00", "Thu 2026-12-03 12:00", nil},
+		{"jan 31 9am", "Sun 2027-01-31 09:00", nil},
 		{"nov 27 8am", "Fri 2026-11-27 08:00", nil},
 		{"nov 27 10am", "Fri 2026-11-27 10:00", nil}, // later today, not 2025: the caller refuses it
 		// Typed years are as typed, past or not.
@@ -209,29 +212,29 @@ func TestParseTimeImpossibleDates(t *testing.T) {
 		day        int
 		suggestion string
 	}{
-		{"feb 31 noon", 2027, 2026, time.February, 31, "feb 28 noon"},
-		{"february 31st 3pm", 2027, 2026, time.February, 31, "february 28th 3pm"},
-		{"april 31st 3pm", 2027, 2026, time.April, 31, "april 30th 3pm"},
+		{"feb 31 noon", 2027, 2027, time.February, 31, "feb 28 noon"},
+		{"february 31st 3pm", 2027, 2027, time.February, 31, "february 28th 3pm"},
+		{"april 31st 3pm", 2027, 2027, time.April, 31, "april 30th 3pm"},
 		{"november 31st of 2026 3pm", 2026, 2026, time.November, 31, "november 30th of 2026 3pm"},
-		{"apr 31 10am", 2027, 2026, time.April, 31, "apr 30 10am"},
-		{"2/30 10am", 2027, 2026, time.February, 30, "2/28 10am"},
+		{"apr 31 10am", 2027, 2027, time.April, 31, "apr 30 10am"},
+		{"2/30 10am", 2027, 2027, time.February, 30, "2/28 10am"},
 		{"2/29/2027 9am", 2027, 2027, time.February, 29, "2/28/2027 9am"},
 		{"2027-02-29 10:00", 2027, 2027, time.February, 29, "2027-02-28 10:00"},
 		{"2026-02-30T10:00:00Z", 2026, 2026, time.February, 30, "2026-02-28t10:00:00z"},
-		{"dec 32 noon", 2026, 2025, time.December, 32, "dec 31 noon"},
-		{"12/32 10am", 2026, 2025, time.December, 32, "12/31 10am"},
-		{"dec 0 noon", 2026, 2025, time.December, 0, "dec 31 noon"},
-		{"31 de febrero 12:00", 2027, 2026, time.February, 31, "28 de febrero 12:00"},
+		{"dec 32 noon", 2026, 2026, time.December, 32, "dec 31 noon"},
+		{"12/32 10am", 2026, 2026, time.December, 32, "12/31 10am"},
+		{"dec 0 noon", 2026, 2026, time.December, 0, "dec 31 noon"},
+		{"31 de febrero 12:00", 2027, 2027, time.February, 31, "28 de febrero 12:00"},
 		{"31 de abril de 2027 12:00", 2027, 2027, time.April, 31, "30 de abril de 2027 12:00"},
 		{"june 31, 2027 3pm", 2027, 2027, time.June, 31, "june 30 2027 3pm"},
-		{"31 sept 9am", 2027, 2026, time.September, 31, "30 sept 9am"},
+		{"31 sept 9am", 2026, 2026, time.September, 31, "30 sept 9am"},
 		// Feb 29 without a year is judged against the year the parse
-		// picks, 2027 ahead and 2026 behind, neither a leap year: it is
+		// picks, 2027 (the nearest, either way), not a leap year: it is
 		// refused rather than read as 2028 or 2024.
-		{"feb 29 noon", 2027, 2026, time.February, 29, "feb 28 noon"},
-		{"29 de febrero 10:00", 2027, 2026, time.February, 29, "28 de febrero 10:00"},
-		{"2/29 9am", 2027, 2026, time.February, 29, "2/28 9am"},
-		{"feb 29", 2027, 2026, time.February, 29, "feb 28"}, // before errNoTimeOfDay
+		{"feb 29 noon", 2027, 2027, time.February, 29, "feb 28 noon"},
+		{"29 de febrero 10:00", 2027, 2027, time.February, 29, "28 de febrero 10:00"},
+		{"2/29 9am", 2027, 2027, time.February, 29, "2/28 9am"},
+		{"feb 29", 2027, 2027, time.February, 29, "feb 28"}, // before errNoTimeOfDay
 	}
 	for _, tt := range tests {
 		for _, p := range []struct {
@@ -264,7 +267,7 @@ func TestParseTimeImpossibleDates(t *testing.T) {
 		want  string
 	}{
 		{"ParseTime", ParseTime, leapNow, "Tue 2028-02-29 12:00"},
-		{"ParsePastTime", ParsePastTime, leapNow.AddDate(1, 0, 0), "Tue 2028-02-29 12:00"},
+		{"ParsePastTime", ParsePastTime, time.Date(2028, 6, 1, 9, 0, 0, 0, chicago), "Tue 2028-02-29 12:00"},
 	} {
 		for _, in := range []string{"feb 29 noon", "2/29 12pm"} {
 			got, err := p.parse(in, p.now, chicago)
@@ -329,9 +332,9 @@ func TestTimeError(t *testing.T) {
 		{"feb 31 noon", false, "There is no February 31: February has 28 days in 2027. Try a day like feb 28 noon."},
 		{"apr 31 10am", false, "There is no April 31: April has 30 days. Try a day like apr 30 10am."},
 		{"dec 32 noon", true, "There is no December 32: December has 31 days. Try a day like dec 31 noon."},
-		{"31 de febrero 12:00", true, "There is no February 31: February has 28 days in 2026. Try a day like 28 de febrero 12:00."},
+		{"31 de febrero 12:00", true, "There is no February 31: February has 28 days in 2027. Try a day like 28 de febrero 12:00."},
 		{"2/29/2027 9am", false, "There is no February 29 in 2027: it is not a leap year, so February has 28 days. Try a day like 2/28/2027 9am."},
-		{"feb 29 noon", true, "There is no February 29 in 2026: it is not a leap year, so February has 28 days. Try a day like feb 28 noon."},
+		{"feb 29 noon", true, "There is no February 29 in 2027: it is not a leap year, so February has 28 days. Try a day like feb 28 noon."},
 		{"tomorrow 25:00", false, "There is no hour 25 in `tomorrow 25:00`: hours go from 0 to 23 (or 1 to 12 with am/pm)."},
 		{"tomorrow 24:30", true, "There is no hour 24 in `tomorrow 24:30`: hours go from 0 to 23 (or 1 to 12 with am/pm)."},
 		{"friday 7:75pm", false, "There is no minute 75 in `friday 7:75pm`: minutes go from 00 to 59."},

@@ -571,6 +571,7 @@ func (w *world) drain() {
 // last call, oldest first, as plain text.
 func (w *world) dms(name string) []string {
 	w.t.Helper()
+	w.drain() // what the job queue owes by now is delivered
 	p := w.person(strings.TrimPrefix(name, "@"))
 	return w.unread(p.id, "@"+p.name)
 }

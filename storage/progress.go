@@ -29,8 +29,10 @@ type Progress struct {
 	// whose report-back is not filed; nil when none.
 	Unfiled *Meeting
 	// FollowUp is the first organizing meeting, not cancelled, at least 14
-	// days after FirstOrganizing; nil when none.
-	FollowUp *Meeting
+	// days after FirstOrganizing; nil when none. FollowUpHeld reports
+	// whether it took place.
+	FollowUp     *Meeting
+	FollowUpHeld bool
 	// TacticTasks and TacticTasksDone count tasks that carry a tactic.
 	TacticTasks, TacticTasksDone int64
 }
@@ -55,6 +57,7 @@ func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (*Pr
 		}
 		if res.RowsAffected == 1 {
 			p.FollowUp = &f
+			p.FollowUpHeld = f.TookPlace(now)
 		}
 	}
 	var le Meeting
