@@ -100,6 +100,3 @@ func (r *Request) Location() *time.Location {
 
 // Handler runs one command.
 type Handler func(ctx context.Context, req *Request) (Reply, error)
-
-// Middleware wraps a handler with cross-cutting work.
-type Middleware func(Handler) Handler

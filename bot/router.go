@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -95,24 +96,86 @@ func (r *Router) Clock() Clock { return r.cfg.Clock }
 // Log returns the router's logger.
 func (r *Router) Log() *slog.Logger { return r.cfg.Log }
 
-// Handle runs req and returns the reply to show. Direct messages the
-// handler asked for are delivered through send (when not nil); those that
-// cannot be delivered are appended to the reply so that nothing is lost.
-func (r *Router) Handle(ctx context.Context, req *Request, send Sender) Reply {
-	log := r.cfg.Log.With("platform", req.Platform, "group", req.Group, "user", req.User.ID, "command", req.Command.Path())
+// Result is what dispatching an invocation gives back.
+type Result struct {
+	// Reply is what to show, within every platform's limits.
+	Reply Reply
+	// Err is why the command did not run, nil when it did.
+	Err error
+	// Overflow is the limit the handler's reply broke before Fit cut it
+	// (logged: handlers page long lists themselves), nil when it kept all.
+	Overflow error
+}
+
+// Refused returns the error that refused the user's input, whose Field
+// names the option to fix (a dialog marks it), or nil.
+func (r Result) Refused() *Error {
+	var e *Error
+	if errors.As(r.Err, &e) {
+		return e
+	}
+	return nil
+}
+
+// Dispatch is the one way a command runs, whatever the platform and
+// whether it was typed, clicked or submitted from a form: it binds inv's
+// raw option values against its command (users reads mentions), resolves
+// the caller, checks the replay guard and the permission, runs the
+// handler, all under one deadline, and turns any error into the reply.
+// Direct messages the handler asked for are delivered through send (when
+// not nil); those that cannot be delivered are appended to the reply so
+// that nothing is lost. A help request gets the command's help.
+func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, users UserResolver, send Sender) Result {
+	if inv.Help {
+		return Result{Reply: CommandHelp(req.Locale, inv.Command)}
+	}
+	req.Command = inv.Command
+	log := r.cfg.Log.With("platform", req.Platform, "group", req.Group, "user", req.User.ID, "command", inv.Command.Path())
+	opts, err := Bind(inv.Command, inv.Args, users)
+	if err != nil {
+		return refusal(ctx, log, req, err)
+	}
+	req.Options = opts
 	req.Now = r.cfg.Clock.Now()
-	h := chain(req.Command.Handler,
+	h := chain(inv.Command.Handler,
 		recovery(log),
 		logging(log),
+		timeout(r.cfg.Timeout),
 		r.resolve(),
 		r.replay(),
 		permission,
-		timeout(r.cfg.Timeout),
 	)
 	reply, err := h(ctx, req)
 	if err != nil {
-		return Describe(ctx, log, req, err)
+		return refusal(ctx, log, req, err)
 	}
+	reply = r.deliver(ctx, log, req, reply, send)
+	res := Result{Reply: reply.Fit(), Overflow: reply.Check()}
+	if res.Overflow != nil {
+		log.WarnContext(ctx, "reply cut to fit", "limit", res.Overflow)
+	}
+	return res
+}
+
+// Run parses a text command line and dispatches it: the console's and
+// Slack's slash commands, and buttons, whose actions are lines.
+func (r *Router) Run(ctx context.Context, req *Request, line string, users UserResolver, send Sender) Result {
+	inv, err := r.cfg.Tree.ParseLine(line)
+	if err != nil {
+		return refusal(ctx, r.cfg.Log.With("platform", req.Platform, "group", req.Group, "user", req.User.ID), req, err)
+	}
+	return r.Dispatch(ctx, req, inv, users, send)
+}
+
+// refusal is the result of a failed dispatch: the error, described for
+// the user.
+func refusal(ctx context.Context, log *slog.Logger, req *Request, err error) Result {
+	return Result{Reply: Describe(ctx, log, req, err), Err: err}
+}
+
+// deliver sends the reply's direct messages through send, appending any
+// that cannot be delivered (or, without send, all of them) to the reply.
+func (r *Router) deliver(ctx context.Context, log *slog.Logger, req *Request, reply Reply, send Sender) Reply {
 	for _, dm := range reply.DMs {
 		if send != nil && dm.To.ID != req.User.ID {
 			err := send.Send(ctx, Destination{Platform: req.Platform, Group: req.Group, User: dm.To.ID}, dm.Reply.Fit())
@@ -124,35 +187,21 @@ func (r *Router) Handle(ctx context.Context, req *Request, send Sender) Reply {
 		reply.Text = strings.TrimSpace(reply.Text + "\n\n" + Translate(req.Locale, M("dm.inline", "Name", dm.To.Name)) + "\n" + dm.Reply.PlainText())
 	}
 	reply.DMs = nil
-	return reply.Fit()
+	return reply
 }
 
-// Run parses a text command line and handles it: the console's and
-// Slack's entry point. users resolves mentions in the platform's syntax.
-func (r *Router) Run(ctx context.Context, req *Request, line string, users UserResolver, send Sender) Reply {
-	inv, err := r.cfg.Tree.ParseLine(line)
-	if err != nil {
-		return Describe(ctx, r.cfg.Log, req, err)
-	}
-	if inv.Help {
-		return CommandHelp(req.Locale, inv.Command)
-	}
-	req.Command = inv.Command
-	req.Options, err = Bind(inv.Command, inv.Args, users)
-	if err != nil {
-		return Describe(ctx, r.cfg.Log.With("command", inv.Command.Path()), req, err)
-	}
-	return r.Handle(ctx, req, send)
-}
+// middleware wraps a handler with cross-cutting work; the router's chain
+// is fixed (see Dispatch).
+type middleware func(Handler) Handler
 
-func chain(h Handler, mws ...Middleware) Handler {
+func chain(h Handler, mws ...middleware) Handler {
 	for i := len(mws) - 1; i >= 0; i-- {
 		h = mws[i](h)
 	}
 	return h
 }
 
-func recovery(log *slog.Logger) Middleware {
+func recovery(log *slog.Logger) middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, req *Request) (reply Reply, err error) {
 			defer func() {
@@ -166,7 +215,7 @@ func recovery(log *slog.Logger) Middleware {
 	}
 }
 
-func logging(log *slog.Logger) Middleware {
+func logging(log *slog.Logger) middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, req *Request) (Reply, error) {
 			start := time.Now()
@@ -177,7 +226,7 @@ func logging(log *slog.Logger) Middleware {
 	}
 }
 
-func (r *Router) replay() Middleware {
+func (r *Router) replay() middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, req *Request) (Reply, error) {
 			if r.cfg.Guard == nil || req.ID == "" {
@@ -195,7 +244,7 @@ func (r *Router) replay() Middleware {
 	}
 }
 
-func (r *Router) resolve() Middleware {
+func (r *Router) resolve() middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, req *Request) (Reply, error) {
 			if r.cfg.Resolver != nil {
@@ -221,7 +270,7 @@ func permission(next Handler) Handler {
 	}
 }
 
-func timeout(d time.Duration) Middleware {
+func timeout(d time.Duration) middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, req *Request) (Reply, error) {
 			ctx, cancel := context.WithTimeout(ctx, d)

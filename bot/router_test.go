@@ -83,7 +83,7 @@ func TestRouterErrorSink(t *testing.T) {
 				level = bot.Member
 			}
 			r, cmd := newRouter(level, &log, tt.handler, bot.Lead)
-			reply := r.Handle(context.Background(), &bot.Request{Command: cmd, Locale: "en"}, nil)
+			reply := r.Dispatch(context.Background(), &bot.Request{Locale: "en"}, &bot.Invocation{Command: cmd}, nil, nil).Reply
 			if reply.Tone != bot.Failure || !reply.Ephemeral {
 				t.Errorf("tone %v ephemeral %v, want an ephemeral failure", reply.Tone, reply.Ephemeral)
 			}
@@ -115,7 +115,7 @@ func TestRouterTimeout(t *testing.T) {
 		<-ctx.Done()
 		return bot.Reply{}, ctx.Err()
 	}, bot.Member)
-	reply := r.Handle(context.Background(), &bot.Request{Command: cmd, Locale: "en"}, nil)
+	reply := r.Dispatch(context.Background(), &bot.Request{Locale: "en"}, &bot.Invocation{Command: cmd}, nil, nil).Reply
 	if !strings.Contains(reply.Text, "took too long") {
 		t.Errorf("reply %q, want the timeout message", reply.Text)
 	}
@@ -128,7 +128,7 @@ func TestRouterReplayHasOneEffect(t *testing.T) {
 		return bot.Reply{Text: "done"}, nil
 	}, bot.Member)
 	for range 2 {
-		r.Handle(context.Background(), &bot.Request{ID: "i-1", Command: cmd, Locale: "en"}, nil)
+		r.Dispatch(context.Background(), &bot.Request{ID: "i-1", Locale: "en"}, &bot.Invocation{Command: cmd}, nil, nil)
 	}
 	if runs != 1 {
 		t.Errorf("handler ran %d times for one delivery id, want 1", runs)
@@ -143,7 +143,7 @@ func TestRouterDeliversDirectMessages(t *testing.T) {
 		}}, nil
 	}, bot.Member)
 	s := &failingSender{}
-	reply := r.Handle(context.Background(), &bot.Request{Command: cmd, Locale: "en"}, s)
+	reply := r.Dispatch(context.Background(), &bot.Request{Locale: "en"}, &bot.Invocation{Command: cmd}, nil, s).Reply
 	if len(s.sent) != 1 || s.sent[0] != "bob: your script" {
 		t.Errorf("sent %v, want one DM to bob", s.sent)
 	}
@@ -200,5 +200,60 @@ func TestReplyFitAndPage(t *testing.T) {
 	}
 	if _, footer := bot.Page("en", items, 99, 0); !strings.Contains(footer, "Page 11 of 11") {
 		t.Errorf("a page past the end gives footer %q, want the last page", footer)
+	}
+}
+
+// slowResolver blocks until its context ends: the caller's group is
+// unreachable.
+type slowResolver struct{}
+
+func (slowResolver) Resolve(ctx context.Context, _ *bot.Request) (bot.Caller, error) {
+	<-ctx.Done()
+	return bot.Caller{}, ctx.Err()
+}
+
+// TestDispatchDeadlineCoversResolving: resolving the caller runs under
+// the same deadline as the handler, so a stuck database cannot hold a
+// request forever.
+func TestDispatchDeadlineCoversResolving(t *testing.T) {
+	cmd := &bot.Command{Name: "go", Description: "d", Handler: func(context.Context, *bot.Request) (bot.Reply, error) {
+		return bot.Reply{Text: "ran"}, nil
+	}}
+	r := bot.NewRouter(bot.Config{Tree: bot.NewTree(cmd), Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Resolver: slowResolver{}, Timeout: 20 * time.Millisecond})
+	done := make(chan bot.Result, 1)
+	go func() {
+		done <- r.Dispatch(context.Background(), &bot.Request{Locale: "en"}, &bot.Invocation{Command: cmd}, nil, nil)
+	}()
+	select {
+	case res := <-done:
+		if !strings.Contains(res.Reply.Text, "took too long") || !errors.Is(res.Err, context.DeadlineExceeded) {
+			t.Errorf("got %q (%v), want the timeout", res.Reply.Text, res.Err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Dispatch did not return: resolving the caller has no deadline")
+	}
+}
+
+// TestDispatchNamesTheRefusedField: a binding or handler refusal comes
+// back with the option at fault, which dialogs mark.
+func TestDispatchNamesTheRefusedField(t *testing.T) {
+	r, cmd := newRouter(bot.Lead, &bytes.Buffer{}, func(context.Context, *bot.Request) (bot.Reply, error) {
+		return bot.Reply{}, fmt.Errorf("check: %w", bot.Invalid("note", bot.M("bind.empty", "Name", "note"), "/go"))
+	}, bot.Member)
+	cmd.Options = []bot.Option{{Name: "n", Description: "a number", Kind: bot.Integer}}
+	for _, tt := range []struct {
+		args  map[string]string
+		field string
+	}{
+		{map[string]string{"n": "seven"}, "n"},
+		{map[string]string{"n": "7"}, "note"},
+	} {
+		res := r.Dispatch(context.Background(), &bot.Request{Locale: "en"}, &bot.Invocation{Command: cmd, Args: tt.args}, nil, nil)
+		if e := res.Refused(); e == nil || e.Field != tt.field || res.Reply.Tone != bot.Failure {
+			t.Errorf("args %v: refused %+v, reply %q; want the field %q", tt.args, e, res.Reply.Text, tt.field)
+		}
+	}
+	if res := r.Run(context.Background(), &bot.Request{Locale: "en"}, "/go help", nil, nil); res.Err != nil || !strings.HasPrefix(res.Reply.Title, "/go") {
+		t.Errorf("/go help: %+v, want the command's help", res)
 	}
 }

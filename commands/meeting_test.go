@@ -111,6 +111,40 @@ func TestMeetingRSVP(t *testing.T) {
 	})
 }
 
+// TestMeetingNoticesGoThroughTheQueue: cancelling and moving a meeting
+// queue a direct message for each person who said yes or maybe and each
+// holder of a role for it, and the job queue delivers them.
+func TestMeetingNoticesGoThroughTheQueue(t *testing.T) {
+	eachBot(t, func(t *testing.T, b *testBot) {
+		b.expect(springfield, "first lead")
+		b.expect(`/meeting schedule when:"tomorrow 6pm" where:"Park"`, "Meeting 1 scheduled")
+		b.expect(`/meeting schedule when:"tomorrow 8pm" where:"Hall"`, "Meeting 2 scheduled")
+		for _, l := range []string{"as bob", "/meeting rsvp 1 yes", "/meeting rsvp 2 maybe", "as cy", "/meeting rsvp 1 no", "as you"} {
+			if out := b.do(l); strings.HasPrefix(out, "✗") {
+				t.Fatalf("%s: %s", l, out)
+			}
+		}
+		b.expect("/role assign user:@dee role:spokesperson meeting:1", "dee is now spokesperson for meeting 1")
+		before := len(b.delivered())
+		b.expect(`/meeting reschedule 1 when:"tomorrow 7pm"`, "Told 2 people by direct message: bob, dee.")
+		b.expect("/meeting cancel 2", "Told 1 person by direct message: bob.")
+		sent := b.delivered()[before:]
+		for _, want := range []string{
+			"[message to @bob]\nMeeting 1 has moved\nOrganizing meeting moved from Sat Nov 28, 2026, 6:00 PM CST to Sat Nov 28, 2026, 7:00 PM CST",
+			"[message to @dee]\nMeeting 1 has moved",
+			"You held the role of spokesperson for it.",
+			"[message to @bob]\nMeeting 2 is cancelled",
+		} {
+			if !strings.Contains(sent, want) {
+				t.Errorf("delivered:\n%s\nwant %q", sent, want)
+			}
+		}
+		if strings.Contains(sent, "@cy") || strings.Contains(sent, "@you") {
+			t.Errorf("a notice went to someone who said no, or to whoever made the change:\n%s", sent)
+		}
+	})
+}
+
 func TestMeetingLifecycle(t *testing.T) {
 	eachBot(t, func(t *testing.T, b *testBot) {
 		b.expect(springfield, "first lead")
@@ -288,7 +322,7 @@ func groupRunner(t *testing.T, s *storage.Store) func(group, user, line string) 
 	return func(group, user, line string) string {
 		t.Helper()
 		req := &bot.Request{Platform: "console", Group: group, User: bot.User{ID: user, Name: user}, Channel: "c", Locale: "en"}
-		return console.Render(router.Run(context.Background(), req, line, users, nil))
+		return console.Render(router.Run(context.Background(), req, line, users, nil).Reply)
 	}
 }
 

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -72,32 +73,28 @@ func (g *groupBot) do(line string) string {
 		n := strings.TrimPrefix(w, "@")
 		return bot.User{ID: strings.ToLower(n), Name: n}, n != ""
 	}
-	return console.Render(g.router.Run(context.Background(), req, line, mention, nil))
+	return console.Render(g.router.Run(context.Background(), req, line, mention, nil).Reply)
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// raw runs a line as user of the console group straight through its
-// handler, without the router's safety net (Reply.Fit), so that tests see
-// the reply exactly as the handler built it.
+// raw runs a line as user of the console group through the router, and
+// fails when the handler's reply broke a platform limit that the router's
+// safety net (Reply.Fit) then had to cut: tests see the reply as the
+// handler built it. A refusal comes back as the error.
 func (b *testBot) raw(user, line string) (bot.Reply, error) {
 	b.t.Helper()
-	ctx := context.Background()
-	env := b.env
-	inv, err := commands.Tree(env).ParseLine(line)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	req := &bot.Request{Platform: console.Platform, Group: console.Group, User: bot.User{ID: user, Name: user}, Locale: "en", Command: inv.Command, Now: b.clock.Now()}
+	req := &bot.Request{Platform: console.Platform, Group: console.Group, User: bot.User{ID: user, Name: user}, Locale: "en"}
 	mention := func(w string) (bot.User, bool) {
 		n := strings.TrimPrefix(w, "@")
 		return bot.User{ID: strings.ToLower(n), Name: n}, n != ""
 	}
-	if req.Options, err = bot.Bind(inv.Command, inv.Args, mention); err != nil {
-		return bot.Reply{}, err
+	res := commands.Router(b.env).Run(context.Background(), req, line, mention, nil)
+	if res.Err != nil {
+		return res.Reply, res.Err
 	}
-	if req.Caller, err = env.Resolve(ctx, req); err != nil {
-		return bot.Reply{}, err
+	if res.Overflow != nil {
+		return res.Reply, fmt.Errorf("%s: the reply broke a limit and was cut: %w", line, res.Overflow)
 	}
-	return inv.Command.Handler(ctx, req)
+	return res.Reply, nil
 }

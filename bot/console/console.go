@@ -104,7 +104,7 @@ func (c *Console) Line(ctx context.Context, line string) string {
 		return ""
 	}
 	req := &bot.Request{Platform: Platform, Group: Group, User: c.user, Channel: "console", Locale: "en"}
-	return Render(c.router.Run(ctx, req, line, resolveMention, c))
+	return Render(c.router.Run(ctx, req, line, resolveMention, c).Reply)
 }
 
 // Send prints a message no request asked for, marked with its addressee.

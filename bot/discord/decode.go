@@ -11,10 +11,16 @@ import (
 	"github.com/fcbot/fcbot/bot"
 )
 
-// call is a decoded command invocation.
+// call is a decoded interaction: the invocation the router dispatches,
+// with the reader of its mentions, and how its answer is shown.
 type call struct {
-	req  *bot.Request
-	args map[string]string // raw option values, to run the command again
+	req *bot.Request
+	// inv is the command and its raw option values: typed, carried by a
+	// custom id, or entered in a form. The router binds them.
+	inv *bot.Invocation
+	// users reads the mentions in inv's values, naming the users Discord
+	// resolved for a slash command.
+	users bot.UserResolver
 	// click is a button click: its answer is shown to the clicker only.
 	click bool
 	// modal is a modal submit, which cannot be answered with a modal.
@@ -50,100 +56,136 @@ func displayName(u *discordgo.User, m *discordgo.Member) string {
 	return u.DisplayName()
 }
 
-// decode turns a command, a button click or a modal submit into a
-// request whose options went through bot.Bind, exactly as typed commands
-// on the other platforms do.
+// decode turns a slash command, a button click, a sheet's Save or a modal
+// submit into a call, whose raw option values the router binds exactly as
+// it binds typed commands on the other platforms. Its errors say why the
+// interaction cannot run at all: outside a server, or a command or button
+// that no longer makes sense.
 func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
 	req := baseRequest(i)
 	if req.Group == "" || req.User.ID == "" {
 		return nil, bot.Invalid("", bot.M("discord.guild_only"), "/help")
 	}
-	c := &call{req: req, args: map[string]string{}}
 	tree := a.router.Tree()
-	var resolved *discordgo.ApplicationCommandInteractionDataResolved
+	var c *call
+	var err error
 	switch data := i.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
-		path, opts := commandPath(data)
-		cmd := tree.Lookup(path)
-		if cmd == nil || len(cmd.Subcommands) > 0 {
-			return nil, bot.NotFound(bot.M("discord.stale_command", "Name", path), nil)
-		}
-		req.Command = cmd
-		for _, o := range opts {
-			c.args[o.Name] = rawValue(o)
-		}
-		resolved = data.Resolved
+		c, err = decodeCommand(tree, data)
 	case discordgo.MessageComponentInteractionData:
-		if line, ok := strings.CutPrefix(data.CustomID, savePrefix); ok {
-			if err := c.saved(tree, line, i.Message, nil); err != nil {
-				return nil, err
-			}
-			c.click = true
-			break
-		}
-		action, ok := strings.CutPrefix(data.CustomID, buttonPrefix)
-		if !ok && strings.HasPrefix(data.CustomID, hashPrefix) {
-			action, ok = actionInMessage(i.Message, data.CustomID)
-		}
-		if !ok {
-			return nil, bot.Invalid("", bot.M("discord.stale_button"), "/help")
-		}
-		if err := c.parse(tree, action); err != nil {
-			return nil, err
-		}
-		c.click = true
+		c, err = decodeClick(tree, i.Message, data)
 	case discordgo.ModalSubmitInteractionData:
-		if line, ok := strings.CutPrefix(data.CustomID, sheetModalPrefix); ok {
-			var typed []fieldAnswer
-			for _, in := range textInputs(data) {
-				if field, option, ok := parseFieldID(textInputPrefix, in.CustomID); ok {
-					typed = append(typed, fieldAnswer{field: field, FormAnswer: bot.FormAnswer{Option: option, Value: in.Value}})
-				}
-			}
-			if err := c.saved(tree, line, i.Message, typed); err != nil {
-				return nil, err
-			}
-			c.modal = true
-			break
-		}
-		line, ok := strings.CutPrefix(data.CustomID, modalPrefix)
-		if !ok {
-			return nil, bot.Invalid("", bot.M("discord.stale_button"), "/help")
-		}
-		if err := c.parse(tree, line); err != nil {
-			return nil, err
-		}
-		rest := ""
-		for _, in := range textInputs(data) {
-			switch {
-			case strings.TrimSpace(in.Value) == "":
-			case in.CustomID == restInput:
-				rest = in.Value
-			default:
-				c.args[in.CustomID] = in.Value
-			}
-		}
-		if rest != "" {
-			inv, err := tree.ParseLine("/" + c.req.Command.Path() + " " + strings.Join(strings.Fields(rest), " "))
-			if err != nil {
-				return nil, err
-			}
-			for k, v := range inv.Args {
-				if _, set := c.args[k]; !set {
-					c.args[k] = v
-				}
-			}
-		}
-		c.modal = true
+		c, err = decodeSubmit(tree, i.Message, data)
 	default:
-		return nil, fmt.Errorf("discord: interaction %s carries %T", i.Type, i.Data)
+		err = fmt.Errorf("discord: interaction %s carries %T", i.Type, i.Data)
 	}
-	opts, err := bot.Bind(req.Command, c.args, resolveUser(resolved))
 	if err != nil {
 		return nil, err
 	}
-	req.Options = opts
+	c.req = req
 	return c, nil
+}
+
+// decodeCommand reads a slash command: the leaf it names, its options'
+// values, and the users Discord resolved for them.
+func decodeCommand(tree *bot.Tree, data discordgo.ApplicationCommandInteractionData) (*call, error) {
+	path, opts := commandPath(data)
+	cmd := tree.Lookup(path)
+	if cmd == nil || len(cmd.Subcommands) > 0 {
+		return nil, bot.NotFound(bot.M("discord.stale_command", "Name", path), nil)
+	}
+	args := make(map[string]string, len(opts))
+	for _, o := range opts {
+		args[o.Name] = rawValue(o)
+	}
+	return &call{inv: &bot.Invocation{Command: cmd, Args: args}, users: resolveUser(data.Resolved)}, nil
+}
+
+// decodeClick reads a button on the message m: a sheet's Save, whose picks
+// are in m, or an action that the custom id carries or, hashed, m shows.
+// Picks and the Save that opens a modal never get here (see interact).
+func decodeClick(tree *bot.Tree, m *discordgo.Message, data discordgo.MessageComponentInteractionData) (*call, error) {
+	if line, ok := strings.CutPrefix(data.CustomID, savePrefix); ok {
+		inv, err := savedSheet(tree, line, m, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &call{inv: inv, users: resolveUser(nil), click: true, save: true}, nil
+	}
+	action, ok := strings.CutPrefix(data.CustomID, buttonPrefix)
+	if !ok && strings.HasPrefix(data.CustomID, hashPrefix) {
+		action, ok = actionInMessage(m, data.CustomID)
+	}
+	if !ok {
+		return nil, staleButton()
+	}
+	inv, err := parseAction(tree, action)
+	if err != nil {
+		return nil, err
+	}
+	return &call{inv: inv, users: resolveUser(nil), click: true}, nil
+}
+
+// decodeSubmit reads a modal submit: the text boxes of a sheet, which
+// comes along as m, or a form's modal.
+func decodeSubmit(tree *bot.Tree, m *discordgo.Message, data discordgo.ModalSubmitInteractionData) (*call, error) {
+	if line, ok := strings.CutPrefix(data.CustomID, sheetModalPrefix); ok {
+		var typed []fieldAnswer
+		for _, in := range textInputs(data) {
+			if field, option, ok := parseFieldID(textInputPrefix, in.CustomID); ok {
+				typed = append(typed, fieldAnswer{field: field, FormAnswer: bot.FormAnswer{Option: option, Value: in.Value}})
+			}
+		}
+		inv, err := savedSheet(tree, line, m, typed)
+		if err != nil {
+			return nil, err
+		}
+		return &call{inv: inv, users: resolveUser(nil), modal: true, save: true}, nil
+	}
+	line, ok := strings.CutPrefix(data.CustomID, modalPrefix)
+	if !ok {
+		return nil, staleButton()
+	}
+	inv, err := parseAction(tree, line)
+	if err != nil {
+		return nil, err
+	}
+	if err := modalArgs(tree, inv, textInputs(data)); err != nil {
+		return nil, err
+	}
+	return &call{inv: inv, users: resolveUser(nil), modal: true}, nil
+}
+
+// modalArgs adds what a form's modal holds to inv's fixed options: each
+// input fills the option its custom id names, through bot.FormArgs as
+// every platform reads forms; then the input shared by the fields beyond
+// the fifth, typed in the text grammar, fills the options still unset.
+func modalArgs(tree *bot.Tree, inv *bot.Invocation, inputs []*discordgo.TextInput) error {
+	var answers []bot.FormAnswer
+	rest := ""
+	for _, in := range inputs {
+		switch {
+		case strings.TrimSpace(in.Value) == "":
+		case in.CustomID == restInput:
+			rest = in.Value
+		default:
+			answers = append(answers, bot.FormAnswer{Option: in.CustomID, Value: in.Value})
+		}
+	}
+	args := bot.FormArgs(inv.Args, answers)
+	if rest != "" {
+		more, err := tree.ParseLine("/" + inv.Command.Path() + " " + strings.Join(strings.Fields(rest), " "))
+		if err != nil {
+			return err
+		}
+		for k, v := range more.Args {
+			if _, set := args[k]; !set {
+				args[k] = v
+			}
+		}
+	}
+	inv.Args = args
+	return nil
 }
 
 // textInputs returns a modal submit's text inputs, row by row.
@@ -163,19 +205,23 @@ func textInputs(data discordgo.ModalSubmitInteractionData) []*discordgo.TextInpu
 	return out
 }
 
-// parse reads a custom id's command line into the call.
-func (c *call) parse(tree *bot.Tree, line string) error {
+// parseAction reads the command line a custom id carries: a button's
+// action, or a form's command and fixed options. It must name a command
+// to run, not a group or a help request.
+func parseAction(tree *bot.Tree, line string) (*bot.Invocation, error) {
 	inv, err := tree.ParseLine("/" + line)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if inv.Help || len(inv.Command.Subcommands) > 0 {
-		return bot.Invalid("", bot.M("discord.stale_button"), "/help")
+		return nil, staleButton()
 	}
-	c.req.Command = inv.Command
-	c.args = inv.Args
-	return nil
+	return inv, nil
 }
+
+// staleButton is the error of a component or modal that no longer makes
+// sense: its custom id or its message lacks what it needs.
+func staleButton() error { return bot.Invalid("", bot.M("discord.stale_button"), "/help") }
 
 // commandPath follows subcommand groups and subcommands to the leaf's
 // path ("meeting rsvp") and options.
@@ -188,7 +234,7 @@ func commandPath(data discordgo.ApplicationCommandInteractionData) (string, []*d
 	return path, opts
 }
 
-// rawValue is an option's value as text, for bot.Bind. It reads the JSON
+// rawValue is an option's value as text, as the router binds it. It reads the JSON
 // value itself: discordgo's typed getters panic on a type mismatch.
 func rawValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
 	switch v := o.Value.(type) {

@@ -3,8 +3,9 @@
 // websocket and are answered through REST) or HTTP interactions mode (the
 // application's public key; Discord POSTs signed interactions to
 // /discord/interactions and the answer is the HTTP response). Both decode
-// interactions into bot.Requests for the core router, render bot.Replies
-// as embeds, buttons and modals (forms with choices as sheets: Components
+// interactions into a command and its raw option values, which the core
+// router binds and runs (bot.Router.Dispatch), render bot.Replies as
+// embeds, buttons and modals (forms with choices as sheets: Components
 // V2 messages of selects, see sheet.go), and answer within Discord's 3
 // seconds, deferring slow work and completing it by editing the original
 // response or sending a follow-up.
@@ -205,11 +206,12 @@ func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction) outcom
 	return a.run(ctx, i, c)
 }
 
-// run handles a decoded call within the budget, or defers it.
+// run dispatches a decoded call through the router and answers within the
+// budget, or defers the answer.
 func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) outcome {
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	done := make(chan bot.Reply, 1)
-	a.background(func() { done <- a.router.Handle(work, c.req, a.sender) })
+	a.background(func() { done <- a.router.Dispatch(work, c.req, c.inv, c.users, a.sender).Reply })
 	timer := time.NewTimer(a.budget)
 	defer timer.Stop()
 	select {
@@ -218,12 +220,14 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) ou
 		return outcome{initial: a.answer(c, reply)}
 	case <-timer.C:
 	}
+	// The router owns c.req until the reply arrives: name the command from
+	// the invocation.
+	a.log.DebugContext(ctx, "discord: deferred", "command", c.inv.Command.Path())
 	// Ephemerality is fixed by the defer: clicks are answered privately;
 	// commands publicly, and an ephemeral result then replaces the public
 	// placeholder with a private follow-up. A sheet's save defers an
 	// update of the sheet (type 6, no placeholder): the sheet becomes the
 	// result, or stays beside a private refusal.
-	a.log.DebugContext(ctx, "discord: deferred", "command", c.req.Command.Path())
 	deferred := map[string]any{"type": int(discordgo.InteractionResponseDeferredChannelMessageWithSource)}
 	switch {
 	case c.save:
@@ -262,7 +266,7 @@ func (a *Adapter) answer(c *call, reply bot.Reply) any {
 				return m
 			}
 		}
-		reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+		reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.inv.Command.Example))
 		reply.Form = nil
 	}
 	if c.save && reply.Tone != bot.Failure {
@@ -287,12 +291,12 @@ func (a *Adapter) completion(c *call, reply bot.Reply) (message, finish) {
 				}
 				return s, replacePrivately
 			}
-			reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+			reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.inv.Command.Example))
 		default:
-			if line, ok := formatLine(c.req.Command.Path(), c.args); ok {
+			if line, ok := formatLine(c.inv.Command.Path(), c.inv.Args); ok {
 				reply.Buttons = append(reply.Buttons, bot.Button{Label: c.req.T("discord.open_form"), Action: line, Style: bot.Info})
 			} else {
-				reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.req.Command.Example))
+				reply.Text = joinText(reply.Text, c.req.T("discord.form_unavailable", "Example", c.inv.Command.Example))
 			}
 		}
 		reply.Form = nil

@@ -100,8 +100,8 @@ func option(o bot.Option) *discordgo.ApplicationCommandOption {
 				d.Choices = append(d.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, maxChoiceName), Value: ch.Value})
 			}
 		}
-		// More choices than Discord allows: a plain string, which
-		// bot.Bind checks against the list as on other platforms.
+		// More choices than Discord allows: a plain string, which the
+		// router checks against the list as on other platforms.
 	case bot.Users:
 		d.Type = discordgo.ApplicationCommandOptionString
 	default: // Text, Time

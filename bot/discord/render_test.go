@@ -205,7 +205,7 @@ func TestSheetFallsBackWhenItCannotFit(t *testing.T) {
 			cmd, f := sheetForm(2, 3, 1)
 			c.edit(f)
 			a := &Adapter{router: bot.NewRouter(bot.Config{Tree: bot.NewTree(cmd)}), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			resp := a.answer(&call{req: &bot.Request{Locale: "en", Command: cmd}}, bot.Reply{Text: "Answer these", Form: f})
+			resp := a.answer(&call{req: &bot.Request{Locale: "en"}, inv: &bot.Invocation{Command: cmd}}, bot.Reply{Text: "Answer these", Form: f})
 			switch r := resp.(type) {
 			case v2Response:
 				if !c.fits {

@@ -354,16 +354,17 @@ func sheetAnswers(m *discordgo.Message) []fieldAnswer {
 	return out
 }
 
-// saved reads a saved sheet into the call: the command and fixed options
-// from the Save button's line, each select's pick from the sheet m, and
-// the text boxes of the modal that followed, if any (typed), all in form
-// order through bot.FormArgs as every platform reads forms.
-func (c *call) saved(tree *bot.Tree, line string, m *discordgo.Message, typed []fieldAnswer) error {
+// savedSheet reads a saved sheet into an invocation: the command and
+// fixed options from the Save button's line, each select's pick from the
+// sheet m, and the text boxes of the modal that followed, if any (typed),
+// all in form order through bot.FormArgs as every platform reads forms.
+func savedSheet(tree *bot.Tree, line string, m *discordgo.Message, typed []fieldAnswer) (*bot.Invocation, error) {
 	if m == nil {
-		return bot.Invalid("", bot.M("discord.stale_button"), "/help")
+		return nil, staleButton()
 	}
-	if err := c.parse(tree, line); err != nil {
-		return err
+	inv, err := parseAction(tree, line)
+	if err != nil {
+		return nil, err
 	}
 	all := append(sheetAnswers(m), typed...)
 	sort.SliceStable(all, func(x, y int) bool { return all[x].field < all[y].field })
@@ -371,9 +372,8 @@ func (c *call) saved(tree *bot.Tree, line string, m *discordgo.Message, typed []
 	for n, fa := range all {
 		answers[n] = fa.FormAnswer
 	}
-	c.args = bot.FormArgs(c.args, answers)
-	c.save = true
-	return nil
+	inv.Args = bot.FormArgs(inv.Args, answers)
+	return inv, nil
 }
 
 // sheetModal answers Save on a sheet with text fields: a modal (type 9) of
@@ -386,8 +386,8 @@ func (a *Adapter) sheetModal(i *discordgo.Interaction, customID string) any {
 	if !ok {
 		return stale(locale)
 	}
-	inv, err := a.router.Tree().ParseLine("/" + line)
-	if err != nil || inv.Help || len(inv.Command.Subcommands) > 0 || len(texts) > maxModalRows {
+	inv, err := parseAction(a.router.Tree(), line)
+	if err != nil || len(texts) > maxModalRows {
 		return stale(locale)
 	}
 	rows := make([]discordgo.MessageComponent, 0, len(texts))

@@ -82,25 +82,6 @@ func jsonEscape(s string) string {
 	return string(b[1 : len(b)-1])
 }
 
-// submitView sends a view_submission of the opened view with values typed
-// into its inputs (block id → text) and returns the acknowledgement.
-func (r *rig) submitView(opened map[string]any, user string, values map[string]string) (int, map[string]any) {
-	r.t.Helper()
-	var cb map[string]any
-	if err := json.Unmarshal(payload(r.t, "view_submission.json", "{{USER}}", user, "{{USERNAME}}", strings.ToLower(user), "{{TRIGGER}}", r.trigger()), &cb); err != nil {
-		r.t.Fatal(err)
-	}
-	v := cb["view"].(map[string]any)
-	v["blocks"], v["private_metadata"], v["callback_id"] = opened["blocks"], opened["private_metadata"], opened["callback_id"]
-	state := map[string]any{}
-	for block, text := range values {
-		state[block] = map[string]any{block: map[string]any{"type": "plain_text_input", "value": text}}
-	}
-	v["state"] = map[string]any{"values": state}
-	b, _ := json.Marshal(cb)
-	return r.do(slack.InteractionsPath, url.Values{"payload": {string(b)}}, time.Now())
-}
-
 func TestResponseSheetModal(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		r := campaignRig(t, s)

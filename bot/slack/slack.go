@@ -56,6 +56,9 @@ type Adapter struct {
 	appToken  string
 	secret    string
 	ackWithin time.Duration
+	// workTimeout bounds detached work (see detach); tests shorten it.
+	workTimeout time.Duration
+	inflight    sync.WaitGroup // background work still running (see Wait)
 
 	mu    sync.Mutex
 	users map[string]cachedUser // user id → what users.info said
@@ -104,14 +107,15 @@ func New(cfg Config) (*Adapter, error) {
 	client := slack.New(cfg.BotToken, opts...)
 	log := cfg.Log.With("platform", Platform)
 	return &Adapter{
-		router:    cfg.Router,
-		log:       log,
-		client:    client,
-		sender:    &Sender{api: client, http: cfg.HTTPClient, log: log},
-		appToken:  cfg.AppToken,
-		secret:    cfg.SigningSecret,
-		ackWithin: cfg.AckWithin,
-		users:     map[string]cachedUser{},
+		router:      cfg.Router,
+		log:         log,
+		client:      client,
+		sender:      &Sender{api: client, http: cfg.HTTPClient, log: log},
+		appToken:    cfg.AppToken,
+		secret:      cfg.SigningSecret,
+		ackWithin:   cfg.AckWithin,
+		workTimeout: workTimeout,
+		users:       map[string]cachedUser{},
 	}, nil
 }
 
@@ -262,8 +266,9 @@ func (a *Adapter) resolver(ctx context.Context, names map[string]string) bot.Use
 
 // slashCommand runs a slash command and returns the acknowledgement's
 // payload: the reply when it is ready within AckWithin, else nil (an empty
-// acknowledgement) and the reply goes to response_url later. A retried
-// delivery is a replay: acknowledged, not run again.
+// acknowledgement) and the reply goes to response_url later (see
+// acknowledge). A retried delivery is a replay: acknowledged, not run
+// again.
 func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, retried bool) any {
 	log := a.log.With("group", sc.TeamID, "user", sc.UserID, "command", sc.Command)
 	if retried {
@@ -273,35 +278,19 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, retri
 	text, names := normalize(sc.Text)
 	line := "/" + strings.TrimPrefix(sc.Command, "/") + " " + text
 	o := origin{team: sc.TeamID, channel: sc.ChannelID, user: sc.UserID, userName: sc.UserName, trigger: sc.TriggerID, responseURL: sc.ResponseURL}
-	ctx = context.WithoutCancel(ctx)
-	type answer struct {
-		o   origin
-		rep bot.Reply
+	work := func(ctx context.Context) answer {
+		ans := a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {
+			return a.router.Run(ctx, req, line, a.resolver(ctx, names), a.sender)
+		})
+		ans.res.Reply = a.maybeForm(ctx, ans.o, ans.o.locale, ans.res.Reply)
+		return ans
 	}
-	done := make(chan answer, 1)
-	go func() {
-		req := a.request(ctx, o)
-		rep := a.router.Run(ctx, req, line, a.resolver(ctx, names), a.sender)
-		o := o
-		o.locale = req.Locale
-		done <- answer{o, a.maybeForm(ctx, o, req.Locale, rep)}
-	}()
-	timer := time.NewTimer(a.ackWithin)
-	defer timer.Stop()
-	select {
-	case ans := <-done:
-		if ans.rep.Form != nil { // the modal is open: nothing to say
-			return nil
+	return a.acknowledge(ctx, log, work, func(ans answer) (any, bool) {
+		if ans.res.Reply.Form != nil { // the modal is open: nothing to say
+			return nil, true
 		}
-		return message(ans.o.locale, ans.rep)
-	case <-timer.C:
-		log.InfoContext(ctx, "slow command: acknowledged, answering through response_url")
-		go func() {
-			ans := <-done
-			a.later(ctx, ans.o, ans.rep)
-		}()
-		return nil
-	}
+		return message(ans.o.locale, ans.res.Reply), true
+	})
 }
 
 // maybeForm opens the reply's form, if it has one with fields; a form
@@ -411,20 +400,18 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
 		channel = cb.Container.ChannelID
 	}
 	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID), channel: channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID, responseURL: cb.ResponseURL}
-	ctx = context.WithoutCancel(ctx)
-	go func() {
-		req := a.request(ctx, o)
-		o := o
-		o.locale = req.Locale
-		var rep bot.Reply
-		if action == "" {
-			rep = bot.Reply{Text: req.T("slack.unknown_action"), Tone: bot.Failure, Ephemeral: true}
-		} else {
+	ctx, cancel := a.detach(ctx)
+	a.background(func() {
+		defer cancel()
+		ans := a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {
+			if action == "" {
+				return bot.Result{Reply: bot.Reply{Text: req.T("slack.unknown_action"), Tone: bot.Failure, Ephemeral: true}}
+			}
 			text, names := normalize(action)
-			rep = a.router.Run(ctx, req, "/"+strings.TrimPrefix(text, "/"), a.resolver(ctx, names), a.sender)
-		}
-		a.later(ctx, o, a.maybeForm(ctx, o, req.Locale, rep))
-	}()
+			return a.router.Run(ctx, req, "/"+strings.TrimPrefix(text, "/"), a.resolver(ctx, names), a.sender)
+		})
+		a.later(ctx, ans.o, a.maybeForm(ctx, ans.o, ans.o.locale, ans.res.Reply))
+	})
 }
 
 // submit runs a modal's command with the entered values: each input
@@ -433,109 +420,87 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
 // Invalid input is shown on the first block that fills the option at
 // fault (else on the first block), keeping the modal open with everything
 // typed and picked; success closes it and the reply goes to the user
-// (ephemeral in the channel, else a direct message).
+// (ephemeral in the channel, else a direct message), as does any answer
+// not ready within AckWithin (see acknowledge).
 func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback) any {
+	in := readInputs(cb.View)
 	var meta formMeta
-	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID, cb.View.TeamID), user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID}
-	var answers []bot.FormAnswer
-	var first string
-	blockOf := map[string]string{} // option → the first input block that fills it
-	for _, b := range cb.View.Blocks.BlockSet {
-		in, ok := b.(*slack.InputBlock)
-		if !ok || in.BlockID == "" {
-			continue
-		}
-		if first == "" {
-			first = in.BlockID
-		}
-		opts := blockOptions(in.BlockID)
-		for _, opt := range opts {
-			if _, seen := blockOf[opt]; !seen {
-				blockOf[opt] = in.BlockID
-			}
-		}
-		answers = append(answers, bot.FormAnswer{Option: strings.Join(opts, " "), Value: stateValue(cb.View.State, in.BlockID)})
-	}
-	fail := func(field, msg string) any {
-		block, ok := blockOf[field]
-		if !ok {
-			block = first
-		}
-		if block == "" {
-			return nil
-		}
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: bot.Clip(msg, maxFieldError)})
-	}
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || a.router.Tree().Lookup(meta.Command) == nil {
-		return fail("", bot.Translate("en", bot.M("slack.form_gone")))
+		return in.refuse("", bot.Translate("en", bot.M("slack.form_gone")))
 	}
-	o.channel = meta.Channel
-	cmd := a.router.Tree().Lookup(meta.Command)
-	args := bot.FormArgs(meta.Fixed, answers)
-	ctx = context.WithoutCancel(ctx)
-	type outcome struct {
-		rep    bot.Reply
-		err    *bot.Error
-		locale string
+	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID, cb.View.TeamID), channel: meta.Channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID}
+	inv := &bot.Invocation{Command: a.router.Tree().Lookup(meta.Command), Args: bot.FormArgs(meta.Fixed, in.answers)}
+	work := func(ctx context.Context) answer {
+		ans := a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {
+			return a.router.Dispatch(ctx, req, inv, a.resolver(ctx, nil), a.sender)
+		})
+		ans.res.Reply.Ephemeral = true // a form's result is for the one who filled it in
+		return ans
 	}
-	done := make(chan outcome, 1)
-	go func() {
-		req := a.request(ctx, o)
-		opts, err := bot.Bind(cmd, args, a.resolver(ctx, nil))
-		if err != nil {
-			var e *bot.Error
-			if errors.As(err, &e) {
-				done <- outcome{err: e, rep: bot.Describe(ctx, a.log, req, err), locale: req.Locale}
-				return
-			}
-			done <- outcome{rep: bot.Describe(ctx, a.log, req, err), locale: req.Locale}
-			return
+	log := a.log.With("group", o.team, "user", o.user, "command", meta.Command)
+	return a.acknowledge(ctx, log, work, func(ans answer) (any, bool) {
+		if ans.res.Reply.Tone != bot.Failure {
+			return nil, false // the modal closes; the result follows
 		}
-		// Run a copy of the command whose handler keeps the error, so that
-		// a field the handler refuses is marked in the modal.
-		var handlerErr error
-		wrapped := *cmd
-		wrapped.Handler = func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-			rep, err := cmd.Handler(ctx, req)
-			handlerErr = err
-			return rep, err
-		}
-		req.Command, req.Options = &wrapped, opts
-		rep := a.router.Handle(ctx, req, a.sender)
-		var e *bot.Error
-		errors.As(handlerErr, &e)
-		rep.Ephemeral = true // a form's result is for the one who filled it in
-		done <- outcome{rep: rep, err: e, locale: req.Locale}
-	}()
-	timer := time.NewTimer(a.ackWithin)
-	defer timer.Stop()
-	select {
-	case out := <-done:
-		if out.rep.Tone == bot.Failure {
-			if _, ok := blockOf[fieldOf(out.err)]; ok {
-				return fail(out.err.Field, bot.Translate(out.locale, out.err.Msg))
-			}
-			return fail("", out.rep.Text)
-		}
-		o.locale = out.locale
-		go a.later(ctx, o, out.rep)
-		return nil
-	case <-timer.C:
-		go func() {
-			out := <-done
-			o.locale = out.locale
-			a.later(ctx, o, out.rep)
-		}()
-		return nil
-	}
+		return in.refusal(ans.o.locale, ans.res), true
+	})
 }
 
-// fieldOf is the option an expected error names, "" for none.
-func fieldOf(e *bot.Error) string {
-	if e == nil {
-		return ""
+// inputs are the input blocks of a submitted modal: what each holds, in
+// the view's order, and where an option's error shows.
+type inputs struct {
+	answers []bot.FormAnswer
+	blockOf map[string]string // option → the first input block that fills it
+	first   string            // the first input block
+}
+
+// readInputs reads the input blocks of v and what its state holds for
+// each.
+func readInputs(v slack.View) inputs {
+	in := inputs{blockOf: map[string]string{}}
+	for _, b := range v.Blocks.BlockSet {
+		ib, ok := b.(*slack.InputBlock)
+		if !ok || ib.BlockID == "" {
+			continue
+		}
+		if in.first == "" {
+			in.first = ib.BlockID
+		}
+		opts := blockOptions(ib.BlockID)
+		for _, opt := range opts {
+			if _, seen := in.blockOf[opt]; !seen {
+				in.blockOf[opt] = ib.BlockID
+			}
+		}
+		in.answers = append(in.answers, bot.FormAnswer{Option: strings.Join(opts, " "), Value: stateValue(v.State, ib.BlockID)})
 	}
-	return e.Field
+	return in
+}
+
+// refuse is the acknowledgement that keeps the modal open with msg on the
+// first block that fills the option field, else on the first block; nil
+// (the modal closes) when the modal has no input block.
+func (in inputs) refuse(field, msg string) any {
+	block, ok := in.blockOf[field]
+	if !ok {
+		block = in.first
+	}
+	if block == "" {
+		return nil
+	}
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{block: bot.Clip(msg, maxFieldError)})
+}
+
+// refusal shows a refused submission on the modal: the reason on the block
+// of the option at fault when the modal has one, else the reply on the
+// first block.
+func (in inputs) refusal(locale string, res bot.Result) any {
+	if e := res.Refused(); e != nil {
+		if _, ok := in.blockOf[e.Field]; ok {
+			return in.refuse(e.Field, bot.Translate(locale, e.Msg))
+		}
+	}
+	return in.refuse("", res.Reply.Text)
 }
 
 // stateValue is what the input block named id holds in a submitted view's

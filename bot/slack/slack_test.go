@@ -74,7 +74,9 @@ func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
 	mux.Handle("POST "+slack.CommandsPath, ad.Commands())
 	mux.Handle("POST "+slack.InteractionsPath, ad.Interactions())
 	r.srv = httptest.NewServer(mux)
-	t.Cleanup(r.srv.Close)
+	// No work may outlive the test's database, as in production (Wait
+	// before the store closes).
+	t.Cleanup(func() { r.srv.Close(); ad.Wait() })
 	return r
 }
 

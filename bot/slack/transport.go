@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -91,14 +92,15 @@ func writeAck(w http.ResponseWriter, payload any) {
 // socketClient is the part of slack-go's Socket Mode client fcbot uses.
 type socketClient interface {
 	RunContext(ctx context.Context) error
-	Ack(req socketmode.Request, payload ...any) error
+	AckCtx(ctx context.Context, envelopeID string, payload any) error
 }
 
 var _ socketClient = (*socketmode.Client)(nil)
 
-// Run receives commands over Socket Mode until ctx ends. Without an
-// app-level token there is nothing to run (HTTP mode is served by
-// Commands and Interactions) and Run waits for ctx.
+// Run receives commands over Socket Mode until ctx ends, then waits for
+// the work they started (see Wait). Without an app-level token there is
+// nothing to run (HTTP mode is served by Commands and Interactions) and
+// Run waits for ctx.
 func (a *Adapter) Run(ctx context.Context) error {
 	if a.appToken == "" {
 		<-ctx.Done()
@@ -106,7 +108,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	sm := socketmode.New(a.client, socketmode.OptionLog(log.New(slogWriter{a.log}, "", 0)))
 	errc := make(chan error, 1)
-	go func() { errc <- sm.RunContext(ctx) }()
+	a.background(func() {
+		err := errors.New("socket mode client panicked")
+		defer func() { errc <- err }() // even after a panic, so that Run hears of it
+		err = sm.RunContext(ctx)
+	})
+	defer a.Wait()
 	for {
 		select {
 		case <-ctx.Done():
@@ -126,7 +133,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 // socketEvent handles one Socket Mode event without blocking the events
-// channel: commands run in their own goroutine and are acknowledged with
+// channel: commands run as background work and are acknowledged with
 // their reply.
 func (a *Adapter) socketEvent(ctx context.Context, sm socketClient, ev socketmode.Event) {
 	switch ev.Type {
@@ -139,16 +146,20 @@ func (a *Adapter) socketEvent(ctx context.Context, sm socketClient, ev socketmod
 		if !ok || ev.Request == nil {
 			return
 		}
-		go a.ack(ctx, sm, ev.Request, func() any { return a.slashCommand(ctx, sc, ev.Request.RetryAttempt > 0) }, sc.ResponseURL)
+		a.background(func() {
+			a.ack(ctx, sm, ev.Request, func() any { return a.slashCommand(ctx, sc, ev.Request.RetryAttempt > 0) }, sc.ResponseURL)
+		})
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slack.InteractionCallback)
 		if !ok || ev.Request == nil {
 			return
 		}
-		go a.ack(ctx, sm, ev.Request, func() any { return a.interaction(ctx, cb, ev.Request.RetryAttempt > 0) }, cb.ResponseURL)
+		a.background(func() {
+			a.ack(ctx, sm, ev.Request, func() any { return a.interaction(ctx, cb, ev.Request.RetryAttempt > 0) }, cb.ResponseURL)
+		})
 	case socketmode.EventTypeEventsAPI:
 		if ev.Request != nil {
-			go a.ack(ctx, sm, ev.Request, func() any { return nil }, "")
+			a.background(func() { a.ack(ctx, sm, ev.Request, func() any { return nil }, "") })
 		}
 	}
 }
@@ -158,20 +169,17 @@ func (a *Adapter) socketEvent(ctx context.Context, sm socketClient, ev socketmod
 // acknowledged empty and the reply goes to response_url.
 func (a *Adapter) ack(ctx context.Context, sm socketClient, req *socketmode.Request, handle func() any, responseURL string) {
 	payload := handle()
-	var err error
-	if payload == nil {
-		err = sm.Ack(*req)
-	} else {
-		err = sm.Ack(*req, payload)
-	}
+	ctx, cancel := a.detach(ctx)
+	defer cancel()
+	err := sm.AckCtx(ctx, req.EnvelopeID, payload)
 	if err == nil {
 		return
 	}
 	if payload != nil {
 		a.log.WarnContext(ctx, "acknowledgement with payload failed; acknowledging empty", "envelope", req.EnvelopeID, "err", err)
-		if err = sm.Ack(*req); err == nil {
+		if err = sm.AckCtx(ctx, req.EnvelopeID, nil); err == nil {
 			if m, ok := payload.(*slack.WebhookMessage); ok && responseURL != "" {
-				_ = a.sender.Respond(context.WithoutCancel(ctx), responseURL, m)
+				_ = a.sender.Respond(ctx, responseURL, m)
 			}
 			return
 		}
