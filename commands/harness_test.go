@@ -39,6 +39,9 @@ type testBot struct {
 
 func newTestBot(t testing.TB, s *storage.Store) *testBot {
 	t.Helper()
+	if err := jobs.Migrate(context.Background(), s); err != nil { // River's tables, as the process migrates them
+		t.Fatal(err)
+	}
 	clock := bot.NewManualClock(start)
 	s.SetClock(clock.Now)
 	env := &commands.Env{Store: s, Clock: clock, Log: discardLog()}

@@ -32,11 +32,10 @@ import (
 	"github.com/fcbot/fcbot/storage"
 )
 
-func init() { storage.AfterMigrate(Migrate) }
-
-// Migrate applies River's own migrations. On PostgreSQL they run outside
-// goose's transaction (they add enum values, which PostgreSQL refuses to use
-// in the transaction that added them).
+// Migrate applies River's own migrations; call it after the store's
+// Migrate, wherever the process or a test migrates. On PostgreSQL they run
+// outside goose's transaction (they add enum values, which PostgreSQL
+// refuses to use in the transaction that added them).
 func Migrate(ctx context.Context, s *storage.Store) error {
 	m, err := rivermigrate.New(driver(s), nil)
 	if err != nil {
@@ -60,7 +59,7 @@ type Config struct {
 	Store   *storage.Store
 	Env     *commands.Env // builds the digest
 	Senders map[string]bot.Sender
-	Clock   bot.Clock // defaults to the system clock
+	Clock   bot.Clock // defaults to Env's clock, else the system clock
 	Log     *slog.Logger
 	// ID names this process among the queue's clients; default: River's.
 	ID string
@@ -103,10 +102,13 @@ type Queue struct {
 
 var _ storage.Hooks = (*Queue)(nil)
 
-// New builds the queue; call Start (or Run) to work jobs. Inserting works
-// before Start, so the hooks can be installed first.
+// New builds the queue; call Start to work jobs. Inserting works before
+// Start, so the hooks can be installed first.
 func New(cfg Config) (*Queue, error) {
 	q := &Queue{cfg: cfg, store: cfg.Store, clock: cfg.Clock, log: cfg.Log}
+	if q.clock == nil && cfg.Env != nil {
+		q.clock = cfg.Env.Clock
+	}
 	if q.clock == nil {
 		q.clock = bot.SystemClock{}
 	}
@@ -166,23 +168,20 @@ func New(cfg Config) (*Queue, error) {
 	return q, nil
 }
 
-// Start begins working jobs; it returns once the client is running.
+// Start begins working jobs; it returns once the client is running. Jobs
+// run under ctx: when it ends they are cancelled at once (River's hard
+// stop), so a process that wants them to finish starts with a context its
+// signals do not end and calls Shutdown.
 func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
-
-// Stop waits for running jobs to finish, within ctx.
-func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 
 // Client is the River client, for tests that inspect jobs.
 func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
 
-// Run starts the queue and, when ctx ends, stops it gracefully: jobs in
-// flight get up to 10 seconds to finish, then are cancelled (and retried by
-// whichever process runs next).
-func (q *Queue) Run(ctx context.Context) error {
-	if err := q.client.Start(ctx); err != nil {
-		return err
-	}
-	<-ctx.Done()
+// Shutdown stops the queue gracefully, whether ctx has ended or not: jobs
+// in flight get up to 10 seconds to finish, then are cancelled (and
+// retried by whichever process runs next). A queue that was never started
+// has nothing to stop.
+func (q *Queue) Shutdown(ctx context.Context) error {
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := q.client.Stop(stop); err != nil {

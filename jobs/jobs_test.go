@@ -129,10 +129,18 @@ func (r *recordingSender) to(who string) []string {
 	return out
 }
 
-// newQueue starts a job queue on s that polls often and retries at once.
-func newQueue(t *testing.T, s *storage.Store, clock bot.Clock, sender bot.Sender, id string) *jobs.Queue {
+// newEnv sets the one clock of a process on trial: it stamps s's rows,
+// and the commands and the job queue built on the returned Env read it.
+func newEnv(s *storage.Store, clock bot.Clock) *commands.Env {
+	s.SetClock(clock.Now)
+	return &commands.Env{Store: s, Clock: clock, Log: quietLog}
+}
+
+// newQueue starts a job queue on env's store that polls often and retries
+// at once.
+func newQueue(t *testing.T, env *commands.Env, sender bot.Sender, id string) *jobs.Queue {
 	t.Helper()
-	q := buildQueue(t, s, clock, sender, id, 0)
+	q := buildQueue(t, env, sender, id, 0)
 	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -140,13 +148,13 @@ func newQueue(t *testing.T, s *storage.Store, clock bot.Clock, sender bot.Sender
 }
 
 // buildQueue makes the queue without starting it and installs its hooks.
-func buildQueue(t *testing.T, s *storage.Store, clock bot.Clock, sender bot.Sender, id string, rescueAfter time.Duration) *jobs.Queue {
+func buildQueue(t *testing.T, env *commands.Env, sender bot.Sender, id string, rescueAfter time.Duration) *jobs.Queue {
 	t.Helper()
-	q, err := jobs.New(queueConfig(s, clock, sender, id, rescueAfter))
+	q, err := jobs.New(queueConfig(env, sender, id, rescueAfter))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.SetHooks(q)
+	env.Store.SetHooks(q)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -155,9 +163,10 @@ func buildQueue(t *testing.T, s *storage.Store, clock bot.Clock, sender bot.Send
 	return q
 }
 
-func queueConfig(s *storage.Store, clock bot.Clock, sender bot.Sender, id string, rescueAfter time.Duration) jobs.Config {
+// queueConfig configures a queue on env's store and clock.
+func queueConfig(env *commands.Env, sender bot.Sender, id string, rescueAfter time.Duration) jobs.Config {
 	return jobs.Config{
-		Store: s, Env: &commands.Env{Store: s, Clock: clock, Log: quietLog}, Clock: clock, Log: quietLog, ID: id,
+		Store: env.Store, Env: env, Log: quietLog, ID: id,
 		Senders:          map[string]bot.Sender{console.Platform: sender},
 		PollInterval:     20 * time.Millisecond,
 		RetryDelay:       func(int) time.Duration { return 0 },
@@ -185,10 +194,10 @@ type world struct {
 func newWorld(t *testing.T, s *storage.Store, now time.Time) *world {
 	t.Helper()
 	clock := bot.NewManualClock(now)
-	s.SetClock(clock.Now)
+	env := newEnv(s, clock)
 	w := &world{t: t, store: s, clock: clock, sender: &recordingSender{clock: clock}}
-	w.q = newQueue(t, s, clock, w.sender, "p1")
-	env := &commands.Env{Store: s, Clock: clock, Log: quietLog, Outbox: w.q}
+	w.q = newQueue(t, env, w.sender, "p1")
+	env.Outbox = w.q
 	w.con = console.New(commands.Router(env), strings.NewReader(""), io.Discard, false)
 	w.do(springfield, "first lead")
 	w.do("/role assign user:@carol role:coordinator", "carol")
@@ -251,8 +260,19 @@ func eachDB(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 	for _, d := range storagetest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			fn(t, storagetest.Open(t, d))
+			s := storagetest.Open(t, d)
+			migrateRiver(t, s)
+			fn(t, s)
 		})
+	}
+}
+
+// migrateRiver adds River's tables to a store migrated by storage, as the
+// process does.
+func migrateRiver(t *testing.T, s *storage.Store) {
+	t.Helper()
+	if err := jobs.Migrate(context.Background(), s); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -511,6 +531,7 @@ func openTwice(t *testing.T, dialect string) (*storage.Store, *storage.Store) {
 	if err := s1.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	migrateRiver(t, s1)
 	return s1, s2
 }
 
@@ -535,8 +556,7 @@ func TestTwoProcessesDeliverOnce(t *testing.T) {
 			ctx := context.Background()
 			s1, s2 := openTwice(t, dialect)
 			w := newWorld(t, s1, at("01 07:00"))
-			s2.SetClock(w.clock.Now)
-			q2 := newQueue(t, s2, w.clock, w.sender, "p2")
+			q2 := newQueue(t, newEnv(s2, w.clock), w.sender, "p2")
 
 			w.do(`/meeting schedule when:"2026-12-02 08:00" where:"Hall"`, "Meeting 1") // gather 07:40
 			w.do("as alice")

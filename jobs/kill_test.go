@@ -73,12 +73,12 @@ func runChild(url string, in io.Reader, out io.Writer) int {
 	// Before any time the script sets, so that the leadership this
 	// process takes at start lapses for the process that follows it.
 	clock := bot.NewManualClock(time.Now().Add(-72 * time.Hour))
-	s.SetClock(clock.Now)
+	env := newEnv(s, clock)
 	sender := &hangingSender{say: say, sending: make(chan struct{}, 100)}
 	// No rescue here: this process's clock jumps to minutes before the
 	// real time, and River's rescuer, which reads the real clock, would
 	// take its own hanging sends for stuck ones.
-	q, err := jobs.New(queueConfig(s, clock, sender, "child", 0))
+	q, err := jobs.New(queueConfig(env, sender, "child", 0))
 	if err != nil {
 		say("FAIL queue: %v", err)
 		return 1
@@ -88,7 +88,8 @@ func runChild(url string, in io.Reader, out io.Writer) int {
 		say("FAIL start: %v", err)
 		return 1
 	}
-	con := console.New(commands.Router(&commands.Env{Store: s, Clock: clock, Log: quietLog, Outbox: q}), strings.NewReader(""), io.Discard, false)
+	env.Outbox = q
+	con := console.New(commands.Router(env), strings.NewReader(""), io.Discard, false)
 	sendsSeen := 0
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
@@ -159,6 +160,7 @@ func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 			if err := s.Migrate(context.Background()); err != nil {
 				t.Fatal(err)
 			}
+			migrateRiver(t, s)
 			// Whole seconds: Postgres keeps microseconds and would round a
 			// job's time past a clock that never moves on its own.
 			now := time.Now().Truncate(time.Second)
@@ -242,9 +244,8 @@ func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 
 			// The restarted process, with the production rescue delay.
 			clk := bot.NewManualClock(now)
-			s.SetClock(clk.Now)
 			sender := &recordingSender{clock: clk}
-			q := buildQueue(t, s, clk, sender, "restarted", jobs.RescueAfter)
+			q := buildQueue(t, newEnv(s, clk), sender, "restarted", jobs.RescueAfter)
 			count := func(kind string, state rivertype.JobState) int {
 				return len(jobList(t, q, []string{kind}, state))
 			}

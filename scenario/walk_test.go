@@ -186,7 +186,7 @@ func TestCampaignWalk(t *testing.T) {
 		w.dms("ana")
 		w.as("ana")
 		w.expect(`/response log official:"Joe Quimby" rule:3 in-place:no would-support:yes source:call`, "Logged: Joe Quimby on rule 3")
-		out = w.expect("/scorecard", "3 of 9 in place, 1 disputed",
+		w.expect("/scorecard", "3 of 9 in place, 1 disputed",
 			"#3 Defined Access/Interview Rule — ⚖️ DISPUTED", "⚖️ in place: Jane Roe (Dec 3); not in place: Joe Quimby (Dec 4)")
 		w.expect("/target list", "Pressure points (12)", "Jane Roe (sheriff, Sangamon County) — 4 open: #3 #5 #6 #7")
 		w.refuse("/response settle rule:3 in-place:no", "Only a coordinator")

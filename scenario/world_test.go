@@ -322,6 +322,9 @@ func logger() *slog.Logger {
 // extra commands, for the harness's own tests, join the real ones.
 func newWorld(t *testing.T, platform string, s *storage.Store, extra ...*bot.Command) *world {
 	t.Helper()
+	if err := jobs.Migrate(context.Background(), s); err != nil { // River's tables, as the process migrates them
+		t.Fatal(err)
+	}
 	clock := bot.NewManualClock(start)
 	s.SetClock(clock.Now)
 	log := logger()
@@ -386,9 +389,6 @@ func (w *world) person(name string) *person {
 
 // as makes name the person who types the following lines and clicks.
 func (w *world) as(name string) { w.who = w.person(strings.TrimPrefix(name, "@")) }
-
-// id is the platform id of the person named name.
-func (w *world) id(name string) string { return w.person(name).id }
 
 // run types line as the current person and returns what they see.
 func (w *world) run(line string) string {

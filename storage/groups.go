@@ -12,76 +12,89 @@ import (
 
 // EnsureGroup returns the group for a platform workspace, creating it on
 // first sight.
-func (s *Store) EnsureGroup(ctx context.Context, platform, platformID string) (*Group, error) {
+func (s *Store) EnsureGroup(ctx context.Context, platform, platformID string) (_ *Group, err error) {
+	defer wrap(&err, "storage.EnsureGroup(%q, %q)", platform, platformID)
 	// Every request comes through here: read first, write only once.
-	g, err := s.GroupByPlatform(ctx, platform, platformID)
-	if !errors.Is(err, ErrNotFound) {
+	g, err := s.groupByPlatform(ctx, platform, platformID)
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return g, err
 	}
 	g = &Group{Platform: platform, PlatformID: platformID, TimeZone: "UTC"}
 	if err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(g).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	// Created here or, in a race, by another request.
-	return s.GroupByPlatform(ctx, platform, platformID)
+	return s.groupByPlatform(ctx, platform, platformID)
 }
 
 // GroupByPlatform finds a workspace's group without creating it, for
 // read-only lookups such as autocomplete; ErrNotFound before first use.
-func (s *Store) GroupByPlatform(ctx context.Context, platform, platformID string) (*Group, error) {
+func (s *Store) GroupByPlatform(ctx context.Context, platform, platformID string) (_ *Group, err error) {
+	defer wrap(&err, "storage.GroupByPlatform(%q, %q)", platform, platformID)
+	return s.groupByPlatform(ctx, platform, platformID)
+}
+
+// groupByPlatform is GroupByPlatform with GORM's error.
+func (s *Store) groupByPlatform(ctx context.Context, platform, platformID string) (*Group, error) {
 	var g Group
 	err := s.with(ctx).Where("platform = ? AND platform_id = ?", platform, platformID).Take(&g).Error
-	return &g, translate(err)
+	return &g, err
 }
 
 // GroupByID returns a group by its row id.
-func (s *Store) GroupByID(ctx context.Context, id int64) (*Group, error) {
+func (s *Store) GroupByID(ctx context.Context, id int64) (_ *Group, err error) {
+	defer wrap(&err, "storage.GroupByID(%d)", id)
 	var g Group
-	return &g, translate(s.with(ctx).Take(&g, id).Error)
+	return &g, s.with(ctx).Take(&g, id).Error
 }
 
 // Groups returns every group, for periodic work such as digests.
-func (s *Store) Groups(ctx context.Context) ([]Group, error) {
+func (s *Store) Groups(ctx context.Context) (_ []Group, err error) {
+	defer wrap(&err, "storage.Groups()")
 	var out []Group
-	return out, translate(s.with(ctx).Order("id").Find(&out).Error)
+	err = s.with(ctx).Order("id").Find(&out).Error
+	return out, err
 }
 
 // SetJurisdiction sets the group's jurisdiction, kind and time zone.
-func (s *Store) SetJurisdiction(ctx context.Context, groupID int64, name, kind, tz string) error {
-	return translate(s.with(ctx).Model(&Group{}).Where("id = ?", groupID).
-		Updates(map[string]any{"jurisdiction": name, "kind": kind, "time_zone": tz, "updated_at": s.Now()}).Error)
+func (s *Store) SetJurisdiction(ctx context.Context, groupID int64, name, kind, tz string) (err error) {
+	defer wrap(&err, "storage.SetJurisdiction(%d, …, %q, %q)", groupID, kind, tz)
+	return s.with(ctx).Model(&Group{}).Where("id = ?", groupID).
+		Updates(map[string]any{"jurisdiction": name, "kind": kind, "time_zone": tz, "updated_at": s.Now()}).Error
 }
 
 // SetReportForm sets the address of the group's report-back form; ""
 // goes back to the guide's own.
-func (s *Store) SetReportForm(ctx context.Context, groupID int64, url string) error {
-	return translate(s.with(ctx).Model(&Group{}).Where("id = ?", groupID).
-		Updates(map[string]any{"report_form": url, "updated_at": s.Now()}).Error)
+func (s *Store) SetReportForm(ctx context.Context, groupID int64, url string) (err error) {
+	defer wrap(&err, "storage.SetReportForm(%d, …)", groupID)
+	return s.with(ctx).Model(&Group{}).Where("id = ?", groupID).
+		Updates(map[string]any{"report_form": url, "updated_at": s.Now()}).Error
 }
 
 // EnsureMember returns the member for a platform user, creating them on
 // first sight and keeping their display name current.
-func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name string) (*Member, error) {
+func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name string) (_ *Member, err error) {
+	defer wrap(&err, "storage.EnsureMember(%d, %q, …)", groupID, userID)
 	known := name != "" // "" means the platform did not say: keep the stored name
 	name = clipName(name)
 	var m Member
-	err := s.with(ctx).Where("group_id = ? AND platform_user_id = ?", groupID, userID).Take(&m).Error
+	err = s.with(ctx).Where("group_id = ? AND platform_user_id = ?", groupID, userID).Take(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		m = Member{GroupID: groupID, PlatformUserID: &userID, DisplayName: name}
 		err = s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&m).Error
 		if err == nil && m.ID == 0 { // created concurrently
 			err = s.with(ctx).Where("group_id = ? AND platform_user_id = ?", groupID, userID).Take(&m).Error
 		}
-		return &m, translate(err)
+		return &m, err
 	}
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	if known && name != m.DisplayName {
 		m.DisplayName = name
 		err = s.with(ctx).Model(&m).Where("group_id = ?", groupID).Update("display_name", name).Error
 	}
-	return &m, translate(err)
+	return &m, err
 }
 
 func clipName(name string) string {
@@ -96,31 +109,34 @@ func clipName(name string) string {
 }
 
 // SetMemberLocale records the locale a member's platform reports.
-func (s *Store) SetMemberLocale(ctx context.Context, groupID, memberID int64, locale string) error {
+func (s *Store) SetMemberLocale(ctx context.Context, groupID, memberID int64, locale string) (err error) {
 	if len(locale) > 16 {
 		locale = locale[:16]
 	}
-	return translate(s.with(ctx).Model(&Member{}).Where("group_id = ? AND id = ?", groupID, memberID).Update("locale", locale).Error)
+	defer wrap(&err, "storage.SetMemberLocale(%d, %d, %q)", groupID, memberID, locale)
+	return s.with(ctx).Model(&Member{}).Where("group_id = ? AND id = ?", groupID, memberID).Update("locale", locale).Error
 }
 
 // MemberByID returns a member of the group.
-func (s *Store) MemberByID(ctx context.Context, groupID, id int64) (*Member, error) {
+func (s *Store) MemberByID(ctx context.Context, groupID, id int64) (_ *Member, err error) {
+	defer wrap(&err, "storage.MemberByID(%d, %d)", groupID, id)
 	var m Member
-	return &m, translate(s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&m).Error)
+	return &m, s.with(ctx).Where("group_id = ? AND id = ?", groupID, id).Take(&m).Error
 }
 
 // MembersByIDs returns the group's members with the given ids, by id.
-func (s *Store) MembersByIDs(ctx context.Context, groupID int64, ids []int64) (map[int64]Member, error) {
+func (s *Store) MembersByIDs(ctx context.Context, groupID int64, ids []int64) (_ map[int64]Member, err error) {
+	defer wrap(&err, "storage.MembersByIDs(%d, [%d ids])", groupID, len(ids))
 	var list []Member
 	out := map[int64]Member{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := s.with(ctx).Where("group_id = ? AND id IN ?", groupID, ids).Find(&list).Error
+	err = s.with(ctx).Where("group_id = ? AND id IN ?", groupID, ids).Find(&list).Error
 	for _, m := range list {
 		out[m.ID] = m
 	}
-	return out, translate(err)
+	return out, err
 }
 
 // The permission roles; the campaign roles are listed in commands.
@@ -130,30 +146,34 @@ const (
 )
 
 // GroupRoles returns the member's group-wide roles.
-func (s *Store) GroupRoles(ctx context.Context, groupID, memberID int64) ([]string, error) {
+func (s *Store) GroupRoles(ctx context.Context, groupID, memberID int64) (_ []string, err error) {
+	defer wrap(&err, "storage.GroupRoles(%d, %d)", groupID, memberID)
 	var roles []string
-	err := s.with(ctx).Model(&RoleAssignment{}).
+	err = s.with(ctx).Model(&RoleAssignment{}).
 		Where("group_id = ? AND member_id = ? AND meeting_id IS NULL", groupID, memberID).
 		Order("role").Pluck("role", &roles).Error
-	return roles, translate(err)
+	return roles, err
 }
 
 // CountRole counts the group-wide holders of a role.
-func (s *Store) CountRole(ctx context.Context, groupID int64, role string) (int64, error) {
+func (s *Store) CountRole(ctx context.Context, groupID int64, role string) (_ int64, err error) {
+	defer wrap(&err, "storage.CountRole(%d, %q)", groupID, role)
 	var n int64
-	err := s.with(ctx).Model(&RoleAssignment{}).
+	err = s.with(ctx).Model(&RoleAssignment{}).
 		Where("group_id = ? AND role = ? AND meeting_id IS NULL", groupID, role).Count(&n).Error
-	return n, translate(err)
+	return n, err
 }
 
 // AssignRole gives a member a role, group-wide when meetingID is nil. It
 // returns ErrDuplicate when the member already has it.
-func (s *Store) AssignRole(ctx context.Context, a *RoleAssignment) error {
-	return translate(s.with(ctx).Create(a).Error)
+func (s *Store) AssignRole(ctx context.Context, a *RoleAssignment) (err error) {
+	defer wrap(&err, "storage.AssignRole(%d, %d, %q, %v)", a.GroupID, a.MemberID, a.Role, optID(a.MeetingID))
+	return s.with(ctx).Create(a).Error
 }
 
 // RemoveRole takes a role away; ErrNotFound when the member did not have it.
-func (s *Store) RemoveRole(ctx context.Context, groupID, memberID int64, role string, meetingID *int64) error {
+func (s *Store) RemoveRole(ctx context.Context, groupID, memberID int64, role string, meetingID *int64) (err error) {
+	defer wrap(&err, "storage.RemoveRole(%d, %d, %q, %v)", groupID, memberID, role, optID(meetingID))
 	q := s.with(ctx).Where("group_id = ? AND member_id = ? AND role = ?", groupID, memberID, role)
 	if meetingID == nil {
 		q = q.Where("meeting_id IS NULL")
@@ -162,7 +182,7 @@ func (s *Store) RemoveRole(ctx context.Context, groupID, memberID int64, role st
 	}
 	res := q.Delete(&RoleAssignment{})
 	if res.Error != nil {
-		return translate(res.Error)
+		return res.Error
 	}
 	if res.RowsAffected == 0 {
 		return ErrNotFound
@@ -181,7 +201,8 @@ type RoleHolder struct {
 
 // RoleHolders lists the group's role assignments: group-wide ones and, when
 // meetingID is set, that meeting's; ordered by role and name.
-func (s *Store) RoleHolders(ctx context.Context, groupID int64, meetingID *int64) ([]RoleHolder, error) {
+func (s *Store) RoleHolders(ctx context.Context, groupID int64, meetingID *int64) (_ []RoleHolder, err error) {
+	defer wrap(&err, "storage.RoleHolders(%d, %v)", groupID, optID(meetingID))
 	var out []RoleHolder
 	q := s.with(ctx).Table("role_assignments ra").
 		Select("ra.role, ra.member_id, m.display_name, m.platform_user_id, mt.number AS meeting_number").
@@ -191,13 +212,14 @@ func (s *Store) RoleHolders(ctx context.Context, groupID int64, meetingID *int64
 	if meetingID != nil {
 		q = q.Where("ra.meeting_id IS NULL OR ra.meeting_id = ?", *meetingID)
 	}
-	err := q.Order("ra.role, mt.number, m.display_name").Scan(&out).Error
-	return out, translate(err)
+	err = q.Order("ra.role, mt.number, m.display_name").Scan(&out).Error
+	return out, err
 }
 
 // Audit records a change.
-func (s *Store) Audit(ctx context.Context, e *AuditEntry) error {
-	return translate(s.with(ctx).Create(e).Error)
+func (s *Store) Audit(ctx context.Context, e *AuditEntry) (err error) {
+	defer wrap(&err, "storage.Audit(%d, %q, %q, %d)", e.GroupID, e.Action, e.Entity, e.EntityNumber)
+	return s.with(ctx).Create(e).Error
 }
 
 // AuditRow is an audit entry with the actor's name.
@@ -207,31 +229,34 @@ type AuditRow struct {
 }
 
 // AuditLog returns the group's most recent changes, newest first.
-func (s *Store) AuditLog(ctx context.Context, groupID int64, limit int) ([]AuditRow, error) {
+func (s *Store) AuditLog(ctx context.Context, groupID int64, limit int) (_ []AuditRow, err error) {
+	defer wrap(&err, "storage.AuditLog(%d, %d)", groupID, limit)
 	var out []AuditRow
-	err := s.with(ctx).Table("audit_log a").
+	err = s.with(ctx).Table("audit_log a").
 		Select("a.*, COALESCE(m.display_name, '') AS actor_name").
 		Joins("LEFT JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
 		Where("a.group_id = ?", groupID).Order("a.created_at DESC, a.id DESC").Limit(limit).Scan(&out).Error
-	return out, translate(err)
+	return out, err
 }
 
 // FirstDelivery records a platform delivery id and reports whether it was
 // new: the replay guard.
-func (s *Store) FirstDelivery(ctx context.Context, groupID int64, platform, id string) (bool, error) {
+func (s *Store) FirstDelivery(ctx context.Context, groupID int64, platform, id string) (_ bool, err error) {
+	defer wrap(&err, "storage.FirstDelivery(%d, %q, %q)", groupID, platform, id)
 	res := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&ProcessedInteraction{GroupID: groupID, Platform: platform, DeliveryID: id})
 	if res.Error != nil {
-		return false, translate(res.Error)
+		return false, res.Error
 	}
 	return res.RowsAffected == 1, nil
 }
 
 // PruneDeliveries forgets delivery ids older than age; platforms stop
 // retrying within minutes.
-func (s *Store) PruneDeliveries(ctx context.Context, age time.Duration) (int64, error) {
+func (s *Store) PruneDeliveries(ctx context.Context, age time.Duration) (_ int64, err error) {
+	defer wrap(&err, "storage.PruneDeliveries(%v)", age)
 	res := s.with(ctx).Where("created_at < ?", s.Now().Add(-age)).Delete(&ProcessedInteraction{})
-	return res.RowsAffected, translate(res.Error)
+	return res.RowsAffected, res.Error
 }
 
 var zones sync.Map // zone name → *time.Location, loaded once

@@ -19,7 +19,8 @@ const (
 
 // CreateMeeting adds a meeting to m.GroupID with the group's next number
 // and tells the hooks (reminders). Call it inside Tx.
-func (s *Store) CreateMeeting(ctx context.Context, m *Meeting) error {
+func (s *Store) CreateMeeting(ctx context.Context, m *Meeting) (err error) {
+	defer wrap(&err, "storage.CreateMeeting(%d)", m.GroupID)
 	n, err := s.NextNumber(ctx, "meetings", m.GroupID)
 	if err != nil {
 		return err
@@ -28,7 +29,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *Meeting) error {
 	if m.Status == "" {
 		m.Status = MeetingScheduled
 	}
-	if err := translate(s.with(ctx).Create(m).Error); err != nil {
+	if err := s.with(ctx).Create(m).Error; err != nil {
 		return err
 	}
 	return s.meetingChanged(ctx, m)
@@ -37,13 +38,14 @@ func (s *Store) CreateMeeting(ctx context.Context, m *Meeting) error {
 // RescheduleMeeting moves a scheduled meeting and its gather time, updates
 // m and tells the hooks. ErrNotFound means the meeting is not (or no
 // longer) scheduled in m.GroupID. Call it inside Tx.
-func (s *Store) RescheduleMeeting(ctx context.Context, m *Meeting, startsAt, gatherAt time.Time) error {
+func (s *Store) RescheduleMeeting(ctx context.Context, m *Meeting, startsAt, gatherAt time.Time) (err error) {
+	defer wrap(&err, "storage.RescheduleMeeting(%d, %d)", m.GroupID, m.ID)
 	now := s.Now()
 	res := s.with(ctx).Model(&Meeting{}).
 		Where("group_id = ? AND id = ? AND status = ?", m.GroupID, m.ID, MeetingScheduled).
 		Updates(map[string]any{"starts_at": startsAt.UTC(), "gather_at": gatherAt.UTC(), "updated_at": now})
 	if res.Error != nil {
-		return translate(res.Error)
+		return res.Error
 	}
 	if res.RowsAffected == 0 {
 		return ErrNotFound
@@ -55,13 +57,14 @@ func (s *Store) RescheduleMeeting(ctx context.Context, m *Meeting, startsAt, gat
 // SetMeetingStatus moves a scheduled meeting to status (MeetingCancelled or
 // MeetingHeld), updates m and tells the hooks. ErrNotFound means the
 // meeting is not (or no longer) scheduled in m.GroupID. Call it inside Tx.
-func (s *Store) SetMeetingStatus(ctx context.Context, m *Meeting, status string) error {
+func (s *Store) SetMeetingStatus(ctx context.Context, m *Meeting, status string) (err error) {
+	defer wrap(&err, "storage.SetMeetingStatus(%d, %d, %q)", m.GroupID, m.ID, status)
 	now := s.Now()
 	res := s.with(ctx).Model(&Meeting{}).
 		Where("group_id = ? AND id = ? AND status = ?", m.GroupID, m.ID, MeetingScheduled).
 		Updates(map[string]any{"status": status, "updated_at": now})
 	if res.Error != nil {
-		return translate(res.Error)
+		return res.Error
 	}
 	if res.RowsAffected == 0 {
 		return ErrNotFound
@@ -90,7 +93,8 @@ const (
 // Meetings lists the group's meetings, with official names and RSVP
 // counts; which is MeetingsUpcoming, MeetingsPast, MeetingsCancelled or
 // MeetingsAll.
-func (s *Store) Meetings(ctx context.Context, groupID int64, which string, now time.Time) ([]MeetingRow, error) {
+func (s *Store) Meetings(ctx context.Context, groupID int64, which string, now time.Time) (_ []MeetingRow, err error) {
+	defer wrap(&err, "storage.Meetings(%d, %q)", groupID, which)
 	q := s.meetingRows(ctx).Where("mt.group_id = ?", groupID)
 	switch which {
 	case MeetingsUpcoming:
@@ -104,24 +108,27 @@ func (s *Store) Meetings(ctx context.Context, groupID int64, which string, now t
 		q = q.Order("mt.starts_at DESC, mt.number DESC")
 	}
 	var out []MeetingRow
-	return out, translate(q.Scan(&out).Error)
+	err = q.Scan(&out).Error
+	return out, err
 }
 
 // MeetingsHeldWith lists up to limit of the group's meetings with an
 // official that took place by now (see Meeting.TookPlace), latest first.
-func (s *Store) MeetingsHeldWith(ctx context.Context, groupID, officialID int64, now time.Time, limit int) ([]MeetingRow, error) {
+func (s *Store) MeetingsHeldWith(ctx context.Context, groupID, officialID int64, now time.Time, limit int) (_ []MeetingRow, err error) {
+	defer wrap(&err, "storage.MeetingsHeldWith(%d, %d, %d)", groupID, officialID, limit)
 	var out []MeetingRow
-	err := s.meetingRows(ctx).Where("mt.group_id = ? AND mt.official_id = ?", groupID, officialID).
+	err = s.meetingRows(ctx).Where("mt.group_id = ? AND mt.official_id = ?", groupID, officialID).
 		Where("(mt.status = ? OR (mt.status = ? AND mt.starts_at <= ?))", MeetingHeld, MeetingScheduled, now.UTC()).
 		Order("mt.starts_at DESC, mt.number DESC").Limit(limit).Scan(&out).Error
-	return out, translate(err)
+	return out, err
 }
 
 // MeetingsNear lists the group's meetings, other than exclude and not
 // cancelled, that start less than window away from start, or that meet
 // officialID (when set) between dayStart and dayEnd: the clashes a new or
 // moved meeting is warned about. Soonest first.
-func (s *Store) MeetingsNear(ctx context.Context, groupID, exclude int64, start time.Time, window time.Duration, officialID *int64, dayStart, dayEnd time.Time) ([]MeetingRow, error) {
+func (s *Store) MeetingsNear(ctx context.Context, groupID, exclude int64, start time.Time, window time.Duration, officialID *int64, dayStart, dayEnd time.Time) (_ []MeetingRow, err error) {
+	defer wrap(&err, "storage.MeetingsNear(%d, %d, %v)", groupID, exclude, optID(officialID))
 	q := s.meetingRows(ctx).Where("mt.group_id = ? AND mt.id <> ? AND mt.status <> ?", groupID, exclude, MeetingCancelled)
 	near := "(mt.starts_at > ? AND mt.starts_at < ?)"
 	args := []any{start.Add(-window).UTC(), start.Add(window).UTC()}
@@ -130,17 +137,18 @@ func (s *Store) MeetingsNear(ctx context.Context, groupID, exclude int64, start 
 		args = append(args, *officialID, dayStart.UTC(), dayEnd.UTC())
 	}
 	var out []MeetingRow
-	err := q.Where(near, args...).Order("mt.starts_at, mt.number").Scan(&out).Error
-	return out, translate(err)
+	err = q.Where(near, args...).Order("mt.starts_at, mt.number").Scan(&out).Error
+	return out, err
 }
 
 // MeetingsWithOfficial lists up to limit of the group's meetings with an
 // official, latest first.
-func (s *Store) MeetingsWithOfficial(ctx context.Context, groupID, officialID int64, limit int) ([]MeetingRow, error) {
+func (s *Store) MeetingsWithOfficial(ctx context.Context, groupID, officialID int64, limit int) (_ []MeetingRow, err error) {
+	defer wrap(&err, "storage.MeetingsWithOfficial(%d, %d, %d)", groupID, officialID, limit)
 	var out []MeetingRow
-	err := s.meetingRows(ctx).Where("mt.group_id = ? AND mt.official_id = ?", groupID, officialID).
+	err = s.meetingRows(ctx).Where("mt.group_id = ? AND mt.official_id = ?", groupID, officialID).
 		Order("mt.starts_at DESC, mt.number DESC").Limit(limit).Scan(&out).Error
-	return out, translate(err)
+	return out, err
 }
 
 func (s *Store) meetingRows(ctx context.Context) *gorm.DB {
@@ -154,12 +162,13 @@ func (s *Store) meetingRows(ctx context.Context) *gorm.DB {
 
 // LatestMeetingPlace returns where the group's most recent meeting of a
 // kind took place, or "" when it has none.
-func (s *Store) LatestMeetingPlace(ctx context.Context, groupID int64, kind string) (string, error) {
+func (s *Store) LatestMeetingPlace(ctx context.Context, groupID int64, kind string) (_ string, err error) {
+	defer wrap(&err, "storage.LatestMeetingPlace(%d, %q)", groupID, kind)
 	var places []string
-	err := s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = ? AND status <> ?", groupID, kind, MeetingCancelled).
+	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = ? AND status <> ?", groupID, kind, MeetingCancelled).
 		Order("starts_at DESC").Limit(1).Pluck("place", &places).Error
 	if err != nil || len(places) == 0 {
-		return "", translate(err)
+		return "", err
 	}
 	return places[0], nil
 }
@@ -168,12 +177,13 @@ func (s *Store) LatestMeetingPlace(ctx context.Context, groupID int64, kind stri
 // (one RSVP per member and meeting), and tells the hooks. It returns the
 // earlier answer, "" when there was none. Call it inside Tx.
 func (s *Store) SetRSVP(ctx context.Context, m *Meeting, memberID int64, answer string) (prev string, err error) {
+	defer wrap(&err, "storage.SetRSVP(%d, %d, %d, %q)", m.GroupID, m.ID, memberID, answer)
 	var r RSVP
 	err = s.with(ctx).Where("group_id = ? AND meeting_id = ? AND member_id = ?", m.GroupID, m.ID, memberID).Take(&r).Error
-	switch err = translate(err); {
+	switch {
 	case err == nil:
 		prev = r.Answer
-	case !errors.Is(err, ErrNotFound):
+	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return "", err
 	}
 	r = RSVP{GroupID: m.GroupID, MeetingID: m.ID, MemberID: memberID, Answer: answer}
@@ -182,45 +192,47 @@ func (s *Store) SetRSVP(ctx context.Context, m *Meeting, memberID int64, answer 
 		DoUpdates: clause.AssignmentColumns([]string{"answer", "updated_at"}),
 	}).Create(&r).Error
 	if err != nil {
-		return "", translate(err)
+		return "", err
 	}
 	err = s.with(ctx).Where("group_id = ? AND meeting_id = ? AND member_id = ?", m.GroupID, m.ID, memberID).Take(&r).Error
 	if err != nil {
-		return "", translate(err)
+		return "", err
 	}
 	return prev, s.rsvpChanged(ctx, m, &r)
 }
 
 // RSVPCounts counts a meeting's answers by answer (yes, no, maybe).
-func (s *Store) RSVPCounts(ctx context.Context, groupID, meetingID int64) (map[string]int64, error) {
+func (s *Store) RSVPCounts(ctx context.Context, groupID, meetingID int64) (_ map[string]int64, err error) {
+	defer wrap(&err, "storage.RSVPCounts(%d, %d)", groupID, meetingID)
 	var rows []struct {
 		Answer string
 		N      int64
 	}
-	err := s.with(ctx).Model(&RSVP{}).Select("answer, COUNT(*) AS n").
+	err = s.with(ctx).Model(&RSVP{}).Select("answer, COUNT(*) AS n").
 		Where("group_id = ? AND meeting_id = ?", groupID, meetingID).Group("answer").Scan(&rows).Error
 	out := map[string]int64{}
 	for _, r := range rows {
 		out[r.Answer] = r.N
 	}
-	return out, translate(err)
+	return out, err
 }
 
 // RecordAttendance records that members came to a meeting; members already
 // recorded are skipped. It returns how many were added; ErrNotFound when
 // the meeting or a member is not the group's. Call it inside Tx.
-func (s *Store) RecordAttendance(ctx context.Context, groupID, meetingID int64, memberIDs []int64, by int64) (int64, error) {
+func (s *Store) RecordAttendance(ctx context.Context, groupID, meetingID int64, memberIDs []int64, by int64) (_ int64, err error) {
+	defer wrap(&err, "storage.RecordAttendance(%d, %d, [%d members], %d)", groupID, meetingID, len(memberIDs), by)
 	memberIDs = slices.Compact(slices.Sorted(slices.Values(memberIDs)))
 	var n int64
 	if err := s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND id = ?", groupID, meetingID).Count(&n).Error; err != nil {
-		return 0, translate(err)
+		return 0, err
 	}
 	if n == 0 {
 		return 0, ErrNotFound
 	}
 	if len(memberIDs) > 0 {
 		if err := s.with(ctx).Model(&Member{}).Where("group_id = ? AND id IN ?", groupID, memberIDs).Count(&n).Error; err != nil {
-			return 0, translate(err)
+			return 0, err
 		}
 		if n != int64(len(memberIDs)) {
 			return 0, ErrNotFound
@@ -231,7 +243,7 @@ func (s *Store) RecordAttendance(ctx context.Context, groupID, meetingID int64, 
 		res := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&Attendance{GroupID: groupID, MeetingID: meetingID, MemberID: id, RecordedBy: &by})
 		if res.Error != nil {
-			return added, translate(res.Error)
+			return added, res.Error
 		}
 		added += res.RowsAffected
 	}
@@ -240,12 +252,13 @@ func (s *Store) RecordAttendance(ctx context.Context, groupID, meetingID int64, 
 
 // RSVPNames lists who answered a meeting's invitation, by answer (yes,
 // maybe, no), each list by name.
-func (s *Store) RSVPNames(ctx context.Context, groupID, meetingID int64) (map[string][]string, error) {
+func (s *Store) RSVPNames(ctx context.Context, groupID, meetingID int64) (_ map[string][]string, err error) {
+	defer wrap(&err, "storage.RSVPNames(%d, %d)", groupID, meetingID)
 	var rows []struct {
 		Answer string
 		Name   string
 	}
-	err := s.with(ctx).Table("rsvps r").Select("r.answer, m.display_name AS name").
+	err = s.with(ctx).Table("rsvps r").Select("r.answer, m.display_name AS name").
 		Joins("JOIN members m ON m.id = r.member_id AND m.group_id = r.group_id").
 		Where("r.group_id = ? AND r.meeting_id = ?", groupID, meetingID).
 		Order("m.display_name, m.id").Scan(&rows).Error
@@ -253,28 +266,30 @@ func (s *Store) RSVPNames(ctx context.Context, groupID, meetingID int64) (map[st
 	for _, r := range rows {
 		out[r.Answer] = append(out[r.Answer], r.Name)
 	}
-	return out, translate(err)
+	return out, err
 }
 
 // AttendeeNames lists who came to a meeting, by name.
-func (s *Store) AttendeeNames(ctx context.Context, groupID, meetingID int64) ([]string, error) {
+func (s *Store) AttendeeNames(ctx context.Context, groupID, meetingID int64) (_ []string, err error) {
+	defer wrap(&err, "storage.AttendeeNames(%d, %d)", groupID, meetingID)
 	var names []string
-	err := s.with(ctx).Table("attendance a").
+	err = s.with(ctx).Table("attendance a").
 		Joins("JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
 		Where("a.group_id = ? AND a.meeting_id = ?", groupID, meetingID).
 		Order("m.display_name, m.id").Pluck("m.display_name", &names).Error
-	return names, translate(err)
+	return names, err
 }
 
 // FileReport records that by filed the meeting's report-back now, and
 // updates m. ErrDuplicate means it was already filed. Call it inside Tx.
-func (s *Store) FileReport(ctx context.Context, m *Meeting, by int64) error {
+func (s *Store) FileReport(ctx context.Context, m *Meeting, by int64) (err error) {
+	defer wrap(&err, "storage.FileReport(%d, %d, %d)", m.GroupID, m.ID, by)
 	now := s.Now()
 	res := s.with(ctx).Model(&Meeting{}).
 		Where("group_id = ? AND id = ? AND report_filed_at IS NULL", m.GroupID, m.ID).
 		Updates(map[string]any{"report_filed_at": now, "report_filed_by": by, "updated_at": now})
 	if res.Error != nil {
-		return translate(res.Error)
+		return res.Error
 	}
 	if res.RowsAffected == 0 {
 		return ErrDuplicate
@@ -297,7 +312,8 @@ type Concerned struct {
 // ConcernedMembers lists the members a change to the meeting concerns and
 // who can still be reached (forgotten members have no platform id), by
 // name.
-func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) ([]Concerned, error) {
+func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) (_ []Concerned, err error) {
+	defer wrap(&err, "storage.ConcernedMembers(%d, %d)", groupID, meetingID)
 	var rows []struct {
 		MemberID   int64
 		Name       string
@@ -306,7 +322,7 @@ func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) 
 		Answer     string
 		Role       string
 	}
-	err := s.with(ctx).Raw(`
+	err = s.with(ctx).Raw(`
 		SELECT m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale,
 			COALESCE(r.answer, '') AS answer, COALESCE(ra.role, '') AS role
 		FROM members m
@@ -328,12 +344,13 @@ func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) 
 		}
 		out = append(out, c)
 	}
-	return out, translate(err)
+	return out, err
 }
 
 // AttendanceCount counts who came to a meeting.
-func (s *Store) AttendanceCount(ctx context.Context, groupID, meetingID int64) (int64, error) {
+func (s *Store) AttendanceCount(ctx context.Context, groupID, meetingID int64) (_ int64, err error) {
+	defer wrap(&err, "storage.AttendanceCount(%d, %d)", groupID, meetingID)
 	var n int64
-	err := s.with(ctx).Model(&Attendance{}).Where("group_id = ? AND meeting_id = ?", groupID, meetingID).Count(&n).Error
-	return n, translate(err)
+	err = s.with(ctx).Model(&Attendance{}).Where("group_id = ? AND meeting_id = ?", groupID, meetingID).Count(&n).Error
+	return n, err
 }

@@ -38,13 +38,14 @@ type Progress struct {
 }
 
 // Progress reads the group's progress at now.
-func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (*Progress, error) {
+func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (_ *Progress, err error) {
+	defer wrap(&err, "storage.Progress(%d)", groupID)
 	p := &Progress{}
 	held := "(status = 'held' OR (status = 'scheduled' AND starts_at < ?))"
 	var m Meeting
 	res := s.with(ctx).Where("group_id = ? AND kind = 'organizing' AND "+held, groupID, now.UTC()).Order("starts_at").Limit(1).Find(&m)
 	if res.Error != nil {
-		return nil, translate(res.Error)
+		return nil, res.Error
 	}
 	if res.RowsAffected == 1 {
 		first := m
@@ -53,7 +54,7 @@ func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (*Pr
 		res = s.with(ctx).Where("group_id = ? AND kind = 'organizing' AND status <> 'cancelled' AND starts_at >= ?", groupID, first.StartsAt.Add(14*24*time.Hour)).
 			Order("starts_at").Limit(1).Find(&f)
 		if res.Error != nil {
-			return nil, translate(res.Error)
+			return nil, res.Error
 		}
 		if res.RowsAffected == 1 {
 			p.FollowUp = &f
@@ -63,49 +64,49 @@ func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (*Pr
 	var le Meeting
 	res = s.with(ctx).Where("group_id = ? AND kind = 'law-enforcement' AND status <> 'cancelled'", groupID).Order("starts_at").Limit(1).Find(&le)
 	if res.Error != nil {
-		return nil, translate(res.Error)
+		return nil, res.Error
 	}
 	if res.RowsAffected == 1 {
 		p.LawEnforcement = &le
 	}
 	var n int64
-	err := s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = 'law-enforcement' AND "+held, groupID, now.UTC()).Count(&n).Error
+	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = 'law-enforcement' AND "+held, groupID, now.UTC()).Count(&n).Error
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	p.LawEnforcementHeld = n > 0
 	err = s.with(ctx).Model(&RoleAssignment{}).Where("group_id = ? AND role NOT IN ?", groupID, []string{RoleLead, RoleCoordinator}).Count(&p.CampaignRoles).Error
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	answered := s.with(ctx).Model(&Answer{}).Select("official_id").
 		Where("group_id = ? AND rule IN ?", groupID, []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}).
 		Group("official_id")
 	if err := s.with(ctx).Table("(?) AS a", answered).Count(&p.AnsweredOfficials).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	if err := s.with(ctx).Table("(?) AS a", answered.Having("COUNT(DISTINCT rule) = 9")).Count(&p.FullyAnswered).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND report_filed_at IS NOT NULL", groupID).Count(&p.ReportsFiled).Error
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	var u Meeting
 	res = s.with(ctx).Where("group_id = ? AND official_id IS NOT NULL AND report_filed_at IS NULL AND "+held, groupID, now.UTC()).
 		Order("starts_at DESC").Limit(1).Find(&u)
 	if res.Error != nil {
-		return nil, translate(res.Error)
+		return nil, res.Error
 	}
 	if res.RowsAffected == 1 {
 		p.Unfiled = &u
 	}
 	err = s.with(ctx).Model(&Task{}).Where("group_id = ? AND tactic <> ''", groupID).Count(&p.TacticTasks).Error
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	err = s.with(ctx).Model(&Task{}).Where("group_id = ? AND tactic <> '' AND status = 'done'", groupID).Count(&p.TacticTasksDone).Error
-	return p, translate(err)
+	return p, err
 }
 
 // MeetingReport is what a report-back needs about one meeting.
@@ -120,7 +121,8 @@ type MeetingReport struct {
 }
 
 // MeetingReport gathers a meeting's report-back.
-func (s *Store) MeetingReport(ctx context.Context, groupID, number int64) (*MeetingReport, error) {
+func (s *Store) MeetingReport(ctx context.Context, groupID, number int64) (_ *MeetingReport, err error) {
+	defer wrap(&err, "storage.MeetingReport(%d, %d)", groupID, number)
 	m, err := s.MeetingByNumber(ctx, groupID, number)
 	if err != nil {
 		return nil, err
@@ -141,5 +143,5 @@ func (s *Store) MeetingReport(ctx context.Context, groupID, number int64) (*Meet
 	for _, a := range answers {
 		r.Answers[a.Rule] = a // later rows win
 	}
-	return r, translate(err)
+	return r, err
 }

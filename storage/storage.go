@@ -2,7 +2,8 @@
 // file through GORM. It owns the schema's migrations, maps rows, and offers
 // the group-scoped queries the commands need; it translates database
 // errors into its own (ErrNotFound, ErrDuplicate, ErrForeignKey) so that
-// nothing above it imports gorm.
+// nothing above it imports gorm, and every error it returns names the
+// operation and the ids it was called with (see wrap).
 package storage
 
 import (
@@ -30,13 +31,6 @@ import (
 	"github.com/fcbot/fcbot/migrations"
 )
 
-// Errors callers can test with errors.Is.
-var (
-	ErrNotFound   = errors.New("not found")
-	ErrDuplicate  = errors.New("already exists")
-	ErrForeignKey = errors.New("refers to a missing row")
-)
-
 // Dialects.
 const (
 	Postgres = "postgres"
@@ -47,15 +41,17 @@ const (
 // working directory.
 const DefaultURL = "sqlite:fcbot.db"
 
-// Target is a parsed DATABASE_URL.
-type Target struct {
+// DatabaseURL is a parsed DATABASE_URL.
+type DatabaseURL struct {
 	Dialect string
 	DSN     string // a pgx connection string, or a SQLite file path
 }
 
 // ParseURL reads DATABASE_URL: postgres:// or postgresql:// URLs select
 // PostgreSQL; sqlite:PATH, a plain file path or "" select SQLite.
-func ParseURL(raw string) (Target, error) {
+func ParseURL(raw string) (_ DatabaseURL, err error) {
+	// The URL itself stays out of the message: it may carry a password.
+	defer wrap(&err, "storage.ParseURL")
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		raw = DefaultURL
@@ -63,24 +59,24 @@ func ParseURL(raw string) (Target, error) {
 	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
 		u, err := url.Parse(raw)
 		if err != nil {
-			return Target{}, fmt.Errorf("DATABASE_URL is not a valid URL (want postgres://user@host:5432/db): %v", errors.Unwrap(err))
+			return DatabaseURL{}, fmt.Errorf("DATABASE_URL is not a valid URL (want postgres://user@host:5432/db): %v", errors.Unwrap(err))
 		}
 		if u.Host == "" {
-			return Target{}, fmt.Errorf("DATABASE_URL %q names no host (want postgres://user@host:5432/db)", redact(u))
+			return DatabaseURL{}, fmt.Errorf("DATABASE_URL %q names no host (want postgres://user@host:5432/db)", redact(u))
 		}
 		if _, err := pgxpool.ParseConfig(raw); err != nil {
-			return Target{}, fmt.Errorf("DATABASE_URL %q is not a valid PostgreSQL URL (want postgres://user@host:5432/db)", redact(u))
+			return DatabaseURL{}, fmt.Errorf("DATABASE_URL %q is not a valid PostgreSQL URL (want postgres://user@host:5432/db)", redact(u))
 		}
-		return Target{Dialect: Postgres, DSN: raw}, nil
+		return DatabaseURL{Dialect: Postgres, DSN: raw}, nil
 	}
 	if i := strings.Index(raw, "://"); i > 0 {
-		return Target{}, fmt.Errorf("DATABASE_URL scheme %q is not supported (want postgres://… or sqlite:PATH)", raw[:i])
+		return DatabaseURL{}, fmt.Errorf("DATABASE_URL scheme %q is not supported (want postgres://… or sqlite:PATH)", raw[:i])
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "file:")
 	if path == "" {
-		return Target{}, errors.New("DATABASE_URL sqlite: names no file (want sqlite:fcbot.db)")
+		return DatabaseURL{}, errors.New("DATABASE_URL sqlite: names no file (want sqlite:fcbot.db)")
 	}
-	return Target{Dialect: SQLite, DSN: path}, nil
+	return DatabaseURL{Dialect: SQLite, DSN: path}, nil
 }
 
 func redact(u *url.URL) string {
@@ -104,11 +100,12 @@ type Store struct {
 }
 
 // Open connects to the database named by rawURL. It does not migrate.
-func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) {
+func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err error) {
 	t, err := ParseURL(rawURL)
 	if err != nil {
-		return nil, err
+		return nil, err // named by ParseURL
 	}
+	defer wrap(&err, "storage.Open(%s)", t.Dialect)
 	s := &Store{dialect: t.Dialect, log: log, now: new(atomic.Pointer[func() time.Time]), lockID: lockID}
 	s.SetClock(time.Now)
 	var dialector gorm.Dialector
@@ -125,7 +122,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) 
 		}
 		s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
-			return nil, fmt.Errorf("connect to postgres: %w", err)
+			return nil, fmt.Errorf("connect: %w", err)
 		}
 		s.sqlDB = stdlib.OpenDBFromPool(s.pool)
 		dialector = postgres.New(postgres.Config{Conn: s.sqlDB})
@@ -133,7 +130,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) 
 		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		s.sqlDB, err = sql.Open("sqlite", dsn)
 		if err != nil {
-			return nil, fmt.Errorf("open sqlite %s: %w", t.DSN, err)
+			return nil, fmt.Errorf("open %s: %w", t.DSN, err)
 		}
 		// More than one connection lets reads proceed beside a writer; with
 		// _txlock=immediate writers queue instead of failing.
@@ -147,18 +144,20 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) 
 	})
 	if err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open %s: %w", t.Dialect, err)
+		return nil, err
 	}
 	if err := s.sqlDB.PingContext(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("reach %s database: %w", t.Dialect, err)
+		return nil, fmt.Errorf("reach the database: %w", err)
 	}
 	return s, nil
 }
 
 // sqliteDialector teaches GORM's SQLite dialector modernc's error codes,
 // so that TranslateError yields gorm.ErrDuplicatedKey and
-// gorm.ErrForeignKeyViolated as it does on PostgreSQL.
+// gorm.ErrForeignKeyViolated as it does on PostgreSQL, and keeps the
+// driver's message (the constraint's columns, never its values) as
+// PostgreSQL's dialector does.
 type sqliteDialector struct{ gorm.Dialector }
 
 // Translate maps SQLite constraint errors to GORM's.
@@ -167,9 +166,9 @@ func (d sqliteDialector) Translate(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case 1555, 2067: // SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE
-			return gorm.ErrDuplicatedKey
+			return fmt.Errorf("%w: %v", gorm.ErrDuplicatedKey, err)
 		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
-			return gorm.ErrForeignKeyViolated
+			return fmt.Errorf("%w: %v", gorm.ErrForeignKeyViolated, err)
 		}
 	}
 	return err
@@ -207,11 +206,20 @@ func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx
 // inside the same transaction, so jobs they enqueue commit or roll back
 // with the change that caused them.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	fnFailed := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cp := *s
 		cp.db = tx
-		return fn(&cp)
-	}))
+		err := fn(&cp)
+		fnFailed = err != nil
+		return err
+	})
+	if fnFailed {
+		// fn's error names its own operation (or is the caller's).
+		return translate(err)
+	}
+	wrap(&err, "storage.Tx") // beginning or committing failed
+	return err
 }
 
 // SQLTx returns the *sql.Tx of a Store made by Tx, for job queues that
@@ -221,22 +229,7 @@ func (s *Store) SQLTx() (*sql.Tx, bool) {
 	return tx, ok
 }
 
-// translate maps GORM's errors to the package's.
-func translate(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return fmt.Errorf("%w: %v", ErrNotFound, err)
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return fmt.Errorf("%w: %v", ErrDuplicate, err)
-	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return fmt.Errorf("%w: %v", ErrForeignKey, err)
-	}
-	return err
-}
-
-// MigrationFS returns the migrations for the store's dialect.
+// migrationFS returns the migrations for the store's dialect.
 func (s *Store) migrationFS() (fs.FS, error) { return fs.Sub(migrations.FS, s.dialect) }
 
 // lockID is the advisory lock that serialises migrations on PostgreSQL so
@@ -265,35 +258,23 @@ func (s *Store) provider() (*goose.Provider, error) {
 	return goose.NewProvider(dialect, s.sqlDB, fsys, opts...)
 }
 
-// Migrate applies every pending migration, then runs the after-migrate
-// steps registered by other packages (the job queue's own schema).
-func (s *Store) Migrate(ctx context.Context) error {
+// Migrate applies every pending migration in migrations/, and nothing
+// else: the job queue migrates its own schema (jobs.Migrate), so that what
+// Migrate does does not depend on what the binary links.
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer wrap(&err, "storage.Migrate(%s)", s.dialect)
 	p, err := s.provider()
 	if err != nil {
 		return err
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return err
 	}
 	for _, r := range results {
 		s.log.Info("migrated", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 	}
-	for _, step := range afterMigrate {
-		if err := step(ctx, s); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-	}
 	return nil
-}
-
-var afterMigrate []func(context.Context, *Store) error
-
-// AfterMigrate registers a step run after the project's migrations, on
-// every Migrate. The job queue uses it for River's schema, which on
-// PostgreSQL cannot run inside goose's transaction.
-func AfterMigrate(step func(ctx context.Context, s *Store) error) {
-	afterMigrate = append(afterMigrate, step)
 }
 
 // MigrationState is one migration's status.
@@ -304,7 +285,8 @@ type MigrationState struct {
 }
 
 // MigrationStatus lists every migration and whether it is applied.
-func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationState, error) {
+func (s *Store) MigrationStatus(ctx context.Context) (_ []MigrationState, err error) {
+	defer wrap(&err, "storage.MigrationStatus(%s)", s.dialect)
 	p, err := s.provider()
 	if err != nil {
 		return nil, err

@@ -31,18 +31,20 @@ func numberPrefix(typed string) (string, bool) {
 
 // SuggestOfficials lists up to 25 of the group's current officials whose
 // name contains typed, by name.
-func (s *Store) SuggestOfficials(ctx context.Context, groupID int64, typed string) ([]Official, error) {
+func (s *Store) SuggestOfficials(ctx context.Context, groupID int64, typed string) (_ []Official, err error) {
+	defer wrap(&err, "storage.SuggestOfficials(%d, …)", groupID)
 	var out []Official
-	err := s.with(ctx).Select("number", "name", "office").
+	err = s.with(ctx).Select("number", "name", "office").
 		Where(`group_id = ? AND removed_at IS NULL AND lower(name) LIKE ? ESCAPE '\'`, groupID, likePattern(typed)).
 		Order("name").Limit(maxSuggestions).Find(&out).Error
-	return out, translate(err)
+	return out, err
 }
 
 // SuggestMeetings lists up to 25 of the group's meetings whose number
 // starts with typed digits, or whose kind contains typed text: upcoming
 // ones first, soonest first, then past ones, latest first.
-func (s *Store) SuggestMeetings(ctx context.Context, groupID int64, typed string, now time.Time) ([]Meeting, error) {
+func (s *Store) SuggestMeetings(ctx context.Context, groupID int64, typed string, now time.Time) (_ []Meeting, err error) {
+	defer wrap(&err, "storage.SuggestMeetings(%d, …)", groupID)
 	var out []Meeting
 	q := s.with(ctx).Select("number", "kind", "starts_at", "status").Where("group_id = ?", groupID)
 	if d, ok := numberPrefix(typed); ok {
@@ -51,15 +53,16 @@ func (s *Store) SuggestMeetings(ctx context.Context, groupID int64, typed string
 		q = q.Where(`lower(kind) LIKE ? ESCAPE '\'`, likePattern(typed))
 	}
 	now = now.UTC()
-	err := q.Order(clauseExpr("CASE WHEN starts_at >= ? THEN 0 ELSE 1 END, CASE WHEN starts_at >= ? THEN starts_at END, starts_at DESC", now, now)).
+	err = q.Order(clauseExpr("CASE WHEN starts_at >= ? THEN 0 ELSE 1 END, CASE WHEN starts_at >= ? THEN starts_at END, starts_at DESC", now, now)).
 		Limit(maxSuggestions).Find(&out).Error
-	return out, translate(err)
+	return out, err
 }
 
 // SuggestTasks lists up to 25 of the group's tasks whose number starts
 // with typed digits, or whose title contains typed text: open ones first,
 // newest first.
-func (s *Store) SuggestTasks(ctx context.Context, groupID int64, typed string) ([]Task, error) {
+func (s *Store) SuggestTasks(ctx context.Context, groupID int64, typed string) (_ []Task, err error) {
+	defer wrap(&err, "storage.SuggestTasks(%d, …)", groupID)
 	var out []Task
 	q := s.with(ctx).Select("number", "title", "status").Where("group_id = ?", groupID)
 	if d, ok := numberPrefix(typed); ok {
@@ -67,9 +70,9 @@ func (s *Store) SuggestTasks(ctx context.Context, groupID int64, typed string) (
 	} else if strings.TrimSpace(typed) != "" {
 		q = q.Where(`lower(title) LIKE ? ESCAPE '\'`, likePattern(typed))
 	}
-	err := q.Order(clauseExpr("CASE WHEN status = 'open' THEN 0 ELSE 1 END, number DESC")).
+	err = q.Order(clauseExpr("CASE WHEN status = 'open' THEN 0 ELSE 1 END, number DESC")).
 		Limit(maxSuggestions).Find(&out).Error
-	return out, translate(err)
+	return out, err
 }
 
 // clauseExpr is a whole ORDER BY list with bound values (GORM keeps only

@@ -22,7 +22,8 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
 
 // CreateTask numbers and inserts a task and lets the job queue schedule its
 // reminders, in one transaction: the caller's, when called inside Tx.
-func (s *Store) CreateTask(ctx context.Context, t *Task) error {
+func (s *Store) CreateTask(ctx context.Context, t *Task) (err error) {
+	defer wrap(&err, "storage.CreateTask(%d)", t.GroupID)
 	return s.inTx(ctx, func(tx *Store) error {
 		n, err := tx.NextNumber(ctx, "tasks", t.GroupID)
 		if err != nil {
@@ -32,7 +33,7 @@ func (s *Store) CreateTask(ctx context.Context, t *Task) error {
 		if t.Status == "" {
 			t.Status = TaskOpen
 		}
-		if err := translate(tx.with(ctx).Create(t).Error); err != nil {
+		if err := tx.with(ctx).Create(t).Error; err != nil {
 			return err
 		}
 		return tx.taskChanged(ctx, t)
@@ -41,7 +42,8 @@ func (s *Store) CreateTask(ctx context.Context, t *Task) error {
 
 // SetTaskDone marks a task done at the given time (done) or open again
 // (!done), and lets the job queue drop or restore its reminders.
-func (s *Store) SetTaskDone(ctx context.Context, t *Task, done bool, at time.Time) error {
+func (s *Store) SetTaskDone(ctx context.Context, t *Task, done bool, at time.Time) (err error) {
+	defer wrap(&err, "storage.SetTaskDone(%d, %d, %t)", t.GroupID, t.ID, done)
 	return s.inTx(ctx, func(tx *Store) error {
 		status, doneAt := TaskOpen, (*time.Time)(nil)
 		if done {
@@ -51,7 +53,7 @@ func (s *Store) SetTaskDone(ctx context.Context, t *Task, done bool, at time.Tim
 		res := tx.with(ctx).Model(&Task{}).Where("group_id = ? AND id = ?", t.GroupID, t.ID).
 			Updates(map[string]any{"status": status, "done_at": doneAt, "updated_at": tx.Now()})
 		if res.Error != nil {
-			return translate(res.Error)
+			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound
@@ -82,6 +84,7 @@ type TaskRow struct {
 // (undated last), then done ones, newest done first. total counts every
 // match, for paging.
 func (s *Store) Tasks(ctx context.Context, f TaskFilter) (rows []TaskRow, total int64, err error) {
+	defer wrap(&err, "storage.Tasks(%d, %q, %v, %d, %d)", f.GroupID, f.Status, optID(f.AssigneeID), f.Limit, f.Offset)
 	q := s.with(ctx).Table("tasks t").Where("t.group_id = ?", f.GroupID)
 	if f.Status != "" {
 		q = q.Where("t.status = ?", f.Status)
@@ -93,7 +96,7 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) (rows []TaskRow, total 
 		q = q.Where("t.due_at IS NOT NULL AND t.due_at < ?", f.DueBefore.UTC())
 	}
 	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
 	q = q.Select("t.*, COALESCE(m.display_name, '') AS assignee_name, mt.number AS meeting_number").
 		Joins("LEFT JOIN members m ON m.id = t.assignee_id AND m.group_id = t.group_id").
@@ -103,5 +106,6 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) (rows []TaskRow, total 
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(f.Offset)
 	}
-	return rows, total, translate(q.Scan(&rows).Error)
+	err = q.Scan(&rows).Error
+	return rows, total, err
 }

@@ -110,6 +110,11 @@ func or(v, fallback string) string {
 
 // platforms reports whether any chat platform is configured; without one
 // fcbot opens the console.
-func (c Config) platforms() bool {
-	return c.DiscordBotToken != "" || c.DiscordPublicKey != "" || c.SlackBotToken != ""
-}
+func (c Config) platforms() bool { return c.discordEnabled() || c.slackEnabled() }
+
+// discordEnabled reports whether Discord is configured, in either mode.
+func (c Config) discordEnabled() bool { return c.DiscordBotToken != "" || c.DiscordPublicKey != "" }
+
+// slackEnabled reports whether Slack is configured; setupSlack checks
+// that a way to receive commands is too.
+func (c Config) slackEnabled() bool { return c.SlackBotToken != "" }

@@ -6,24 +6,36 @@ import (
 	"github.com/fcbot/fcbot/jobs"
 )
 
-// The job queue starts beside the platforms: it installs the storage hooks
-// that enqueue reminders, is the commands' outbox for notices, and works
-// digests, reminders and deliveries until the process stops.
-func init() {
-	services = append(services, func(_ context.Context, a *app) error {
-		q, err := jobs.New(jobs.Config{
-			Store:   a.store,
-			Env:     a.env,
-			Senders: a.senders,
-			Clock:   a.env.Clock,
-			Log:     a.log,
-		})
-		if err != nil {
-			return err
-		}
-		a.store.SetHooks(q)
-		a.env.Outbox = q
-		a.runners = append(a.runners, q.Run)
-		return nil
+// newQueue builds the job queue on the process's store, Env and clock,
+// delivering through the senders added so far: it installs the storage
+// hooks that enqueue reminders and is the commands' outbox for notices.
+func (a *app) newQueue() (*jobs.Queue, error) {
+	q, err := jobs.New(jobs.Config{
+		Store:   a.store,
+		Env:     a.env,
+		Senders: a.senders,
+		Clock:   a.clock,
+		Log:     a.log,
 	})
+	if err != nil {
+		return nil, err
+	}
+	a.store.SetHooks(q)
+	a.env.Outbox = q
+	return q, nil
+}
+
+// startJobs starts working digests, reminders and deliveries. The jobs run
+// under a context that ctx's end does not cancel (it would stop them at
+// once): at shutdown the adapters finish first, and may still enqueue,
+// then stopJobs lets the running jobs complete.
+func startJobs(ctx context.Context, q *jobs.Queue) error {
+	return q.Start(context.WithoutCancel(ctx))
+}
+
+// stopJobs stops the job queue gracefully (see jobs.Queue.Shutdown).
+func (a *app) stopJobs(ctx context.Context, q *jobs.Queue) {
+	if err := q.Shutdown(ctx); err != nil {
+		a.log.Error("job queue did not stop cleanly", "err", err)
+	}
 }

@@ -5,9 +5,8 @@
 //	fcbot console [--db URL] [-c '/rules']
 //	fcbot migrate [status]
 //	fcbot version
-//
-// Platform packages add their own subcommands (fcbot discord register,
-// fcbot slack manifest).
+//	fcbot discord register [--dry-run]
+//	fcbot slack manifest [--url https://host]
 package main
 
 import (
@@ -21,7 +20,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,7 +30,10 @@ import (
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/bot/console"
+	"github.com/fcbot/fcbot/bot/discord"
+	"github.com/fcbot/fcbot/bot/slack"
 	"github.com/fcbot/fcbot/commands"
+	"github.com/fcbot/fcbot/jobs"
 	"github.com/fcbot/fcbot/storage"
 )
 
@@ -48,11 +49,12 @@ func main() {
 	}
 }
 
-// app is the running process: configuration, storage, the command router
-// and what the platforms added to it.
+// app is the running process: configuration, the clock, storage, the
+// command router and what the platforms added to it.
 type app struct {
 	cfg    Config
 	log    *slog.Logger
+	clock  bot.Clock
 	store  *storage.Store
 	env    *commands.Env
 	router *bot.Router
@@ -61,26 +63,15 @@ type app struct {
 
 	// senders deliver unrequested messages per platform name.
 	senders map[string]bot.Sender
-	// runners run until ctx ends: adapters, job workers.
-	runners []func(ctx context.Context) error
+	// intake takes requests until its ctx ends: the HTTP server, Socket
+	// Mode, the Discord gateway.
+	intake []func(ctx context.Context) error
+	// adapters finish the work they deferred once intake has stopped.
+	adapters []waiter
 }
 
-// platform is a chat platform's hook into start-up; each platform's file
-// registers one from init.
-type platform struct {
-	name    string
-	enabled func(Config) bool
-	// setup adds the platform's runners, HTTP routes and sender to a.
-	setup func(ctx context.Context, a *app) error
-}
-
-var (
-	platforms []platform
-	// services start beside the platforms, e.g. job workers.
-	services []func(ctx context.Context, a *app) error
-	// subcommands are extra `fcbot NAME …` commands added by platforms.
-	subcommands = map[string]func(ctx context.Context, a *app, args []string, stdout io.Writer) error{}
-)
+// waiter is an adapter whose deferred work can be waited for.
+type waiter interface{ Wait() }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := ""
@@ -99,59 +90,66 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	consoleMode := cmd == "console" || (cmd == "" && !cfg.platforms())
 	var script string
 	if cmd == "console" {
-		fs := flag.NewFlagSet("console", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		db := fs.String("db", cfg.DatabaseURL, "database URL (default sqlite:fcbot.db)")
-		fs.StringVar(&script, "c", "", "run one command line and exit, e.g. -c '/rules'")
-		if err := fs.Parse(args); err != nil {
+		if script, err = consoleFlags(&cfg, args, stderr); err != nil {
 			return err
 		}
-		if _, err := storage.ParseURL(*db); err != nil {
-			return err
-		}
-		cfg.DatabaseURL = *db
 	}
+	consoleMode := cmd == "console" || (cmd == "" && !cfg.platforms())
 	log := newLogger(cfg, stderr, consoleMode)
-	if sub, ok := subcommands[cmd]; ok {
-		// Platform subcommands (register, manifest) need the command tree,
-		// not the database: running them creates and migrates nothing.
-		env := &commands.Env{Clock: bot.SystemClock{}, Log: log}
-		return sub(ctx, &app{cfg: cfg, log: log, env: env, router: commands.Router(env)}, args, stdout)
-	}
-	if cmd != "" && cmd != "console" && cmd != "migrate" {
+	// The process's one clock: it stamps rows, dates requests and
+	// schedules jobs.
+	var clock bot.Clock = bot.SystemClock{}
+	switch cmd {
+	case "discord", "slack":
+		// Platform subcommands need the command tree, not the database:
+		// running them creates and migrates nothing.
+		tree := commands.Tree(&commands.Env{Clock: clock, Log: log})
+		if cmd == "discord" {
+			return discordCommand(ctx, cfg, log, tree, args, stdout)
+		}
+		return slackCommand(tree, args, stdout)
+	case "", "console", "migrate":
+	default:
 		usage(stderr)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 	statusOnly := cmd == "migrate" && len(args) > 0 && args[0] == "status"
-	a, err := open(ctx, cfg, log, !statusOnly)
+	a, err := open(ctx, cfg, log, clock, !statusOnly)
 	if err != nil {
 		return err
 	}
 	defer a.store.Close()
-
-	switch cmd {
-	case "":
-		if consoleMode {
-			return a.console(ctx, stdin, stdout, "")
-		}
-		return a.serve(ctx)
-	case "console":
-		return a.console(ctx, stdin, stdout, script)
-	default: // "migrate"
+	switch {
+	case cmd == "migrate":
 		return a.migrateCommand(ctx, args, stdout)
+	case consoleMode:
+		return a.console(ctx, stdin, stdout, script)
 	}
+	return a.serve(ctx)
+}
+
+// consoleFlags reads `fcbot console`'s flags: --db replaces the database
+// URL in cfg; -c's command line is returned.
+func consoleFlags(cfg *Config, args []string, stderr io.Writer) (string, error) {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", cfg.DatabaseURL, "database URL (default sqlite:fcbot.db)")
+	script := fs.String("c", "", "run one command line and exit, e.g. -c '/rules'")
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if _, err := storage.ParseURL(*db); err != nil {
+		return "", err
+	}
+	cfg.DatabaseURL = *db
+	return *script, nil
 }
 
 func usage(w io.Writer) {
-	names := []string{"console [--db URL] [-c LINE]", "migrate [status]", "version"}
-	for name := range subcommands {
-		names = append(names, name+" …")
-	}
-	sort.Strings(names[3:])
-	fmt.Fprintf(w, "usage: fcbot [%s]\nWith no command, fcbot serves the configured platforms, or opens the console when none is configured.\n", strings.Join(names, " | "))
+	fmt.Fprint(w, "usage: fcbot [console [--db URL] [-c LINE] | migrate [status] | version | discord … | slack …]\n"+
+		"With no command, fcbot serves the configured platforms, or opens the console when none is configured.\n")
 }
 
 func buildVersion() string {
@@ -183,25 +181,37 @@ func newLogger(cfg Config, w io.Writer, consoleMode bool) *slog.Logger {
 }
 
 // open connects to (and, when migrate is set, migrates) the database and
-// builds the command router.
-func open(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) (*app, error) {
+// builds the command router, both on the process's clock.
+func open(ctx context.Context, cfg Config, log *slog.Logger, clock bot.Clock, migrate bool) (*app, error) {
 	store, err := storage.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {
 		return nil, err
 	}
+	store.SetClock(clock.Now)
 	if migrate {
-		if err := store.Migrate(ctx); err != nil {
+		if err := migrateAll(ctx, store); err != nil {
 			store.Close()
 			return nil, err
 		}
 	}
-	env := &commands.Env{Store: store, Clock: bot.SystemClock{}, Log: log}
+	env := &commands.Env{Store: store, Clock: clock, Log: log}
 	return &app{
-		cfg: cfg, log: log, store: store, env: env,
+		cfg: cfg, log: log, clock: clock, store: store, env: env,
 		router:  commands.Router(env),
 		mux:     http.NewServeMux(),
 		senders: map[string]bot.Sender{},
 	}, nil
+}
+
+// migrateAll applies the project's migrations, then the job queue's.
+func migrateAll(ctx context.Context, store *storage.Store) error {
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := jobs.Migrate(ctx, store); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
 }
 
 // handle adds an HTTP route for a platform.
@@ -210,6 +220,8 @@ func (a *app) handle(pattern string, h http.Handler) {
 	a.routes++
 }
 
+// console runs the console adapter, with the job queue delivering what
+// the commands queue, until stdin or ctx ends.
 func (a *app) console(ctx context.Context, stdin io.Reader, stdout io.Writer, script string) error {
 	if script != "" {
 		stdin = strings.NewReader(script + "\n")
@@ -217,71 +229,70 @@ func (a *app) console(ctx context.Context, stdin io.Reader, stdout io.Writer, sc
 	f, isFile := stdin.(*os.File)
 	c := console.New(a.router, stdin, stdout, isFile && term.IsTerminal(int(f.Fd())))
 	a.senders[console.Platform] = c
-	for _, start := range services {
-		if err := start(ctx, a); err != nil {
-			return err
-		}
+	q, err := a.newQueue()
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	for _, r := range a.runners {
-		wg.Go(func() {
-			if err := r(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				a.log.Error("background work stopped", "err", err)
-			}
-		})
+	// Without its queue the console still answers; notices wait in the
+	// database for the next process.
+	if err := startJobs(ctx, q); err != nil {
+		a.log.Error("background work stopped", "err", err)
 	}
-	err := c.Run(ctx)
-	cancel()
-	wg.Wait()
+	err = c.Run(ctx)
+	a.stopJobs(ctx, q)
 	return err
 }
 
-// serve starts every configured platform, the HTTP server when a platform
-// added routes, and the services; it returns when ctx ends, after letting
-// in-flight work finish.
+// serve starts the configured platforms, the job queue and, when a
+// platform added routes, the HTTP server. When ctx ends or a part of the
+// intake fails it shuts down in order: stop taking requests, let each
+// adapter finish the work it deferred, then let the job queue finish its
+// jobs; run closes the store last.
 func (a *app) serve(ctx context.Context) error {
-	for _, p := range platforms {
-		if !p.enabled(a.cfg) {
-			continue
+	if a.cfg.discordEnabled() {
+		if err := a.setupDiscord(); err != nil {
+			return fmt.Errorf("%s: %w", discord.Platform, err)
 		}
-		if err := p.setup(ctx, a); err != nil {
-			return fmt.Errorf("%s: %w", p.name, err)
-		}
-		a.log.Info("platform ready", "platform", p.name)
+		a.log.Info("platform ready", "platform", discord.Platform)
 	}
-	for _, start := range services {
-		if err := start(ctx, a); err != nil {
-			return err
+	if a.cfg.slackEnabled() {
+		if err := a.setupSlack(); err != nil {
+			return fmt.Errorf("%s: %w", slack.Platform, err)
 		}
+		a.log.Info("platform ready", "platform", slack.Platform)
+	}
+	q, err := a.newQueue()
+	if err != nil {
+		return err
 	}
 	if a.routes > 0 {
 		a.mux.HandleFunc("GET /healthz", a.healthz)
-		srv := &http.Server{Addr: a.cfg.HTTPAddr, Handler: a.mux, ReadHeaderTimeout: 5 * time.Second}
-		a.runners = append(a.runners, func(ctx context.Context) error {
-			errc := make(chan error, 1)
-			go func() { errc <- srv.ListenAndServe() }()
-			a.log.Info("http listening", "addr", a.cfg.HTTPAddr)
-			select {
-			case err := <-errc:
-				return err
-			case <-ctx.Done():
-				shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				return srv.Shutdown(shutdown)
-			}
-		})
+		a.intake = append(a.intake, a.serveHTTP)
 	}
-	if len(a.runners) == 0 {
-		return errors.New("nothing to run: configure a platform (see .env.example)")
+	if err := startJobs(ctx, q); err != nil {
+		return err
 	}
+	err = a.takeRequests(ctx)
+	for _, ad := range a.adapters {
+		ad.Wait()
+	}
+	a.stopJobs(ctx, q)
+	if err != nil {
+		return err
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// takeRequests runs the intake until ctx ends or one part of it stops,
+// then stops the rest and waits for them.
+func (a *app) takeRequests(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errc := make(chan error, len(a.runners))
+	errc := make(chan error, len(a.intake))
 	var wg sync.WaitGroup
-	for _, r := range a.runners {
-		wg.Go(func() { errc <- r(ctx) })
+	for _, take := range a.intake {
+		wg.Go(func() { errc <- take(ctx) })
 	}
 	var first error
 	select {
@@ -293,8 +304,25 @@ func (a *app) serve(ctx context.Context) error {
 	if first != nil && !errors.Is(first, context.Canceled) && !errors.Is(first, http.ErrServerClosed) {
 		return first
 	}
-	a.log.Info("stopped")
 	return nil
+}
+
+// serveHTTP serves the platforms' routes and /healthz until ctx ends, then
+// stops listening and waits (up to 10 seconds) for the requests in
+// progress.
+func (a *app) serveHTTP(ctx context.Context) error {
+	srv := &http.Server{Addr: a.cfg.HTTPAddr, Handler: a.mux, ReadHeaderTimeout: 5 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	a.log.Info("http listening", "addr", a.cfg.HTTPAddr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdown)
+	}
 }
 
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {

@@ -3,10 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/jobs"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -118,5 +126,67 @@ func TestPrintingCommandsTouchNoDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("a database was created (%v)", err)
+	}
+}
+
+// waitFunc is an adapter's Wait.
+type waitFunc func()
+
+func (f waitFunc) Wait() { f() }
+
+// TestServeShutsDownInOrder: when ctx ends, serve stops taking requests,
+// then waits for the adapters' deferred work, which still finds the store
+// open and the job queue running, and only then stops the queue.
+func TestServeShutsDownInOrder(t *testing.T) {
+	ctx := context.Background()
+	cfg := Config{DatabaseURL: "sqlite:" + filepath.Join(t.TempDir(), "fcbot.db")}
+	a, err := open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.SystemClock{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.store.Close()
+	var mu sync.Mutex
+	var steps []string
+	step := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		steps = append(steps, s)
+	}
+	taking := make(chan struct{})
+	a.intake = append(a.intake, func(ctx context.Context) error {
+		close(taking)
+		<-ctx.Done()
+		step("intake stopped")
+		return nil
+	})
+	var q *jobs.Queue
+	a.adapters = append(a.adapters, waitFunc(func() {
+		time.Sleep(300 * time.Millisecond) // a deferred reply still being sent
+		q = a.env.Outbox.(*jobs.Queue)
+		select {
+		case <-q.Client().Stopped():
+			step("queue stopped")
+		default:
+		}
+		if err := a.store.SQL().PingContext(ctx); err != nil {
+			step("store closed")
+		}
+		step("adapter waited")
+	}))
+	serveCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.serve(serveCtx) }()
+	<-taking
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if want := []string{"intake stopped", "adapter waited"}; !slices.Equal(steps, want) {
+		t.Errorf("shutdown went %q, want %q", steps, want)
+	}
+	select {
+	case <-q.Client().Stopped():
+	default:
+		t.Error("the job queue is still running after serve returned")
 	}
 }

@@ -1,27 +1,18 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 
+	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/bot/slack"
 )
 
-func init() {
-	platforms = append(platforms, platform{
-		name:    slack.Platform,
-		enabled: func(c Config) bool { return c.SlackBotToken != "" },
-		setup:   setupSlack,
-	})
-	subcommands["slack"] = slackCommand
-}
-
-// setupSlack starts Socket Mode when SLACK_APP_TOKEN is set and serves
+// setupSlack starts Slack: Socket Mode when SLACK_APP_TOKEN is set, and
 // the HTTP request URLs when SLACK_SIGNING_SECRET is; both may be on.
-func setupSlack(_ context.Context, a *app) error {
+func (a *app) setupSlack() error {
 	if a.cfg.SlackAppToken == "" && a.cfg.SlackSigningSecret == "" {
 		return errors.New("SLACK_BOT_TOKEN is set, but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is: set one to receive commands")
 	}
@@ -37,8 +28,10 @@ func setupSlack(_ context.Context, a *app) error {
 		return err
 	}
 	a.senders[slack.Platform] = ad.Sender()
+	// Answers delivered later finish before the job queue stops.
+	a.adapters = append(a.adapters, ad)
 	if a.cfg.SlackAppToken != "" {
-		a.runners = append(a.runners, ad.Run)
+		a.intake = append(a.intake, ad.Run)
 	}
 	if a.cfg.SlackSigningSecret != "" {
 		a.handle("POST "+slack.CommandsPath, ad.Commands())
@@ -48,7 +41,7 @@ func setupSlack(_ context.Context, a *app) error {
 }
 
 // slackCommand is `fcbot slack manifest [--url https://host]`.
-func slackCommand(_ context.Context, a *app, args []string, stdout io.Writer) error {
+func slackCommand(tree *bot.Tree, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "manifest" {
 		return errors.New("usage: fcbot slack manifest [--url https://host]  (prints the Slack app manifest; without --url the app uses Socket Mode)")
 	}
@@ -61,7 +54,7 @@ func slackCommand(_ context.Context, a *app, args []string, stdout io.Writer) er
 	if fs.NArg() > 0 {
 		return fmt.Errorf("slack manifest: unexpected %q (usage: fcbot slack manifest [--url https://host])", fs.Arg(0))
 	}
-	m, err := slack.BuildManifest(a.router.Tree(), *base)
+	m, err := slack.BuildManifest(tree, *base)
 	if err != nil {
 		return err
 	}

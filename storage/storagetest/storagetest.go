@@ -2,6 +2,10 @@
 // SQLite file always, and a fresh PostgreSQL schema when TEST_DATABASE_URL
 // is set. With FCBOT_REQUIRE_POSTGRES=1 (as in CI) a missing
 // TEST_DATABASE_URL fails the test instead of skipping it.
+//
+// The databases hold the project's schema (migrations/) only, as
+// Store.Migrate leaves them: tests that need the job queue's tables call
+// jobs.Migrate on the store themselves, as the process does.
 package storagetest
 
 import (
