@@ -276,23 +276,30 @@ func (r Reply) Check() error {
 // for the "more" line) and returns page p (1-based, clamped) with a footer
 // in locale that says how to see the rest, e.g. "… and 37 more: add page:2".
 func Page(locale string, items []string, p, per int) (page []string, footer string) {
+	offset, limit, footer := PageWindow(locale, len(items), p, per)
+	return items[offset:min(offset+limit, len(items))], footer
+}
+
+// PageWindow is Page for a list that is paged where it is stored: for page
+// p (1-based, clamped) of total items, per to a page, it returns the first
+// item's offset, how many to show, and the footer.
+func PageWindow(locale string, total, p, per int) (offset, limit int, footer string) {
 	if per <= 0 || per > MaxItems-1 {
 		per = MaxItems - 1
 	}
-	pages := (len(items) + per - 1) / per
+	pages := (total + per - 1) / per
 	if pages == 0 {
-		return nil, ""
+		return 0, 0, ""
 	}
 	p = max(1, min(p, pages))
-	start := (p - 1) * per
-	end := min(start+per, len(items))
-	page = items[start:end]
-	if rest := len(items) - end; rest > 0 {
+	offset = (p - 1) * per
+	end := min(offset+per, total)
+	if rest := total - end; rest > 0 {
 		footer = Translate(locale, M("page.more", "Page", p, "Pages", pages, "Rest", rest, "Next", p+1))
 	} else if pages > 1 {
 		footer = Translate(locale, M("page.last", "Page", p, "Pages", pages))
 	}
-	return page, footer
+	return offset, per, footer
 }
 
 // PlainText renders a reply as plain text: the console's rendering and the

@@ -184,9 +184,8 @@ type Digest struct {
 // it lists; a section too long for the message ends by counting what it
 // left out.
 func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, locale string) (Digest, error) {
-	s := env.Store
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
-	g, err := s.GroupByID(ctx, groupID)
+	g, err := env.Store.GroupByID(ctx, groupID)
 	if err != nil {
 		return Digest{}, err
 	}
@@ -206,75 +205,87 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 		}
 		d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: t(title, "Count", len(lines)), Value: value})
 	}
-	empty := true
-
-	meetings, err := s.UpcomingMeetings(ctx, groupID, now, now.Add(7*24*time.Hour))
+	meetings, err := env.digestMeetings(ctx, t, groupID, now, loc)
 	if err != nil {
 		return Digest{}, err
 	}
-	holders, err := s.RoleHolders(ctx, groupID, nil)
-	if err != nil {
-		return Digest{}, err
-	}
-	var lines []string
-	for _, m := range meetings {
-		lines = append(lines, digestMeetingLine(t, m, holders, loc))
-	}
-	section("digest.meetings", lines, t("digest.no_meetings"))
-
-	tasks, err := s.TasksDueBefore(ctx, groupID, now.Add(48*time.Hour))
+	section("digest.meetings", meetings, t("digest.no_meetings"))
+	tasks, err := env.Store.TasksDueBefore(ctx, groupID, now.Add(48*time.Hour))
 	if err != nil {
 		return Digest{}, err
 	}
 	section("digest.tasks", taskLines(t, tasks, now, loc), t("digest.no_tasks"))
-
-	since, err := s.LastDigestAt(ctx, groupID)
+	answers, err := env.digestAnswers(ctx, t, groupID, now)
 	if err != nil {
 		return Digest{}, err
 	}
-	from := now.Add(-24 * time.Hour)
-	if since != nil {
-		from = *since
-	}
-	answers, err := s.AnswersSince(ctx, groupID, from)
-	if err != nil {
-		return Digest{}, err
-	}
-	lines = nil
-	for _, a := range answers {
-		lines = append(lines, digestAnswerLine(t, a))
-	}
-	section("digest.answers", lines, t("digest.no_answers"))
-	empty = len(meetings)+len(tasks)+len(answers) == 0
+	section("digest.answers", answers, t("digest.no_answers"))
+	d.Empty = len(meetings)+len(tasks)+len(answers) == 0
 
 	score, err := env.ScorecardSummary(ctx, groupID, locale)
 	if err != nil {
 		return Digest{}, err
 	}
 	d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: t("digest.scorecard"), Value: score})
-
-	failures, err := s.UnreportedFailures(ctx, groupID)
+	failures, err := env.Store.UnreportedFailures(ctx, groupID)
 	if err != nil {
 		return Digest{}, err
 	}
 	if len(failures) > 0 {
-		lines = nil
+		var lines []string
 		for _, f := range failures {
 			lines = append(lines, t("digest.failure", "What", f.What, "To", f.Recipient, "Reason", f.Reason))
 			d.Failures = append(d.Failures, f.ID)
 		}
 		section("digest.failures", lines, "")
-		empty = false
+		d.Empty = false
 	}
-
 	next, err := env.NextStep(ctx, groupID, locale, now)
 	if err != nil {
 		return Digest{}, err
 	}
 	d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: t("digest.next"), Value: next})
-	d.Empty = empty
 	d.Reply = d.Reply.Fit()
 	return d, nil
+}
+
+// digestMeetings lists the scheduled meetings of the next 7 days.
+func (env *Env) digestMeetings(ctx context.Context, t func(string, ...any) string, groupID int64, now time.Time, loc *time.Location) ([]string, error) {
+	meetings, err := env.Store.UpcomingMeetings(ctx, groupID, now, now.Add(7*24*time.Hour))
+	if err != nil || len(meetings) == 0 {
+		return nil, err
+	}
+	holders, err := env.Store.RoleHolders(ctx, groupID, nil)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, len(meetings))
+	for i, m := range meetings {
+		lines[i] = digestMeetingLine(t, m, holders, loc)
+	}
+	return lines, nil
+}
+
+// digestAnswers lists the answers logged since the last digest (or in
+// the last day, before the first).
+func (env *Env) digestAnswers(ctx context.Context, t func(string, ...any) string, groupID int64, now time.Time) ([]string, error) {
+	since, err := env.Store.LastDigestAt(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	from := now.Add(-24 * time.Hour)
+	if since != nil {
+		from = *since
+	}
+	answers, err := env.Store.AnswersSince(ctx, groupID, from)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, len(answers))
+	for i, a := range answers {
+		lines[i] = digestAnswerLine(t, a)
+	}
+	return lines, nil
 }
 
 // digestMeetingLine is one upcoming meeting: when, where to gather, the

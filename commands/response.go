@@ -583,7 +583,7 @@ func (env *Env) responseHistory(ctx context.Context, req *bot.Request) (bot.Repl
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	offset, footer := pageWindow(req.Locale, total, int(page), historyPer)
+	offset, _, footer := bot.PageWindow(req.Locale, int(total), int(page), historyPer)
 	rows, _, err := env.Store.AnswerHistory(ctx, req.Caller.GroupID, o.ID, rule.Number, historyPer, offset)
 	if err != nil {
 		return bot.Reply{}, err
@@ -615,26 +615,6 @@ func (env *Env) responseHistory(ctx context.Context, req *bot.Request) (bot.Repl
 func (env *Env) countHistory(ctx context.Context, req *bot.Request, officialID int64, rule string) (int64, error) {
 	_, total, err := env.Store.AnswerHistory(ctx, req.Caller.GroupID, officialID, rule, 1, 0)
 	return total, err
-}
-
-// pageWindow returns the offset of page p (1-based, clamped) of total
-// items shown per to a page, and the footer that says how to see the rest,
-// worded as bot.Page words it.
-func pageWindow(locale string, total int64, p, per int) (offset int, footer string) {
-	pages := int((total + int64(per) - 1) / int64(per))
-	if pages == 0 {
-		return 0, ""
-	}
-	p = max(1, min(p, pages))
-	offset = (p - 1) * per
-	end := min(int64(offset+per), total)
-	if rest := total - end; rest > 0 {
-		return offset, bot.Translate(locale, bot.M("page.more", "Page", p, "Pages", pages, "Rest", rest, "Next", p+1))
-	}
-	if pages > 1 {
-		return offset, bot.Translate(locale, bot.M("page.last", "Page", p, "Pages", pages))
-	}
-	return offset, ""
 }
 
 // withExample adds a working example to an expected error that has none,

@@ -164,28 +164,18 @@ func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, er
 		return bot.Reply{}, bot.Conflict(bot.M("role.meeting_cancelled", "Number", t.meeting.Number))
 	}
 	locale := req.Locale // the assignee's, once known
-	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
-		if err := tx.LockGroup(ctx, req.Caller.GroupID); err != nil {
-			return err
-		}
-		m, err := tx.EnsureMember(ctx, req.Caller.GroupID, t.user.ID, t.user.Name)
-		if err != nil {
-			return err
-		}
+	err = env.editRole(ctx, req, t, "role.assign", "", t.String(), func(tx *storage.Store, m *storage.Member) error {
 		if m.Locale != "" {
 			locale = m.Locale
 		}
-		err = tx.AssignRole(ctx, &storage.RoleAssignment{
+		err := tx.AssignRole(ctx, &storage.RoleAssignment{
 			GroupID: req.Caller.GroupID, MemberID: m.ID, Role: t.spec.Name,
 			MeetingID: t.meetingID(), AssignedBy: &req.Caller.MemberID,
 		})
 		if errors.Is(err, storage.ErrDuplicate) {
 			return bot.Conflict(bot.M("role.already", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)))
 		}
-		if err != nil {
-			return err
-		}
-		return env.audit(ctx, tx, req, "role.assign", "role", meetingNumber(t.meeting), "", t.String())
+		return err
 	})
 	if err != nil {
 		return bot.Reply{}, err
@@ -195,6 +185,25 @@ func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, er
 		return bot.Reply{}, err
 	}
 	return env.assignmentReply(req, t, locale, form), nil
+}
+
+// editRole changes the role of the member t names, in one transaction
+// that holds the group's lock (so that two leads removing each other at
+// once cannot leave the group without one), and audits the change.
+func (env *Env) editRole(ctx context.Context, req *bot.Request, t roleTarget, action, before, after string, change func(tx *storage.Store, m *storage.Member) error) error {
+	return env.Store.Tx(ctx, func(tx *storage.Store) error {
+		if err := tx.LockGroup(ctx, req.Caller.GroupID); err != nil {
+			return err
+		}
+		m, err := tx.EnsureMember(ctx, req.Caller.GroupID, t.user.ID, t.user.Name)
+		if err != nil {
+			return err
+		}
+		if err := change(tx, m); err != nil {
+			return err
+		}
+		return env.audit(ctx, tx, req, action, "role", meetingNumber(t.meeting), before, after)
+	})
 }
 
 // assignmentReply tells the group about a new role holder, sends the
@@ -262,31 +271,22 @@ func (env *Env) roleRemove(ctx context.Context, req *bot.Request) (bot.Reply, er
 		return bot.Reply{}, err
 	}
 	notHeld := bot.NotFound(bot.M("role.not_held", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)), nil)
-	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
-		if err := tx.LockGroup(ctx, req.Caller.GroupID); err != nil {
-			return err
-		}
-		m, err := tx.EnsureMember(ctx, req.Caller.GroupID, t.user.ID, t.user.Name)
-		if err != nil {
-			return err
-		}
-		err = tx.RemoveRole(ctx, req.Caller.GroupID, m.ID, t.spec.Name, t.meetingID())
+	err = env.editRole(ctx, req, t, "role.remove", t.String(), "", func(tx *storage.Store, m *storage.Member) error {
+		err := tx.RemoveRole(ctx, req.Caller.GroupID, m.ID, t.spec.Name, t.meetingID())
 		if errors.Is(err, storage.ErrNotFound) {
 			return notHeld
 		}
+		if err != nil || t.spec.Name != storage.RoleLead {
+			return err
+		}
+		leads, err := tx.CountRole(ctx, req.Caller.GroupID, storage.RoleLead)
 		if err != nil {
 			return err
 		}
-		if t.spec.Name == storage.RoleLead {
-			leads, err := tx.CountRole(ctx, req.Caller.GroupID, storage.RoleLead)
-			if err != nil {
-				return err
-			}
-			if leads == 0 { // the transaction rolls back: the lead stays
-				return bot.Conflict(bot.M("role.last_lead", "Name", t.user.Name))
-			}
+		if leads == 0 { // the transaction rolls back: the lead stays
+			return bot.Conflict(bot.M("role.last_lead", "Name", t.user.Name))
 		}
-		return env.audit(ctx, tx, req, "role.remove", "role", meetingNumber(t.meeting), t.String(), "")
+		return nil
 	})
 	if err != nil {
 		return bot.Reply{}, err

@@ -43,39 +43,9 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	first := g.Jurisdiction == ""
-	if first {
-		for _, o := range []string{"jurisdiction", "kind", "timezone"} {
-			if !req.Has(o) {
-				return bot.Reply{}, bot.Invalid(o, bot.M("setup.first_needs", "Name", o), setupExample)
-			}
-		}
-	} else if !req.Has("jurisdiction") && !req.Has("kind") && !req.Has("timezone") && !req.Has("report-form") {
-		return bot.Reply{}, bot.Invalid("jurisdiction", bot.M("setup.nothing", "Name", g.Jurisdiction), `/setup report-form:https://forms.example.org/report`)
-	}
-	name, kind, zone := g.Jurisdiction, g.Kind, g.TimeZone
-	if req.Has("jurisdiction") {
-		name = strings.TrimSpace(req.Str("jurisdiction"))
-	}
-	if req.Has("kind") {
-		kind = req.Str("kind")
-	}
-	loc := g.Location()
-	if req.Has("timezone") {
-		tzName := strings.TrimSpace(req.Str("timezone"))
-		loc, err = time.LoadLocation(tzName)
-		if err != nil || tzName == "Local" || tzName == "" {
-			e := bot.Invalid("timezone", bot.M("setup.bad_zone", "Zone", bot.Clip(tzName, 64)), setupExample)
-			e.Suggestions = bot.Closest(tzName, commonZones, 3)
-			return bot.Reply{}, e
-		}
-		zone = loc.String()
-	}
-	form, formGiven := g.ReportForm, req.Has("report-form")
-	if formGiven {
-		if form, err = reportFormURL(req.Str("report-form")); err != nil {
-			return bot.Reply{}, err
-		}
+	v, err := setupValuesOf(req, g)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	becameLead := false
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
@@ -96,36 +66,88 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 				return err
 			}
 		}
-		if err := tx.SetJurisdiction(ctx, g.ID, name, kind, zone); err != nil {
-			return err
-		}
-		before := fmt.Sprintf("%s (%s), %s", g.Jurisdiction, g.Kind, g.TimeZone)
-		after := fmt.Sprintf("%s (%s), %s", name, kind, zone)
-		if formGiven {
-			if err := tx.SetReportForm(ctx, g.ID, form); err != nil {
-				return err
-			}
-			before += "; report form " + g.ReportForm
-			after += "; report form " + form
-		}
-		return env.audit(ctx, tx, req, "setup", "group", 0, before, after)
+		return env.saveSetup(ctx, tx, req, g, v)
 	})
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	now := req.Now.In(loc)
 	reply := bot.Reply{
-		Title: req.T("setup.done.title", "Name", name),
-		Text:  req.T("setup.done", "Name", name, "Kind", kind, "Zone", zone, "Now", now.Format("Mon Jan 2, 3:04 PM MST")),
+		Title: req.T("setup.done.title", "Name", v.name),
+		Text:  req.T("setup.done", "Name", v.name, "Kind", v.kind, "Zone", v.zone, "Now", req.Now.In(v.loc).Format("Mon Jan 2, 3:04 PM MST")),
 		Tone:  bot.Success,
 	}
-	if formGiven {
-		reply.Text += "\n" + req.T("setup.report_form", "Form", reportFormOf(&storage.Group{ReportForm: form}))
+	if v.formGiven {
+		reply.Text += "\n" + req.T("setup.report_form", "Form", reportFormOf(&storage.Group{ReportForm: v.form}))
 	}
 	if becameLead {
 		reply.Text += "\n" + req.T("setup.lead")
 	}
 	return reply, nil
+}
+
+// setupValues is what /setup sets: the group's current settings with the
+// options given over them.
+type setupValues struct {
+	name, kind, zone string
+	loc              *time.Location
+	form             string
+	formGiven        bool
+}
+
+// setupValuesOf reads and checks /setup's options over the group's
+// current settings; the first /setup needs jurisdiction, kind and zone.
+func setupValuesOf(req *bot.Request, g *storage.Group) (setupValues, error) {
+	v := setupValues{name: g.Jurisdiction, kind: g.Kind, zone: g.TimeZone, loc: g.Location(), form: g.ReportForm, formGiven: req.Has("report-form")}
+	if g.Jurisdiction == "" {
+		for _, o := range []string{"jurisdiction", "kind", "timezone"} {
+			if !req.Has(o) {
+				return v, bot.Invalid(o, bot.M("setup.first_needs", "Name", o), setupExample)
+			}
+		}
+	} else if !req.Has("jurisdiction") && !req.Has("kind") && !req.Has("timezone") && !v.formGiven {
+		return v, bot.Invalid("jurisdiction", bot.M("setup.nothing", "Name", g.Jurisdiction), `/setup report-form:https://forms.example.org/report`)
+	}
+	if req.Has("jurisdiction") {
+		v.name = strings.TrimSpace(req.Str("jurisdiction"))
+	}
+	if req.Has("kind") {
+		v.kind = req.Str("kind")
+	}
+	if req.Has("timezone") {
+		tzName := strings.TrimSpace(req.Str("timezone"))
+		loc, err := time.LoadLocation(tzName)
+		if err != nil || tzName == "Local" || tzName == "" {
+			e := bot.Invalid("timezone", bot.M("setup.bad_zone", "Zone", bot.Clip(tzName, 64)), setupExample)
+			e.Suggestions = bot.Closest(tzName, commonZones, 3)
+			return v, e
+		}
+		v.loc, v.zone = loc, loc.String()
+	}
+	if v.formGiven {
+		form, err := reportFormURL(req.Str("report-form"))
+		if err != nil {
+			return v, err
+		}
+		v.form = form
+	}
+	return v, nil
+}
+
+// saveSetup writes the group's settings and audits the change.
+func (env *Env) saveSetup(ctx context.Context, tx *storage.Store, req *bot.Request, g *storage.Group, v setupValues) error {
+	if err := tx.SetJurisdiction(ctx, g.ID, v.name, v.kind, v.zone); err != nil {
+		return err
+	}
+	before := fmt.Sprintf("%s (%s), %s", g.Jurisdiction, g.Kind, g.TimeZone)
+	after := fmt.Sprintf("%s (%s), %s", v.name, v.kind, v.zone)
+	if v.formGiven {
+		if err := tx.SetReportForm(ctx, g.ID, v.form); err != nil {
+			return err
+		}
+		before += "; report form " + g.ReportForm
+		after += "; report form " + v.form
+	}
+	return env.audit(ctx, tx, req, "setup", "group", 0, before, after)
 }
 
 // reportFormURL checks a report form's address: an https URL with a host,

@@ -290,13 +290,13 @@ func (env *Env) taskList(ctx context.Context, req *bot.Request) (bot.Reply, erro
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	f.Offset, _ = pageWindow(req.Locale, total, int(page), taskPer)
+	var footer string
+	f.Offset, _, footer = bot.PageWindow(req.Locale, int(total), int(page), taskPer)
 	f.Limit = taskPer
 	rows, _, err := env.Store.Tasks(ctx, f)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	_, footer := pageWindow(req.Locale, total, int(page), taskPer)
 	reply := bot.Reply{Title: req.T("task.list.title."+show, "Count", total), Footer: footer}
 	if who != "" {
 		reply.Title += " · " + who

@@ -336,126 +336,164 @@ type clockTime struct{ hour, minute int }
 // scan reads the dates and clocks the text names, refusing any that does
 // not exist.
 func scan(lower string, now time.Time, dir direction) (named, error) {
-	var n named
-	toks := strings.FieldsFunc(lower, func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
-	for i, tok := range toks {
+	sc := &scanner{now: now, dir: dir}
+	sc.toks = strings.FieldsFunc(lower, func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
+	for i, tok := range sc.toks {
 		if !strings.HasSuffix(tok, ".m.") {
-			toks[i] = strings.TrimRight(tok, ".;!?")
+			sc.toks[i] = strings.TrimRight(tok, ".;!?")
 		}
 	}
+	sc.used = make([]bool, len(sc.toks))
 	for _, m := range weekdayRE.FindAllString(lower, -1) {
-		n.weekdays = append(n.weekdays, weekdays[m])
+		sc.n.weekdays = append(sc.n.weekdays, weekdays[m])
 	}
-	used := make([]bool, len(toks)) // tokens read as a day or year
-	for i, tok := range toks {
-		// Clocks: "25:00", "7:75pm", "13pm", "0am", "7 pm".
-		text := tok
-		if i+1 < len(toks) && meridiemRE.MatchString(toks[i+1]) && !strings.Contains(tok, "m") {
-			text = tok + " " + toks[i+1]
-		}
-		if m := isoRE.FindStringSubmatch(tok); m != nil && m[4] != "" {
-			text = m[4]
-		}
-		if c, ok, err := readClock(text); err != nil {
-			return n, err
-		} else if ok {
-			n.clocks = append(n.clocks, c)
-			continue
-		}
-		switch tok {
-		case "noon", "mediodía", "mediodia":
-			n.clocks = append(n.clocks, clockTime{12, 0})
-			continue
-		case "midnight", "medianoche":
-			n.clocks = append(n.clocks, clockTime{0, 0})
-			continue
-		}
-
-		// Numeric dates: "2/30", "2/29/2027", "2027-02-29".
-		if m := slashRE.FindStringSubmatch(tok); m != nil {
-			mo, _ := strconv.Atoi(m[1])
-			day, _ := strconv.Atoi(m[2])
-			if mo < 1 || mo > 12 { // not month-first: not ours to judge
-				continue
+	for i := range sc.toks {
+		for _, read := range []func(int) (bool, error){sc.clock, sc.slashDate, sc.isoDate, sc.monthDate} {
+			ok, err := read(i)
+			if err != nil {
+				return sc.n, err
 			}
-			d := namedDate{month: time.Month(mo), day: day}
-			if m[3] != "" {
-				d.year, _ = strconv.Atoi(m[3])
-				if d.year < 100 {
-					d.year += 2000
-				}
+			if ok {
+				break
 			}
-			if err := d.check(now, dir, func(last int) string {
-				return replaceToken(toks, i, strings.Replace(tok, "/"+m[2], "/"+strconv.Itoa(last), 1))
-			}); err != nil {
-				return n, err
-			}
-			n.dates = append(n.dates, d)
-			continue
 		}
-		if m := isoRE.FindStringSubmatch(tok); m != nil {
-			y, _ := strconv.Atoi(m[1])
-			mo, _ := strconv.Atoi(m[2])
-			day, _ := strconv.Atoi(m[3])
-			if mo < 1 || mo > 12 {
-				continue
-			}
-			d := namedDate{year: y, month: time.Month(mo), day: day}
-			if err := d.check(now, dir, func(last int) string {
-				return replaceToken(toks, i, fmt.Sprintf("%s-%s-%02d", m[1], m[2], last)+strings.TrimPrefix(tok, m[1]+"-"+m[2]+"-"+m[3]))
-			}); err != nil {
-				return n, err
-			}
-			n.dates = append(n.dates, d)
-			continue
-		}
-
-		// Month names: "feb 31", "february 31st, 2027", "31 de febrero
-		// de 2027", "31st of march".
-		mo, ok := months[tok]
-		if tok == "ago" && i > 0 && toks[i-1] == "de" {
-			mo, ok = time.August, true
-		}
-		if !ok {
-			continue
-		}
-		dayAt := -1
-		switch {
-		case i+1 < len(toks) && !used[i+1] && dayRE.MatchString(toks[i+1]) &&
-			!(i+2 < len(toks) && meridiemRE.MatchString(toks[i+2])):
-			dayAt = i + 1 // "feb 31"; "dec 3 pm" names an hour
-		case i >= 1 && !used[i-1] && dayRE.MatchString(toks[i-1]):
-			dayAt = i - 1 // "31 feb"
-		case i >= 2 && !used[i-2] && (toks[i-1] == "de" || toks[i-1] == "of") && dayRE.MatchString(toks[i-2]):
-			dayAt = i - 2 // "31 de febrero", "31st of march"
-		}
-		if dayAt < 0 {
-			continue
-		}
-		used[dayAt] = true
-		dm := dayRE.FindStringSubmatch(toks[dayAt])
-		day, _ := strconv.Atoi(dm[1])
-		d := namedDate{month: mo, day: day}
-		yearAt := max(i, dayAt) + 1
-		if yearAt+1 < len(toks) && (toks[yearAt] == "de" || toks[yearAt] == "of") && yearRE.MatchString(toks[yearAt+1]) {
-			yearAt++
-		}
-		if yearAt < len(toks) && yearRE.MatchString(toks[yearAt]) {
-			d.year, _ = strconv.Atoi(toks[yearAt])
-			used[yearAt] = true
-		}
-		if err := d.check(now, dir, func(last int) string {
-			suffix := dm[2]
-			if suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th" {
-				suffix = ordinal(last)
-			}
-			return replaceToken(toks, dayAt, strconv.Itoa(last)+suffix)
-		}); err != nil {
-			return n, err
-		}
-		n.dates = append(n.dates, d)
 	}
-	return n, nil
+	return sc.n, nil
+}
+
+// scanner is scan's state: the text's tokens, which of them were read as
+// a day or year, and what was named so far.
+type scanner struct {
+	toks []string
+	used []bool
+	now  time.Time
+	dir  direction
+	n    named
+}
+
+// clock reads token i as a time of day: "25:00", "7:75pm", "13pm", "0am",
+// "7 pm" (with the next token), "noon".
+func (sc *scanner) clock(i int) (bool, error) {
+	tok, text := sc.toks[i], sc.toks[i]
+	if i+1 < len(sc.toks) && meridiemRE.MatchString(sc.toks[i+1]) && !strings.Contains(tok, "m") {
+		text = tok + " " + sc.toks[i+1]
+	}
+	if m := isoRE.FindStringSubmatch(tok); m != nil && m[4] != "" {
+		text = m[4]
+	}
+	c, ok, err := readClock(text)
+	switch {
+	case err != nil:
+		return false, err
+	case ok:
+	case tok == "noon" || tok == "mediodía" || tok == "mediodia":
+		c = clockTime{12, 0}
+	case tok == "midnight" || tok == "medianoche":
+		c = clockTime{0, 0}
+	default:
+		return false, nil
+	}
+	sc.n.clocks = append(sc.n.clocks, c)
+	return true, nil
+}
+
+// slashDate reads token i as a month-first numeric date: "2/30",
+// "2/29/2027".
+func (sc *scanner) slashDate(i int) (bool, error) {
+	tok := sc.toks[i]
+	m := slashRE.FindStringSubmatch(tok)
+	if m == nil {
+		return false, nil
+	}
+	mo, _ := strconv.Atoi(m[1])
+	day, _ := strconv.Atoi(m[2])
+	if mo < 1 || mo > 12 { // not month-first: not ours to judge
+		return true, nil
+	}
+	d := namedDate{month: time.Month(mo), day: day}
+	if m[3] != "" {
+		d.year, _ = strconv.Atoi(m[3])
+		if d.year < 100 {
+			d.year += 2000
+		}
+	}
+	return true, sc.date(d, func(last int) string {
+		return replaceToken(sc.toks, i, strings.Replace(tok, "/"+m[2], "/"+strconv.Itoa(last), 1))
+	})
+}
+
+// isoDate reads token i as an ISO date: "2027-02-29", with or without a
+// time after a T.
+func (sc *scanner) isoDate(i int) (bool, error) {
+	tok := sc.toks[i]
+	m := isoRE.FindStringSubmatch(tok)
+	if m == nil {
+		return false, nil
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	day, _ := strconv.Atoi(m[3])
+	if mo < 1 || mo > 12 {
+		return true, nil
+	}
+	return true, sc.date(namedDate{year: y, month: time.Month(mo), day: day}, func(last int) string {
+		return replaceToken(sc.toks, i, fmt.Sprintf("%s-%s-%02d", m[1], m[2], last)+strings.TrimPrefix(tok, m[1]+"-"+m[2]+"-"+m[3]))
+	})
+}
+
+// monthDate reads token i as a month name with its day, and year if
+// typed: "feb 31", "february 31st, 2027", "31 de febrero de 2027", "31st
+// of march".
+func (sc *scanner) monthDate(i int) (bool, error) {
+	toks := sc.toks
+	mo, ok := months[toks[i]]
+	if toks[i] == "ago" && i > 0 && toks[i-1] == "de" {
+		mo, ok = time.August, true
+	}
+	if !ok {
+		return false, nil
+	}
+	dayAt := -1
+	switch {
+	case i+1 < len(toks) && !sc.used[i+1] && dayRE.MatchString(toks[i+1]) &&
+		!(i+2 < len(toks) && meridiemRE.MatchString(toks[i+2])):
+		dayAt = i + 1 // "feb 31"; "dec 3 pm" names an hour
+	case i >= 1 && !sc.used[i-1] && dayRE.MatchString(toks[i-1]):
+		dayAt = i - 1 // "31 feb"
+	case i >= 2 && !sc.used[i-2] && (toks[i-1] == "de" || toks[i-1] == "of") && dayRE.MatchString(toks[i-2]):
+		dayAt = i - 2 // "31 de febrero", "31st of march"
+	}
+	if dayAt < 0 {
+		return true, nil
+	}
+	sc.used[dayAt] = true
+	dm := dayRE.FindStringSubmatch(toks[dayAt])
+	day, _ := strconv.Atoi(dm[1])
+	d := namedDate{month: mo, day: day}
+	yearAt := max(i, dayAt) + 1
+	if yearAt+1 < len(toks) && (toks[yearAt] == "de" || toks[yearAt] == "of") && yearRE.MatchString(toks[yearAt+1]) {
+		yearAt++
+	}
+	if yearAt < len(toks) && yearRE.MatchString(toks[yearAt]) {
+		d.year, _ = strconv.Atoi(toks[yearAt])
+		sc.used[yearAt] = true
+	}
+	return true, sc.date(d, func(last int) string {
+		suffix := dm[2]
+		if suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th" {
+			suffix = ordinal(last)
+		}
+		return replaceToken(toks, dayAt, strconv.Itoa(last)+suffix)
+	})
+}
+
+// date checks a named date and keeps it.
+func (sc *scanner) date(d namedDate, suggest func(last int) string) error {
+	if err := d.check(sc.now, sc.dir, suggest); err != nil {
+		return err
+	}
+	sc.n.dates = append(sc.n.dates, d)
+	return nil
 }
 
 // readClock reads "25:00", "7:30pm", "7 pm" or "13pm": ok says the text is
