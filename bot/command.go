@@ -88,11 +88,12 @@ func (o *Option) Limit() int {
 	return DefaultMaxLength
 }
 
-// Choices builds choice values whose labels equal their values.
-func Choices(values ...string) []ChoiceValue {
+// Choices builds choice values whose labels equal their values: strings,
+// or a typed list of words (storage.MeetingKinds).
+func Choices[T ~string](values ...T) []ChoiceValue {
 	out := make([]ChoiceValue, len(values))
 	for i, v := range values {
-		out[i] = ChoiceValue{Value: v}
+		out[i] = ChoiceValue{Value: string(v)}
 	}
 	return out
 }

@@ -291,7 +291,7 @@ func (env *Env) digestAnswers(ctx context.Context, t func(string, ...any) string
 // digestMeetingLine is one upcoming meeting: when, where to gather, the
 // RSVPs and who speaks, named as /meeting show names them.
 func digestMeetingLine(t func(string, ...any) string, m storage.UpcomingMeeting, holders []storage.RoleHolder, loc *time.Location) string {
-	what := t("meeting.kind." + m.Kind)
+	what := t("meeting.kind." + string(m.Kind))
 	if m.OfficialName != "" {
 		what = t("meeting.with", "Kind", what, "Official", m.OfficialName)
 	}

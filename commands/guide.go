@@ -13,15 +13,15 @@ import (
 // scriptRoles are the campaign roles that have a script, with the number
 // of steps each has in the catalog (guide.script.<role>.<n>).
 var scriptRoles = []struct {
-	role  string
+	role  storage.Role
 	steps int
 }{
-	{"scheduler", 7}, {"spokesperson", 8}, {"reporter", 4}, {"inviter", 3},
-	{"event-poster", 2}, {"attendance-keeper", 2}, {"note-taker", 2},
+	{storage.RoleScheduler, 7}, {storage.RoleSpokesperson, 8}, {storage.RoleReporter, 4}, {storage.RoleInviter, 3},
+	{storage.RoleEventPoster, 2}, {storage.RoleAttendanceKeeper, 2}, {storage.RoleNoteTaker, 2},
 }
 
 func (env *Env) guideCommand() *bot.Command {
-	roles := make([]string, len(scriptRoles))
+	roles := make([]storage.Role, len(scriptRoles))
 	for i, r := range scriptRoles {
 		roles[i] = r.role
 	}
@@ -59,7 +59,7 @@ func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return roleScript(req.Locale, role, place(req), form), nil
+		return roleScript(req.Locale, storage.Role(role), place(req), form), nil
 	}
 	if req.Str("show") == "tactics" {
 		return guideTactics(req), nil
@@ -235,7 +235,7 @@ func (env *Env) chiefOfficer(ctx context.Context, groupID int64) (string, error)
 	if err != nil {
 		return "", err
 	}
-	for _, office := range []string{"sheriff", "police-chief", "precinct-commander"} {
+	for _, office := range []storage.Office{storage.OfficeSheriff, storage.OfficePoliceChief, storage.OfficePrecinctCommander} {
 		for _, o := range officials {
 			if o.Office == office {
 				return o.Name, nil
@@ -248,7 +248,7 @@ func (env *Env) chiefOfficer(ctx context.Context, groupID int64) (string, error)
 // roleScript is a role's part, in the group's words. The guide's own
 // addresses (the experts' email, the report form, the events map) are
 // filled in where a step names them.
-func roleScript(locale, role, where, form string) bot.Reply {
+func roleScript(locale string, role storage.Role, where, form string) bot.Reply {
 	reply := bot.Reply{
 		Title:  bot.Translate(locale, bot.M("guide.role.title", "Role", role, "Place", where)),
 		Footer: bot.Translate(locale, bot.M("guide.role.footer")),

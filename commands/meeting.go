@@ -14,13 +14,7 @@ import (
 	"github.com/fcbot/fcbot/storage"
 )
 
-// MeetingKinds are the kinds of meeting a group holds.
-var MeetingKinds = []string{"law-enforcement", "organizing", "town-hall", "rally", "testimony", "other"}
-
 const (
-	kindLawEnforcement = "law-enforcement"
-	kindOrganizing     = "organizing"
-
 	// gatherBefore is how early the guide says to gather: "20 minutes
 	// before your meeting time at a location near the office".
 	gatherBefore = 20 * time.Minute
@@ -69,7 +63,7 @@ func (env *Env) meetingCommand() *bot.Command {
 					{Name: "when", Description: whenDesc, Kind: bot.Time, Required: true, MaxLength: 100},
 					{Name: "where", Description: "Where it takes place, e.g. Sheriff's Office, 100 Main St", Kind: bot.Text, Required: true, MaxLength: 200},
 					{Name: "official", Description: "The official you meet (needed for a law-enforcement meeting)", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
-					{Name: "kind", Description: "The kind of meeting: law-enforcement when an official is given, organizing otherwise", Kind: bot.Choice, Choices: bot.Choices(MeetingKinds...)},
+					{Name: "kind", Description: "The kind of meeting: law-enforcement when an official is given, organizing otherwise", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
 					{Name: "gather", Description: "Where to gather first; defaults to near the meeting place", Kind: bot.Text, MaxLength: 200},
 					{Name: "gather-at", Description: "When to gather; defaults to 20 minutes before, e.g. 12:10pm", Kind: bot.Time, MaxLength: 100},
 					{Name: "capacity", Description: "How many people the room holds", Kind: bot.Integer, Min: 1, Max: 100000},
@@ -83,7 +77,7 @@ func (env *Env) meetingCommand() *bot.Command {
 				Options: []bot.Option{
 					{Name: "when", Description: "When it took place, in the group's time zone: yesterday 7pm, nov 20 7pm, 2026-11-20 19:00", Kind: bot.Time, Required: true, MaxLength: 100},
 					{Name: "where", Description: "Where it took place", Kind: bot.Text, Required: true, MaxLength: 200},
-					{Name: "kind", Description: "The kind of meeting: law-enforcement when an official is given, organizing otherwise", Kind: bot.Choice, Choices: bot.Choices(MeetingKinds...)},
+					{Name: "kind", Description: "The kind of meeting: law-enforcement when an official is given, organizing otherwise", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
 					{Name: "official", Description: "The official you met (needed for a law-enforcement meeting)", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
 				},
 				Handler: env.meetingRecord,
@@ -208,7 +202,7 @@ func (env *Env) meetingBasics(ctx context.Context, req *bot.Request, example str
 	m := &storage.Meeting{
 		GroupID:   req.Caller.GroupID,
 		Place:     req.Str("where"),
-		Kind:      req.Str("kind"),
+		Kind:      storage.MeetingKind(req.Str("kind")),
 		CreatedBy: &req.Caller.MemberID,
 	}
 	var official *storage.Official
@@ -221,10 +215,10 @@ func (env *Env) meetingBasics(ctx context.Context, req *bot.Request, example str
 	}
 	switch {
 	case m.Kind == "" && official != nil:
-		m.Kind = kindLawEnforcement
+		m.Kind = storage.KindLawEnforcement
 	case m.Kind == "":
-		m.Kind = kindOrganizing
-	case m.Kind == kindLawEnforcement && official == nil:
+		m.Kind = storage.KindOrganizing
+	case m.Kind == storage.KindLawEnforcement && official == nil:
 		return nil, nil, bot.Invalid("official", bot.M("meeting.needs_official"), `/`+req.Command.Path()+` when:"next tuesday 12:30" where:"Sheriff's Office" official:"Jane Roe"`)
 	}
 	return m, official, nil
@@ -266,8 +260,8 @@ func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Repl
 		if err := tx.CreateMeeting(ctx, m); err != nil {
 			return err
 		}
-		if m.Kind == kindLawEnforcement {
-			p, err := tx.LatestMeetingPlace(ctx, req.Caller.GroupID, kindOrganizing)
+		if m.Kind == storage.KindLawEnforcement {
+			p, err := tx.LatestMeetingPlace(ctx, req.Caller.GroupID, storage.KindOrganizing)
 			if err != nil {
 				return err
 			}
@@ -288,7 +282,7 @@ func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Repl
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if m.Kind == kindLawEnforcement {
+	if m.Kind == storage.KindLawEnforcement {
 		if days := start.Sub(req.Now); days > withinTwoWeeks {
 			notes = append(notes, req.T("meeting.warn_far", "Days", int(days.Hours()/24)))
 		}
@@ -296,7 +290,7 @@ func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Repl
 	if len(notes) > 0 {
 		reply.Tone = bot.Warning
 	}
-	if m.Kind == kindLawEnforcement {
+	if m.Kind == storage.KindLawEnforcement {
 		cmd := followUpCommand(req, m, followUpPlace)
 		notes = append(notes, req.T("meeting.follow_up", "Command", "/"+cmd))
 		reply.Buttons = append(reply.Buttons, bot.Button{Label: req.T("meeting.follow_up.button"), Action: cmd})
@@ -435,7 +429,14 @@ func meetingFields(req *bot.Request, m *storage.Meeting, official *storage.Offic
 	return fields
 }
 
-func kindLabel(req *bot.Request, kind string) string { return req.T("meeting.kind." + kind) }
+func kindLabel(req *bot.Request, kind storage.MeetingKind) string {
+	return req.T("meeting.kind." + string(kind))
+}
+
+// statusLabel is a meeting's status in words.
+func statusLabel(req *bot.Request, status storage.MeetingStatus) string {
+	return req.T("meeting.status." + string(status))
+}
 
 func officialName(o *storage.Official) string {
 	if o == nil {
@@ -461,7 +462,7 @@ func meetingLine(req *bot.Request, r *storage.MeetingRow) string {
 	parts := []string{fmt.Sprintf("#%d", r.Number), FormatTime(r.StartsAt, req.Location()), meetingWhat(req, r), r.Place,
 		req.T("meeting.counts", "Yes", r.Yes, "Maybe", r.Maybe, "No", r.No)}
 	if r.Status != storage.MeetingScheduled {
-		parts = append(parts, strings.ToUpper(req.T("meeting.status."+r.Status)))
+		parts = append(parts, strings.ToUpper(statusLabel(req, r.Status)))
 	}
 	return bot.Clip(strings.Join(parts, " · "), bot.MaxItem)
 }
@@ -527,7 +528,7 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 		Buttons: rsvpButtons(req, m),
 	}
 	reply.Fields = append(reply.Fields,
-		bot.Field{Name: req.T("meeting.field.status"), Value: req.T("meeting.status." + m.Status), Inline: true},
+		bot.Field{Name: req.T("meeting.field.status"), Value: statusLabel(req, m.Status), Inline: true},
 		bot.Field{Name: req.T("meeting.field.spokesperson"), Value: spokesperson(req.T, holders, m)},
 	)
 	for _, answer := range []string{"yes", "maybe", "no"} {
@@ -589,7 +590,7 @@ func spokesperson(t func(string, ...any) string, holders []storage.RoleHolder, m
 func spokespeople(holders []storage.RoleHolder, n int64) (forMeeting, groupWide []string) {
 	for _, h := range holders {
 		switch {
-		case h.Role != "spokesperson":
+		case h.Role != storage.RoleSpokesperson:
 		case h.MeetingNumber == nil:
 			groupWide = append(groupWide, h.DisplayName)
 		case *h.MeetingNumber == n:
@@ -670,7 +671,7 @@ func (env *Env) meetingAttendance(ctx context.Context, req *bot.Request) (bot.Re
 		return bot.Reply{}, err
 	}
 	if req.Caller.Level < bot.Coordinator {
-		keeper, err := env.Store.HoldsRole(ctx, req.Caller.GroupID, req.Caller.MemberID, m.ID, "attendance-keeper")
+		keeper, err := env.Store.HoldsRole(ctx, req.Caller.GroupID, req.Caller.MemberID, m.ID, storage.RoleAttendanceKeeper)
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -745,7 +746,7 @@ func (env *Env) changeable(ctx context.Context, req *bot.Request) (*storage.Meet
 		return nil, err
 	}
 	if m.Status != storage.MeetingScheduled {
-		return nil, bot.Conflict(bot.M("meeting.closed", "Number", m.Number, "Status", req.T("meeting.status."+m.Status)))
+		return nil, bot.Conflict(bot.M("meeting.closed", "Number", m.Number, "Status", statusLabel(req, m.Status)))
 	}
 	return m, nil
 }
@@ -816,7 +817,7 @@ func (env *Env) meetingReschedule(ctx context.Context, req *bot.Request) (bot.Re
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if m.Kind == kindLawEnforcement && start.Sub(req.Now) > withinTwoWeeks {
+	if m.Kind == storage.KindLawEnforcement && start.Sub(req.Now) > withinTwoWeeks {
 		notes = append(notes, req.T("meeting.warn_far", "Days", int(start.Sub(req.Now).Hours()/24)))
 	}
 	if len(notes) > 0 {
@@ -857,7 +858,7 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 		if err := env.notify(ctx, tx, notices); err != nil {
 			return err
 		}
-		return env.audit(ctx, tx, req, "meeting.cancel", "meeting", m.Number, storage.MeetingScheduled, storage.MeetingCancelled)
+		return env.audit(ctx, tx, req, "meeting.cancel", "meeting", m.Number, string(storage.MeetingScheduled), string(storage.MeetingCancelled))
 	})
 	if err != nil {
 		return bot.Reply{}, err
@@ -901,7 +902,7 @@ func (env *Env) meetingNotices(ctx context.Context, tx *storage.Store, req *bot.
 // noticeWhat names the meeting in a notice: "Law-enforcement meeting with
 // Jane Roe".
 func noticeWhat(t func(string, ...any) string, m *storage.Meeting, o *storage.Official) string {
-	what := t("meeting.kind." + m.Kind)
+	what := t("meeting.kind." + string(m.Kind))
 	if o != nil {
 		what = t("meeting.with", "Kind", what, "Official", o.Name)
 	}
@@ -916,9 +917,18 @@ func noticeWhy(t func(string, ...any) string, c storage.Concerned) string {
 		why = append(why, t("meeting.notice.answered", "Answer", c.Answer))
 	}
 	if len(c.Roles) > 0 {
-		why = append(why, t("meeting.notice.roles", "Roles", strings.Join(c.Roles, ", ")))
+		why = append(why, t("meeting.notice.roles", "Roles", strings.Join(roleNames(c.Roles), ", ")))
 	}
 	return strings.Join(why, " ")
+}
+
+// roleNames are roles as words.
+func roleNames(roles []storage.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
 }
 
 // toldLine tells the caller who was told of a change, by name.
@@ -946,7 +956,7 @@ func (env *Env) meetingHeld(ctx context.Context, req *bot.Request) (bot.Reply, e
 		if err := tx.SetMeetingStatus(ctx, m, storage.MeetingHeld); err != nil {
 			return changedMeanwhile(err, m)
 		}
-		return env.audit(ctx, tx, req, "meeting.held", "meeting", m.Number, storage.MeetingScheduled, storage.MeetingHeld)
+		return env.audit(ctx, tx, req, "meeting.held", "meeting", m.Number, string(storage.MeetingScheduled), string(storage.MeetingHeld))
 	})
 	if err != nil {
 		return bot.Reply{}, err

@@ -258,7 +258,7 @@ func TestLongListsStayWithinLimits(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				for _, role := range []string{"inviter", "note-taker"} {
+				for _, role := range []storage.Role{storage.RoleInviter, storage.RoleNoteTaker} {
 					if err := tx.AssignRole(ctx, &storage.RoleAssignment{GroupID: g.ID, MemberID: mem.ID, Role: role}); err != nil {
 						return err
 					}

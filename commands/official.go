@@ -10,10 +10,6 @@ import (
 	"github.com/fcbot/fcbot/storage"
 )
 
-// Offices lists the offices an official can hold, the pressure points the
-// guide names first.
-var Offices = []string{"sheriff", "police-chief", "precinct-commander", "mayor", "council-member", "county-executive", "other"}
-
 // clearWord empties an optional text field in /official edit.
 const clearWord = "none"
 
@@ -34,7 +30,7 @@ func officialNameOption(desc string) bot.Option {
 // Coordinators and leads curate the officials (the scorecard and the
 // target list are computed from them); anyone may read them.
 func (env *Env) officialCommand() *bot.Command {
-	officeOpt := bot.Option{Name: "office", Description: "The office they hold", Kind: bot.Choice, Choices: bot.Choices(Offices...)}
+	officeOpt := bot.Option{Name: "office", Description: "The office they hold", Kind: bot.Choice, Choices: bot.Choices(storage.Offices...)}
 	requiredOffice := officeOpt
 	requiredOffice.Required = true
 	jurisdiction := bot.Option{Name: "jurisdiction", Description: "The jurisdiction they serve, when not the group's own (e.g. the county of a city group's sheriff)", Kind: bot.Text, MaxLength: 100}
@@ -99,7 +95,7 @@ func (env *Env) officialAdd(ctx context.Context, req *bot.Request) (bot.Reply, e
 	o := &storage.Official{
 		GroupID:      req.Caller.GroupID,
 		Name:         req.Str("name"),
-		Office:       req.Str("office"),
+		Office:       storage.Office(req.Str("office")),
 		Jurisdiction: req.Str("jurisdiction"),
 		Contact:      req.Str("contact"),
 	}
@@ -141,7 +137,7 @@ func (env *Env) officialEdit(ctx context.Context, req *bot.Request) (bot.Reply, 
 		o.Name = req.Str("new-name")
 	}
 	if req.Has("office") {
-		o.Office = req.Str("office")
+		o.Office = storage.Office(req.Str("office"))
 	}
 	if req.Has("jurisdiction") {
 		o.Jurisdiction = clearable(req.Str("jurisdiction"))
@@ -253,7 +249,9 @@ func officialFields(req *bot.Request, o *storage.Official) []bot.Field {
 }
 
 // officeLabel is an office as people write it ("Police chief").
-func officeLabel(req *bot.Request, office string) string { return req.T("office." + office) }
+func officeLabel(req *bot.Request, office storage.Office) string {
+	return req.T("office." + string(office))
+}
 
 // officialJurisdiction names where the official serves: their own
 // jurisdiction, or the group's.

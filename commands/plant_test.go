@@ -37,7 +37,7 @@ func (b *testBot) plantOfficial(name, office, jurisdiction string) {
 
 func plantOfficialIn(t testing.TB, s *storage.Store, group, name, office, jurisdiction string) {
 	t.Helper()
-	o := &storage.Official{GroupID: plantGroup(t, s, group), Name: name, Office: office, Jurisdiction: jurisdiction}
+	o := &storage.Official{GroupID: plantGroup(t, s, group), Name: name, Office: storage.Office(office), Jurisdiction: jurisdiction}
 	if err := s.CreateOfficial(context.Background(), o); err != nil {
 		t.Fatalf("plant official %s: %v", name, err)
 	}

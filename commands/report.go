@@ -108,7 +108,7 @@ func (env *Env) reportReply(ctx context.Context, req *bot.Request, r *storage.Me
 	}
 	lines = append(lines, req.T("report.when", "When", FormatTime(m.StartsAt, loc), "Place", m.Place))
 	if !m.TookPlace(req.Now) {
-		lines = append(lines, req.T("report.status_not_held", "Status", req.T("meeting.status."+m.Status)))
+		lines = append(lines, req.T("report.status_not_held", "Status", statusLabel(req, m.Status)))
 	}
 	if len(r.Attended) > 0 {
 		lines = append(lines, req.T("report.attended", "Count", len(r.Attended), "Names", fitNames(req.T, "", r.Attended, 600)))
@@ -127,7 +127,7 @@ func (env *Env) reportReply(ctx context.Context, req *bot.Request, r *storage.Me
 				continue
 			}
 			answers = append(answers, req.T("report.answer", "Rule", rule.Number, "Name", rule.Name(req.Locale),
-				"InPlace", strings.ToUpper(a.InPlace), "Support", strings.ToUpper(a.WouldSupport)))
+				"InPlace", strings.ToUpper(string(a.InPlace)), "Support", strings.ToUpper(string(a.WouldSupport))))
 			if dodges(a) {
 				evasive = append(evasive, "#"+rule.Number)
 			}

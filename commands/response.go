@@ -22,7 +22,6 @@ const (
 )
 
 var (
-	answerValues = []string{storage.MarkYes, storage.MarkNo, storage.MarkEvasive, storage.MarkUnknown}
 	sourceValues = []string{storage.SourceMeeting, storage.SourceCall, storage.SourceLetter, storage.SourcePublicRecord}
 )
 
@@ -42,8 +41,8 @@ func (env *Env) responseCommand() *bot.Command {
 				Options: []bot.Option{
 					official,
 					{Name: "rule", Description: "The rule number: 1 to 9, or 1373", Kind: bot.Text, Required: true, MaxLength: 8},
-					{Name: "in-place", Description: "Is the rule in place?", Kind: bot.Choice, Required: true, Choices: bot.Choices(answerValues...)},
-					{Name: "would-support", Description: "If not in place: would they support it?", Kind: bot.Choice, Choices: bot.Choices(answerValues...)},
+					{Name: "in-place", Description: "Is the rule in place?", Kind: bot.Choice, Required: true, Choices: bot.Choices(storage.Marks...)},
+					{Name: "would-support", Description: "If not in place: would they support it?", Kind: bot.Choice, Choices: bot.Choices(storage.Marks...)},
 					meeting, source, note,
 				},
 				Handler: env.responseLog,
@@ -160,7 +159,7 @@ func (env *Env) answerMeeting(ctx context.Context, req *bot.Request, o *storage.
 // recordRoles may record a meeting's outcome (log answers, file the
 // report-back) besides coordinators and leads, group-wide or for that
 // meeting.
-var recordRoles = []string{"spokesperson", "reporter", "note-taker"}
+var recordRoles = []storage.Role{storage.RoleSpokesperson, storage.RoleReporter, storage.RoleNoteTaker}
 
 // mayRecord refuses a caller who may not record m's outcome (m nil: by
 // group-wide roles only), naming who may; refusal is the message id.
@@ -202,7 +201,7 @@ func (env *Env) responseLog(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if !ok {
 		return bot.Reply{}, errUnknownRule("rule", bot.Clip(req.Str("rule"), 8), responseLogExample)
 	}
-	inPlace, support := req.Str("in-place"), req.Str("would-support")
+	inPlace, support := storage.Mark(req.Str("in-place")), storage.Mark(req.Str("would-support"))
 	if inPlace == storage.MarkYes && support != "" {
 		return bot.Reply{}, bot.Invalid("would-support", bot.M("response.contradictory", "Rule", rule.Number), responseLogExample)
 	}
@@ -253,7 +252,7 @@ func (env *Env) responseLog(ctx context.Context, req *bot.Request) (bot.Reply, e
 func answerText(a storage.Answer) string {
 	s := fmt.Sprintf("rule %s: in place %s", a.Rule, a.InPlace)
 	if a.WouldSupport != "" {
-		s += ", would support " + a.WouldSupport
+		s += ", would support " + string(a.WouldSupport)
 	}
 	return s
 }
@@ -268,18 +267,18 @@ func answerLine(req *bot.Request, a storage.Answer) string {
 	return s
 }
 
-func shout(v string) string {
+func shout(v storage.Mark) string {
 	if v == storage.MarkEvasive {
-		return strings.ToUpper(v)
+		return strings.ToUpper(string(v))
 	}
-	return v
+	return string(v)
 }
 
 // bulkMarks reads a list of answers typed as marks: y/n/e/u (or the words
 // yes, no, evasive, unknown), "-" for not asked, with or without spaces,
 // commas or other separators. It returns one value per rule ("" for "-"),
 // or an Invalid error that names the field and the position at fault.
-func bulkMarks(field, raw string) ([]string, error) {
+func bulkMarks(field, raw string) ([]storage.Mark, error) {
 	words := strings.FieldsFunc(strings.ToLower(raw), func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(",;|/.:", r)
 	})
@@ -300,7 +299,7 @@ func bulkMarks(field, raw string) ([]string, error) {
 	if n := len(tokens); n != CoreRules && n != len(Rules) {
 		return nil, bot.Invalid(field, bot.M("response.bulk.count", "Field", field, "Count", n), responseBulkExample)
 	}
-	out := make([]string, len(tokens))
+	out := make([]storage.Mark, len(tokens))
 	for i, tok := range tokens {
 		v, ok := markWords[tok]
 		if !ok {
@@ -311,7 +310,7 @@ func bulkMarks(field, raw string) ([]string, error) {
 	return out, nil
 }
 
-var markWords = map[string]string{
+var markWords = map[string]storage.Mark{
 	"y": storage.MarkYes, "yes": storage.MarkYes, "✅": storage.MarkYes,
 	"n": storage.MarkNo, "no": storage.MarkNo, "❌": storage.MarkNo,
 	"e": storage.MarkEvasive, "evasive": storage.MarkEvasive, "⚠": storage.MarkEvasive,
@@ -324,7 +323,7 @@ func (env *Env) responseBulk(ctx context.Context, req *bot.Request) (bot.Reply, 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	support := make([]string, len(inPlace))
+	support := make([]storage.Mark, len(inPlace))
 	if req.Has("would-support") {
 		if support, err = bulkMarks("would-support", req.Str("would-support")); err != nil {
 			return bot.Reply{}, err
@@ -441,11 +440,11 @@ func marksText(answers []storage.Answer) string {
 	return "in place " + ip.String() + "; support " + ws.String()
 }
 
-func letter(v string) string {
+func letter(v storage.Mark) string {
 	if v == "" {
 		return "-"
 	}
-	return v[:1]
+	return string(v[:1])
 }
 
 // sheetChoices are the answers a sheet offers for one rule, each filling
@@ -536,19 +535,19 @@ func (env *Env) responseSettle(ctx context.Context, req *bot.Request) (bot.Reply
 	}
 	before := st.rules[rule.Number]
 	ruling := &storage.Settlement{
-		GroupID: req.Caller.GroupID, Rule: rule.Number, InPlace: req.Str("in-place"),
+		GroupID: req.Caller.GroupID, Rule: rule.Number, InPlace: storage.Mark(req.Str("in-place")),
 		Note: strings.TrimSpace(req.Str("note")), SettledBy: &req.Caller.MemberID,
 	}
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		if err := tx.AddSettlement(ctx, ruling); err != nil {
 			return err
 		}
-		return env.audit(ctx, tx, req, "response.settle", "rule", 0, "rule "+rule.Number+": "+before.value, "rule "+rule.Number+": "+ruling.InPlace)
+		return env.audit(ctx, tx, req, "response.settle", "rule", 0, "rule "+rule.Number+": "+string(before.value), "rule "+rule.Number+": "+string(ruling.InPlace))
 	})
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	status := req.T("scorecard.in_place." + ruling.InPlace)
+	status := req.T("scorecard.in_place." + string(ruling.InPlace))
 	reply := bot.Reply{
 		Title: req.T("response.settled.title", "Number", rule.Number, "Name", rule.Name(req.Locale), "Mark", mark(ruling.InPlace), "Status", status),
 		Text:  req.T("response.settled", "Number", rule.Number),

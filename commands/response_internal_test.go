@@ -42,8 +42,12 @@ func TestBulkMarks(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || strings.Join(got, " ") != tt.want {
-				t.Errorf("bulkMarks(%q) = %q, %v; want %q", tt.in, strings.Join(got, " "), err, tt.want)
+			words := make([]string, len(got))
+			for i, m := range got {
+				words[i] = string(m)
+			}
+			if err != nil || strings.Join(words, " ") != tt.want {
+				t.Errorf("bulkMarks(%q) = %q, %v; want %q", tt.in, strings.Join(words, " "), err, tt.want)
 			}
 		})
 	}

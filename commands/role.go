@@ -12,13 +12,11 @@ import (
 	"github.com/fcbot/fcbot/storage"
 )
 
-// RoleSpec describes a role a member can hold. Everything the bot does
-// when a role is given hangs off this table: the duty offered as a task
-// today, the role's script delivered by direct message later.
+// RoleSpec describes what the bot does when a role is given: the duty
+// offered as a task today, the role's script delivered by direct message
+// later. Permission roles (lead, coordinator) are group-wide only.
 type RoleSpec struct {
-	Name string
-	// GroupOnly roles (the permission roles) cannot be held for one meeting.
-	GroupOnly bool
+	Name storage.Role
 	// Duty is the catalog id of the task the guide ties to the role (with
 	// ".meeting" appended for a role held for one meeting); "" when none.
 	Duty string
@@ -29,21 +27,21 @@ type RoleSpec struct {
 
 // Roles are the campaign roles from the guide, then the permission roles.
 var Roles = []RoleSpec{
-	{Name: "spokesperson"},
-	{Name: "scheduler", Duty: "role.duty.scheduler", DutyDays: 3},
-	{Name: "inviter", Duty: "role.duty.inviter", DutyDays: 7},
-	{Name: "event-poster", Duty: "role.duty.event-poster", DutyDays: 3},
-	{Name: "attendance-keeper", Duty: "role.duty.attendance-keeper", DutyDays: 7},
-	{Name: "reporter", Duty: "role.duty.reporter", DutyDays: 14},
-	{Name: "note-taker"},
-	{Name: storage.RoleLead, GroupOnly: true},
-	{Name: storage.RoleCoordinator, GroupOnly: true},
+	{Name: storage.RoleSpokesperson},
+	{Name: storage.RoleScheduler, Duty: "role.duty.scheduler", DutyDays: 3},
+	{Name: storage.RoleInviter, Duty: "role.duty.inviter", DutyDays: 7},
+	{Name: storage.RoleEventPoster, Duty: "role.duty.event-poster", DutyDays: 3},
+	{Name: storage.RoleAttendanceKeeper, Duty: "role.duty.attendance-keeper", DutyDays: 7},
+	{Name: storage.RoleReporter, Duty: "role.duty.reporter", DutyDays: 14},
+	{Name: storage.RoleNoteTaker},
+	{Name: storage.RoleLead},
+	{Name: storage.RoleCoordinator},
 }
 
 // RoleByName returns the role spec named name.
 func RoleByName(name string) (RoleSpec, bool) {
 	for _, r := range Roles {
-		if r.Name == name {
+		if string(r.Name) == name {
 			return r, true
 		}
 	}
@@ -67,7 +65,7 @@ const maxNumber = 1_000_000_000
 
 // Only leads give and take roles; anyone may see who holds which.
 func (env *Env) roleCommand() *bot.Command {
-	names := make([]string, len(Roles))
+	names := make([]storage.Role, len(Roles))
 	for i, r := range Roles {
 		names[i] = r.Name
 	}
@@ -142,10 +140,10 @@ func (env *Env) roleTarget(ctx context.Context, req *bot.Request, example string
 	if !ok {
 		return t, nil
 	}
-	if t.spec.GroupOnly {
+	if t.spec.Name.Permission() {
 		// The example drops meeting:, keeping the command (assign or remove).
 		cmd, _, _ := strings.Cut(example, " user:")
-		return t, bot.Invalid("meeting", bot.M("role.group_only", "Role", t.spec.Name), cmd+" user:@alex role:"+t.spec.Name)
+		return t, bot.Invalid("meeting", bot.M("role.group_only", "Role", t.spec.Name), cmd+" user:@alex role:"+string(t.spec.Name))
 	}
 	m, err := env.meeting(ctx, req, n)
 	if err != nil {
@@ -213,7 +211,7 @@ func (env *Env) editRole(ctx context.Context, req *bot.Request, t roleTarget, ac
 func (env *Env) assignmentReply(req *bot.Request, t roleTarget, locale, form string) bot.Reply {
 	reply := bot.Reply{
 		Title: req.T("role.assigned.title", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)),
-		Text:  req.T("role.about."+t.spec.Name, "Name", t.user.Name),
+		Text:  req.T("role.about."+string(t.spec.Name), "Name", t.user.Name),
 		Tone:  bot.Success,
 	}
 	if script := roleScript(locale, t.spec.Name, place(req), form); len(script.Items) > 0 {
@@ -227,7 +225,7 @@ func (env *Env) assignmentReply(req *bot.Request, t roleTarget, locale, form str
 	if t.meeting != nil {
 		title = req.T(t.spec.Duty+".meeting", "Number", t.meeting.Number)
 		dueAt := t.meeting.StartsAt
-		if t.spec.Name == "reporter" || t.spec.Name == "attendance-keeper" {
+		if t.spec.Name == storage.RoleReporter || t.spec.Name == storage.RoleAttendanceKeeper {
 			dueAt = dueAt.Add(24 * time.Hour) // after the meeting
 		} else if dueAt.Sub(req.Now) > 48*time.Hour {
 			dueAt = dueAt.Add(-48 * time.Hour) // in time for the meeting
@@ -322,7 +320,7 @@ func (env *Env) roleList(ctx context.Context, req *bot.Request) (bot.Reply, erro
 // order of Roles: "scheduler: Alex, Sam".
 func roleLines(req *bot.Request, holders []storage.RoleHolder) []string {
 	type key struct {
-		role    string
+		role    storage.Role
 		meeting int64
 	}
 	byKey := map[key][]string{}
@@ -337,7 +335,7 @@ func roleLines(req *bot.Request, holders []storage.RoleHolder) []string {
 		}
 		byKey[k] = append(byKey[k], h.DisplayName)
 	}
-	rank := func(role string) int {
+	rank := func(role storage.Role) int {
 		for i, r := range Roles {
 			if r.Name == role {
 				return i
@@ -355,7 +353,7 @@ func roleLines(req *bot.Request, holders []storage.RoleHolder) []string {
 	lines := make([]string, 0, len(keys))
 	for _, k := range keys {
 		names := byKey[k]
-		label := k.role
+		label := string(k.role)
 		if k.meeting != 0 {
 			label = req.T("role.list.for_meeting", "Role", k.role, "Number", k.meeting)
 		}

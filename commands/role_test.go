@@ -106,22 +106,22 @@ func TestCampaignMessagesExist(t *testing.T) {
 		}
 	}
 	for _, r := range commands.Roles {
-		ids["role.about."+r.Name] = true
+		ids["role.about."+string(r.Name)] = true
 		if r.Duty != "" {
 			ids[r.Duty] = true
 			ids[r.Duty+".meeting"] = true
 		}
 	}
-	for _, o := range commands.Offices {
-		ids["office."+o] = true
+	for _, o := range storage.Offices {
+		ids["office."+string(o)] = true
 	}
-	for _, k := range commands.MeetingKinds {
-		ids["meeting.kind."+k] = true
+	for _, k := range storage.MeetingKinds {
+		ids["meeting.kind."+string(k)] = true
 	}
-	for _, s := range []string{storage.MeetingScheduled, storage.MeetingCancelled, storage.MeetingHeld} {
-		ids["meeting.status."+s] = true
+	for _, s := range storage.MeetingStatuses {
+		ids["meeting.status."+string(s)] = true
 	}
-	for _, w := range []string{storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsAll} {
+	for _, w := range []string{storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsCancelled, storage.MeetingsAll} {
 		ids["meeting.list.title."+w], ids["meeting.list.empty."+w] = true, true
 	}
 	for _, a := range []string{"yes", "no", "maybe"} {

@@ -22,12 +22,13 @@ const (
 	markDisputed = "⚖️"
 )
 
-// statusDisputed is a rule's status when its officials (or an official and
-// the group's ruling) disagree on whether it is in place.
-const statusDisputed = "disputed"
+// statusDisputed is a rule's status, beyond the marks, when its officials
+// (or an official and the group's ruling) disagree on whether it is in
+// place.
+const statusDisputed storage.Mark = "disputed"
 
 // mark returns the symbol for an answer value or a rule's status.
-func mark(v string) string {
+func mark(v storage.Mark) string {
 	switch v {
 	case storage.MarkYes:
 		return markYes
@@ -50,14 +51,14 @@ func dodges(a storage.Answer) bool {
 // latest answer, or the group's ruling (official nil).
 type voice struct {
 	official *storage.Official
-	value    string // yes or no
+	value    storage.Mark // yes or no
 	at       time.Time
 }
 
 // ruleStatus is what the group knows about one rule.
 type ruleStatus struct {
 	// value is yes, no, statusDisputed, evasive or unknown.
-	value string
+	value storage.Mark
 	// voices are the clear statements the value rests on, oldest first.
 	voices []voice
 	// ruling is the coordinator's ruling that still counts, if any.
@@ -147,7 +148,7 @@ func (st *standing) derive(rule string, rulings map[string]storage.Settlement) r
 }
 
 // status is the derived "in place?" of a rule.
-func (st *standing) status(rule string) string { return st.rules[rule].value }
+func (st *standing) status(rule string) storage.Mark { return st.rules[rule].value }
 
 // jurisdictionKey folds an official's jurisdiction: "" for the group's
 // own (whether left empty or typed out), else its lower-case name.
@@ -236,7 +237,7 @@ func (st *standing) score(o storage.Official) officialScore {
 }
 
 // countStatus counts the nine rules whose status is value.
-func (st *standing) countStatus(value string) int {
+func (st *standing) countStatus(value storage.Mark) int {
 	n := 0
 	for _, r := range Rules[:CoreRules] {
 		if st.status(r.Number) == value {
@@ -354,7 +355,7 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 	reply.Text = strings.Join(lines, "\n")
 	for _, r := range Rules {
 		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("scorecard.rule", "Number", r.Number, "Name", r.Name(req.Locale),
-			"Mark", mark(st.status(r.Number)), "Status", req.T("scorecard.in_place."+st.status(r.Number)))})
+			"Mark", mark(st.status(r.Number)), "Status", req.T("scorecard.in_place."+string(st.status(r.Number))))})
 	}
 	// The rules share what the reply may hold, so that no platform cuts
 	// it: a rule that needs less than an equal share leaves the rest to
@@ -407,7 +408,7 @@ func (st *standing) ruleCells(req *bot.Request, r Rule, officials []storage.Offi
 	if rs.value == statusDisputed {
 		head = append(head, st.dispute(req, r, rs, limit/2))
 	} else if rs.ruling != nil {
-		head = append(head, req.T("scorecard.ruled", "Value", req.T("scorecard.in_place."+rs.ruling.InPlace), "When", shortDate(rs.ruling.CreatedAt, req.Location())))
+		head = append(head, req.T("scorecard.ruled", "Value", req.T("scorecard.in_place."+string(rs.ruling.InPlace)), "When", shortDate(rs.ruling.CreatedAt, req.Location())))
 	}
 	for _, o := range officials {
 		a, ok := st.latest[o.ID][r.Number]
@@ -459,7 +460,7 @@ func (st *standing) dispute(req *bot.Request, r Rule, rs ruleStatus, limit int) 
 func statements(req *bot.Request, rs ruleStatus, limit int) string {
 	loc := req.Location()
 	var parts []string
-	for _, value := range []string{storage.MarkYes, storage.MarkNo} {
+	for _, value := range []storage.Mark{storage.MarkYes, storage.MarkNo} {
 		var who []string
 		for _, v := range rs.voices {
 			if v.value != value {
@@ -472,7 +473,7 @@ func statements(req *bot.Request, rs ruleStatus, limit int) string {
 			who = append(who, req.T("scorecard.said", "Who", name, "When", shortDate(v.at, loc)))
 		}
 		if len(who) > 0 {
-			parts = append(parts, fitNames(req.T, req.T("scorecard.says", "Value", req.T("scorecard.in_place."+value))+" ", who, limit/2))
+			parts = append(parts, fitNames(req.T, req.T("scorecard.says", "Value", req.T("scorecard.in_place."+string(value)))+" ", who, limit/2))
 		}
 	}
 	return strings.Join(parts, "; ")
@@ -502,5 +503,5 @@ func position(req *bot.Request, a storage.Answer, asked bool) (string, string) {
 	if ws == "" {
 		ws = storage.MarkUnknown
 	}
-	return mark(ws), req.T("scorecard.pos.support." + ws)
+	return mark(ws), req.T("scorecard.pos.support." + string(ws))
 }

@@ -1,6 +1,9 @@
 package commands
 
-import "github.com/fcbot/fcbot/bot"
+import (
+	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
+)
 
 // Tactic is one of the guide's ways to press officials to adopt the rules.
 // Its one-line description lives in the catalog under tactic.<Name>.
@@ -42,8 +45,8 @@ func tacticNames() []string {
 // guide: meet law enforcement in person first; call out evasion in public;
 // press a refusal with numbers; take elected officials to their own
 // meetings.
-func suggestTactics(office string, st targetState) []Tactic {
-	lawEnforcement := office == "sheriff" || office == "police-chief" || office == "precinct-commander"
+func suggestTactics(office storage.Office, st targetState) []Tactic {
+	lawEnforcement := office.LawEnforcement()
 	var names []string
 	switch {
 	case st == notAsked && lawEnforcement:

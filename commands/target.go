@@ -15,20 +15,6 @@ const (
 	targetShowExample = `/target show official:"Sheriff Roe"`
 )
 
-// officeRank orders offices as the guide names them: the chief
-// law-enforcement officers first, then the elected officials to press.
-var officeRank = map[string]int{
-	"sheriff": 0, "police-chief": 1, "precinct-commander": 2, "mayor": 3,
-	"council-member": 4, "county-executive": 5, "other": 6,
-}
-
-func rankOf(office string) int {
-	if r, ok := officeRank[office]; ok {
-		return r
-	}
-	return len(officeRank)
-}
-
 // target is one official's place on the pressure-point list.
 type target struct {
 	official storage.Official
@@ -43,7 +29,7 @@ func (t target) state() targetState { return stateOf(t.asked, len(t.evasive), le
 // first reports whether the official is an unasked chief law-enforcement
 // officer: the guide's first meeting, ahead of everyone.
 func (t target) first() bool {
-	return !t.asked && (t.official.Office == "sheriff" || t.official.Office == "police-chief")
+	return !t.asked && (t.official.Office == storage.OfficeSheriff || t.official.Office == storage.OfficePoliceChief)
 }
 
 // targets ranks officials by what remains to win with them.
@@ -78,8 +64,8 @@ func (st *standing) targets(officials []storage.Official) []target {
 			return len(a.open) > len(b.open)
 		case len(a.evasive) != len(b.evasive):
 			return len(a.evasive) > len(b.evasive)
-		case rankOf(a.official.Office) != rankOf(b.official.Office):
-			return rankOf(a.official.Office) < rankOf(b.official.Office)
+		case a.official.Office.Rank() != b.official.Office.Rank():
+			return a.official.Office.Rank() < b.official.Office.Rank()
 		}
 		return a.official.Number < b.official.Number
 	})
@@ -163,7 +149,7 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 
 // targetLine is one official on the pressure-point list.
 func targetLine(req *bot.Request, n int, t target) string {
-	who := t.official.Name + " (" + t.official.Office
+	who := t.official.Name + " (" + string(t.official.Office)
 	if t.official.Jurisdiction != "" {
 		who += ", " + t.official.Jurisdiction
 	}
@@ -205,7 +191,7 @@ func (env *Env) targetShow(ctx context.Context, req *bot.Request) (bot.Reply, er
 	for _, r := range t.open {
 		a, ok := st.latest[o.ID][r.Number]
 		line := req.T("target.show.rule", "Number", r.Number, "Name", r.Name(req.Locale), "Mark", mark(st.status(r.Number)),
-			"Status", req.T("scorecard.in_place."+st.status(r.Number)))
+			"Status", req.T("scorecard.in_place."+string(st.status(r.Number))))
 		m, pos := position(req, a, ok)
 		open = append(open, line+" · "+req.T("target.show.position", "Mark", m, "Position", pos))
 	}

@@ -178,7 +178,7 @@ func meetingReminder(locale string, m *storage.Meeting, official, which string, 
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
 	// The meeting commands' own words for the kind: "Law-enforcement
 	// meeting with Jane Roe starts …".
-	what := t("meeting.kind." + m.Kind)
+	what := t("meeting.kind." + string(m.Kind))
 	if official != "" {
 		what = t("meeting.with", "Kind", what, "Official", official)
 	}

@@ -2,15 +2,6 @@ package storage
 
 import "context"
 
-// The marks an answer records for "is it in place?" and "would you support
-// it?". WouldSupport is empty when not asked (the rule is in place).
-const (
-	MarkYes     = "yes"
-	MarkNo      = "no"
-	MarkEvasive = "evasive"
-	MarkUnknown = "unknown"
-)
-
 // The sources of an answer.
 const (
 	SourceMeeting      = "meeting"

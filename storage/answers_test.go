@@ -48,7 +48,7 @@ func TestLatestAnswersAndHistory(t *testing.T) {
 		poe := seedOfficial(t, s, g, "Mayor Poe")
 		other, otherRoe, _ := seedCampaign(t, s, "b", "Sheriff Roe")
 
-		add := func(group, official int64, rule, inPlace, support string) {
+		add := func(group, official int64, rule string, inPlace, support storage.Mark) {
 			t.Helper()
 			if err := s.AddAnswers(ctx, []storage.Answer{{GroupID: group, OfficialID: official, Rule: rule, InPlace: inPlace, WouldSupport: support, LoggedBy: &m}}); err != nil {
 				t.Fatal(err)
@@ -71,7 +71,7 @@ func TestLatestAnswersAndHistory(t *testing.T) {
 			t.Fatalf("LatestAnswers = %d answers, want %d: %+v", len(got), len(want), got)
 		}
 		for _, a := range got {
-			if w := want[[2]any{a.OfficialID, a.Rule}]; w != a.InPlace+"/"+a.WouldSupport || a.GroupID != g {
+			if w := want[[2]any{a.OfficialID, a.Rule}]; w != string(a.InPlace)+"/"+string(a.WouldSupport) || a.GroupID != g {
 				t.Errorf("latest answer of official %d on rule %s = %s/%s in group %d, want %s in group %d", a.OfficialID, a.Rule, a.InPlace, a.WouldSupport, a.GroupID, w, g)
 			}
 		}

@@ -118,7 +118,7 @@ func (s *Store) DigestRecipients(ctx context.Context, groupID int64) (_ []Member
 		        AND NOT EXISTS (SELECT 1 FROM digest_subscriptions ds WHERE ds.group_id = m.group_id AND ds.member_id = m.id AND ds.subscribed = ?))
 		    OR (EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.group_id = m.group_id AND ra.member_id = m.id AND ra.meeting_id IS NULL AND ra.role IN ?)
 		        AND EXISTS (SELECT 1 FROM digest_subscriptions ds WHERE ds.group_id = m.group_id AND ds.member_id = m.id AND ds.subscribed = ?))`,
-			RoleCoordinator, false, []string{RoleLead, RoleCoordinator}, true).
+			RoleCoordinator, false, []Role{RoleLead, RoleCoordinator}, true).
 		Order("m.display_name, m.id").Scan(&out).Error
 	return out, err
 }

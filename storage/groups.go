@@ -139,16 +139,10 @@ func (s *Store) MembersByIDs(ctx context.Context, groupID int64, ids []int64) (_
 	return out, err
 }
 
-// The permission roles; the campaign roles are listed in commands.
-const (
-	RoleLead        = "lead"
-	RoleCoordinator = "coordinator"
-)
-
 // GroupRoles returns the member's group-wide roles.
-func (s *Store) GroupRoles(ctx context.Context, groupID, memberID int64) (_ []string, err error) {
+func (s *Store) GroupRoles(ctx context.Context, groupID, memberID int64) (_ []Role, err error) {
 	defer wrap(&err, "storage.GroupRoles(%d, %d)", groupID, memberID)
-	var roles []string
+	var roles []Role
 	err = s.with(ctx).Model(&RoleAssignment{}).
 		Where("group_id = ? AND member_id = ? AND meeting_id IS NULL", groupID, memberID).
 		Order("role").Pluck("role", &roles).Error
@@ -156,7 +150,7 @@ func (s *Store) GroupRoles(ctx context.Context, groupID, memberID int64) (_ []st
 }
 
 // CountRole counts the group-wide holders of a role.
-func (s *Store) CountRole(ctx context.Context, groupID int64, role string) (_ int64, err error) {
+func (s *Store) CountRole(ctx context.Context, groupID int64, role Role) (_ int64, err error) {
 	defer wrap(&err, "storage.CountRole(%d, %q)", groupID, role)
 	var n int64
 	err = s.with(ctx).Model(&RoleAssignment{}).
@@ -172,7 +166,7 @@ func (s *Store) AssignRole(ctx context.Context, a *RoleAssignment) (err error) {
 }
 
 // RemoveRole takes a role away; ErrNotFound when the member did not have it.
-func (s *Store) RemoveRole(ctx context.Context, groupID, memberID int64, role string, meetingID *int64) (err error) {
+func (s *Store) RemoveRole(ctx context.Context, groupID, memberID int64, role Role, meetingID *int64) (err error) {
 	defer wrap(&err, "storage.RemoveRole(%d, %d, %q, %v)", groupID, memberID, role, optID(meetingID))
 	q := s.with(ctx).Where("group_id = ? AND member_id = ? AND role = ?", groupID, memberID, role)
 	if meetingID == nil {
@@ -192,7 +186,7 @@ func (s *Store) RemoveRole(ctx context.Context, groupID, memberID int64, role st
 
 // RoleHolder is a role assignment with the names users see.
 type RoleHolder struct {
-	Role          string
+	Role          Role
 	MemberID      int64
 	DisplayName   string
 	PlatformID    *string `gorm:"column:platform_user_id"`

@@ -10,13 +10,6 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// The meeting statuses.
-const (
-	MeetingScheduled = "scheduled"
-	MeetingCancelled = "cancelled"
-	MeetingHeld      = "held"
-)
-
 // CreateMeeting adds a meeting to m.GroupID with the group's next number
 // and tells the hooks (reminders). Call it inside Tx.
 func (s *Store) CreateMeeting(ctx context.Context, m *Meeting) (err error) {
@@ -57,7 +50,7 @@ func (s *Store) RescheduleMeeting(ctx context.Context, m *Meeting, startsAt, gat
 // SetMeetingStatus moves a scheduled meeting to status (MeetingCancelled or
 // MeetingHeld), updates m and tells the hooks. ErrNotFound means the
 // meeting is not (or no longer) scheduled in m.GroupID. Call it inside Tx.
-func (s *Store) SetMeetingStatus(ctx context.Context, m *Meeting, status string) (err error) {
+func (s *Store) SetMeetingStatus(ctx context.Context, m *Meeting, status MeetingStatus) (err error) {
 	defer wrap(&err, "storage.SetMeetingStatus(%d, %d, %q)", m.GroupID, m.ID, status)
 	now := s.Now()
 	res := s.with(ctx).Model(&Meeting{}).
@@ -162,7 +155,7 @@ func (s *Store) meetingRows(ctx context.Context) *gorm.DB {
 
 // LatestMeetingPlace returns where the group's most recent meeting of a
 // kind took place, or "" when it has none.
-func (s *Store) LatestMeetingPlace(ctx context.Context, groupID int64, kind string) (_ string, err error) {
+func (s *Store) LatestMeetingPlace(ctx context.Context, groupID int64, kind MeetingKind) (_ string, err error) {
 	defer wrap(&err, "storage.LatestMeetingPlace(%d, %q)", groupID, kind)
 	var places []string
 	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = ? AND status <> ?", groupID, kind, MeetingCancelled).
@@ -305,8 +298,8 @@ type Concerned struct {
 	Name       string
 	PlatformID string
 	Locale     string
-	Answer     string   // yes, maybe, or "" when they did not say
-	Roles      []string // their roles for this meeting, by name
+	Answer     string // yes, maybe, or "" when they did not say
+	Roles      []Role // their roles for this meeting, by name
 }
 
 // ConcernedMembers lists the members a change to the meeting concerns and
@@ -320,7 +313,7 @@ func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) 
 		PlatformID string
 		Locale     string
 		Answer     string
-		Role       string
+		Role       Role
 	}
 	err = s.with(ctx).Raw(`
 		SELECT m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale,
@@ -340,7 +333,7 @@ func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) 
 		}
 		c := Concerned{MemberID: r.MemberID, Name: r.Name, PlatformID: r.PlatformID, Locale: r.Locale, Answer: r.Answer}
 		if r.Role != "" {
-			c.Roles = []string{r.Role}
+			c.Roles = []Role{r.Role}
 		}
 		out = append(out, c)
 	}

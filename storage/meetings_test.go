@@ -17,7 +17,7 @@ func (h *hookLog) MeetingChanged(_ context.Context, tx *storage.Store, m *storag
 	if _, ok := tx.SQLTx(); !ok {
 		return errors.New("meeting hook called outside a transaction")
 	}
-	h.meetings = append(h.meetings, m.Status+" "+m.StartsAt.Format(time.RFC3339))
+	h.meetings = append(h.meetings, string(m.Status)+" "+m.StartsAt.Format(time.RFC3339))
 	return nil
 }
 

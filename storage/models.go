@@ -39,9 +39,9 @@ type Member struct {
 // whole group (MeetingID nil) or for one meeting.
 type RoleAssignment struct {
 	ID         int64
-	GroupID    int64  `gorm:"not null"`
-	MemberID   int64  `gorm:"not null"`
-	Role       string `gorm:"size:32;not null"`
+	GroupID    int64 `gorm:"not null"`
+	MemberID   int64 `gorm:"not null"`
+	Role       Role  `gorm:"size:32;not null"`
 	MeetingID  *int64
 	AssignedBy *int64
 	CreatedAt  time.Time `gorm:"not null"`
@@ -53,7 +53,7 @@ type Official struct {
 	GroupID int64  `gorm:"not null"`
 	Number  int64  `gorm:"not null"`
 	Name    string `gorm:"size:100;not null"`
-	Office  string `gorm:"size:32;not null"`
+	Office  Office `gorm:"size:32;not null"`
 	// Jurisdiction is empty for the group's own jurisdiction, else the one
 	// the official serves (a city group's county sheriff).
 	Jurisdiction string `gorm:"size:100;not null;default:''"`
@@ -66,16 +66,16 @@ type Official struct {
 // Meeting is a gathering: with an official, or the group's own.
 type Meeting struct {
 	ID          int64
-	GroupID     int64  `gorm:"not null"`
-	Number      int64  `gorm:"not null"`
-	Kind        string `gorm:"size:32;not null"`
+	GroupID     int64       `gorm:"not null"`
+	Number      int64       `gorm:"not null"`
+	Kind        MeetingKind `gorm:"size:32;not null"`
 	OfficialID  *int64
-	StartsAt    time.Time `gorm:"not null"`
-	GatherAt    time.Time `gorm:"not null"`
-	Place       string    `gorm:"size:200;not null"`
-	GatherPlace string    `gorm:"size:200;not null;default:''"`
-	Capacity    int       `gorm:"not null;default:0"`
-	Status      string    `gorm:"size:16;not null;default:'scheduled'"`
+	StartsAt    time.Time     `gorm:"not null"`
+	GatherAt    time.Time     `gorm:"not null"`
+	Place       string        `gorm:"size:200;not null"`
+	GatherPlace string        `gorm:"size:200;not null;default:''"`
+	Capacity    int           `gorm:"not null;default:0"`
+	Status      MeetingStatus `gorm:"size:16;not null;default:'scheduled'"`
 	CreatedBy   *int64
 	// ReportFiledAt and ReportFiledBy record who filed the meeting's
 	// report-back, and when; nil until someone does.
@@ -126,8 +126,8 @@ type Answer struct {
 	GroupID      int64  `gorm:"not null"`
 	OfficialID   int64  `gorm:"not null"`
 	Rule         string `gorm:"size:8;not null"` // "1".."9" or "1373"
-	InPlace      string `gorm:"size:8;not null"` // yes, no, evasive, unknown
-	WouldSupport string `gorm:"size:8;not null;default:''"`
+	InPlace      Mark   `gorm:"size:8;not null"`
+	WouldSupport Mark   `gorm:"size:8;not null;default:''"` // "" when not asked
 	Source       string `gorm:"size:16;not null;default:''"`
 	MeetingID    *int64
 	Note         string `gorm:"size:500;not null;default:''"`
@@ -142,7 +142,7 @@ type Settlement struct {
 	ID        int64
 	GroupID   int64  `gorm:"not null"`
 	Rule      string `gorm:"size:8;not null"`
-	InPlace   string `gorm:"size:8;not null"` // yes or no
+	InPlace   Mark   `gorm:"size:8;not null"` // yes or no
 	Note      string `gorm:"size:500;not null;default:''"`
 	SettledBy *int64
 	CreatedAt time.Time `gorm:"not null"`

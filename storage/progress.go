@@ -41,9 +41,9 @@ type Progress struct {
 func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (_ *Progress, err error) {
 	defer wrap(&err, "storage.Progress(%d)", groupID)
 	p := &Progress{}
-	held := "(status = 'held' OR (status = 'scheduled' AND starts_at < ?))"
+	held := "(status = '" + string(MeetingHeld) + "' OR (status = '" + string(MeetingScheduled) + "' AND starts_at < ?))"
 	var m Meeting
-	res := s.with(ctx).Where("group_id = ? AND kind = 'organizing' AND "+held, groupID, now.UTC()).Order("starts_at").Limit(1).Find(&m)
+	res := s.with(ctx).Where("group_id = ? AND kind = ? AND "+held, groupID, KindOrganizing, now.UTC()).Order("starts_at").Limit(1).Find(&m)
 	if res.Error != nil {
 		return nil, res.Error
 	}
@@ -51,7 +51,7 @@ func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (_ *
 		first := m
 		p.FirstOrganizing = &first
 		var f Meeting
-		res = s.with(ctx).Where("group_id = ? AND kind = 'organizing' AND status <> 'cancelled' AND starts_at >= ?", groupID, first.StartsAt.Add(14*24*time.Hour)).
+		res = s.with(ctx).Where("group_id = ? AND kind = ? AND status <> ? AND starts_at >= ?", groupID, KindOrganizing, MeetingCancelled, first.StartsAt.Add(14*24*time.Hour)).
 			Order("starts_at").Limit(1).Find(&f)
 		if res.Error != nil {
 			return nil, res.Error
@@ -62,7 +62,7 @@ func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (_ *
 		}
 	}
 	var le Meeting
-	res = s.with(ctx).Where("group_id = ? AND kind = 'law-enforcement' AND status <> 'cancelled'", groupID).Order("starts_at").Limit(1).Find(&le)
+	res = s.with(ctx).Where("group_id = ? AND kind = ? AND status <> ?", groupID, KindLawEnforcement, MeetingCancelled).Order("starts_at").Limit(1).Find(&le)
 	if res.Error != nil {
 		return nil, res.Error
 	}
@@ -70,12 +70,12 @@ func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (_ *
 		p.LawEnforcement = &le
 	}
 	var n int64
-	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = 'law-enforcement' AND "+held, groupID, now.UTC()).Count(&n).Error
+	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = ? AND "+held, groupID, KindLawEnforcement, now.UTC()).Count(&n).Error
 	if err != nil {
 		return nil, err
 	}
 	p.LawEnforcementHeld = n > 0
-	err = s.with(ctx).Model(&RoleAssignment{}).Where("group_id = ? AND role NOT IN ?", groupID, []string{RoleLead, RoleCoordinator}).Count(&p.CampaignRoles).Error
+	err = s.with(ctx).Model(&RoleAssignment{}).Where("group_id = ? AND role NOT IN ?", groupID, []Role{RoleLead, RoleCoordinator}).Count(&p.CampaignRoles).Error
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 
 // HoldsRole reports whether a member holds one of roles for the whole
 // group or, when meetingID is not 0, for that meeting.
-func (s *Store) HoldsRole(ctx context.Context, groupID, memberID, meetingID int64, roles ...string) (_ bool, err error) {
+func (s *Store) HoldsRole(ctx context.Context, groupID, memberID, meetingID int64, roles ...Role) (_ bool, err error) {
 	defer wrap(&err, "storage.HoldsRole(%d, %d, %d, %q)", groupID, memberID, meetingID, roles)
 	var n int64
 	err = s.with(ctx).Model(&RoleAssignment{}).

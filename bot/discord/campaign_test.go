@@ -137,7 +137,7 @@ func TestResponseSheetModal(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, a := range answers() {
-			got[a.Rule] = a.InPlace + "/" + a.WouldSupport + "/" + a.Note
+			got[a.Rule] = string(a.InPlace) + "/" + string(a.WouldSupport) + "/" + a.Note
 		}
 		if fmt.Sprint(got) != "map[1:yes//at the county building 2:no/yes/at the county building 5:evasive/evasive/at the county building]" {
 			t.Errorf("logged %v", got)

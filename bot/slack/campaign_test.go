@@ -150,7 +150,7 @@ func TestResponseSheetModal(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, a := range answers() {
-			got[a.Rule] = a.InPlace + "/" + a.WouldSupport
+			got[a.Rule] = string(a.InPlace) + "/" + string(a.WouldSupport)
 			if a.MeetingID == nil || a.Note != "at the county building" {
 				t.Errorf("answer on rule %s: meeting %v, note %q; want meeting 1 and the note", a.Rule, a.MeetingID, a.Note)
 			}
