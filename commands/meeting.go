@@ -786,7 +786,8 @@ func (env *Env) meetingReschedule(ctx context.Context, req *bot.Request) (bot.Re
 		if err := tx.RescheduleMeeting(ctx, m, start, gather); err != nil {
 			return changedMeanwhile(err, m)
 		}
-		notices, names, err := env.meetingNotices(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
+		var err error
+		told, err = env.tellConcerned(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
 			return bot.Reply{
 				Title: t("meeting.notice.moved.title", "Number", m.Number),
 				Text: t("meeting.notice.moved", "What", noticeWhat(t, m, official), "Was", FormatTime(oldStart, loc), "When", FormatTime(m.StartsAt, loc),
@@ -796,10 +797,6 @@ func (env *Env) meetingReschedule(ctx context.Context, req *bot.Request) (bot.Re
 			}
 		})
 		if err != nil {
-			return err
-		}
-		told = names
-		if err := env.notify(ctx, tx, notices); err != nil {
 			return err
 		}
 		return env.audit(ctx, tx, req, "meeting.reschedule", "meeting", m.Number, before, describeMeeting(m, official, loc))
@@ -843,7 +840,8 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 		if err := tx.SetMeetingStatus(ctx, m, storage.MeetingCancelled); err != nil {
 			return changedMeanwhile(err, m)
 		}
-		notices, names, err := env.meetingNotices(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
+		var err error
+		told, err = env.tellConcerned(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
 			return bot.Reply{
 				Title: t("meeting.notice.cancelled.title", "Number", m.Number),
 				Text: t("meeting.notice.cancelled", "What", noticeWhat(t, m, official), "When", FormatTime(m.StartsAt, loc), "Place", m.Place, "By", req.User.Name) +
@@ -852,10 +850,6 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 			}
 		})
 		if err != nil {
-			return err
-		}
-		told = names
-		if err := env.notify(ctx, tx, notices); err != nil {
 			return err
 		}
 		return env.audit(ctx, tx, req, "meeting.cancel", "meeting", m.Number, string(storage.MeetingScheduled), string(storage.MeetingCancelled))
@@ -869,15 +863,15 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 	}, nil
 }
 
-// meetingNotices writes the direct messages a change to m sends, each in
-// its reader's language: to everyone who said yes or maybe and everyone
-// who holds a role for the meeting, except the caller, who sees the
-// change in the reply. It returns them with the readers' names.
-func (env *Env) meetingNotices(ctx context.Context, tx *storage.Store, req *bot.Request, m *storage.Meeting,
-	write func(t func(string, ...any) string, c storage.Concerned) bot.Reply) ([]Notice, []string, error) {
+// tellConcerned queues, inside tx, the direct message a change to m sends
+// to everyone who said yes or maybe and everyone who holds a role for the
+// meeting, except the caller, who sees the change in the reply; write
+// words each in its reader's language. It returns the readers' names.
+func (env *Env) tellConcerned(ctx context.Context, tx *storage.Store, req *bot.Request, m *storage.Meeting,
+	write func(t func(string, ...any) string, c storage.Concerned) bot.Reply) ([]string, error) {
 	concerned, err := tx.ConcernedMembers(ctx, req.Caller.GroupID, m.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var notices []Notice
 	var names []string
@@ -896,7 +890,7 @@ func (env *Env) meetingNotices(ctx context.Context, tx *storage.Store, req *bot.
 		})
 		names = append(names, c.Name)
 	}
-	return notices, names, nil
+	return names, env.notify(ctx, tx, notices)
 }
 
 // noticeWhat names the meeting in a notice: "Law-enforcement meeting with
