@@ -109,8 +109,11 @@ type Command struct {
 	Options     []Option
 	Subcommands []*Command
 	// Level is the minimum permission level needed to run the command.
-	Level   Level
-	Handler Handler
+	Level Level
+	// ReadOnly commands change nothing: running one twice is harmless, so
+	// the replay guard, which must write, is not asked.
+	ReadOnly bool
+	Handler  Handler
 
 	parent *Command
 }

@@ -208,7 +208,10 @@ func Bind(cmd *Command, args map[string]string, users UserResolver) (map[string]
 	out := make(map[string]Value, len(args))
 	for _, o := range cmd.Options {
 		raw, given := args[o.Name]
-		raw = strings.TrimSpace(raw)
+		if hasNUL(raw) {
+			return nil, Invalid(o.Name, M("bind.nul", "Name", o.Name), cmd.Example)
+		}
+		raw = strings.TrimSpace(CleanText(raw))
 		if !given || raw == "" {
 			if o.Required {
 				return nil, Invalid(o.Name, M("bind.missing", "Name", o.Name, "Description", o.Description), cmd.Example)
@@ -270,6 +273,7 @@ func bindOne(o *Option, raw string, users UserResolver) (Value, *Error) {
 		if !ok {
 			return v, &Error{Kind: KindInvalid, Msg: M("bind.not_user", "Name", o.Name, "Value", Clip(raw, 40))}
 		}
+		u.Name = CleanText(u.Name)
 		v.User = u
 	case Users:
 		for _, w := range strings.FieldsFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) {
@@ -277,6 +281,7 @@ func bindOne(o *Option, raw string, users UserResolver) (Value, *Error) {
 			if !ok {
 				return v, &Error{Kind: KindInvalid, Msg: M("bind.not_user", "Name", o.Name, "Value", Clip(w, 40))}
 			}
+			u.Name = CleanText(u.Name)
 			v.Users = append(v.Users, u)
 		}
 		if len(v.Users) > 100 {

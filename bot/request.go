@@ -50,10 +50,26 @@ type Request struct {
 	Admin   bool
 	Command *Command
 	Options map[string]Value
+	// Directory asks the platform who and what belongs to the workspace;
+	// nil on the console, whose one workspace holds everyone.
+	Directory Directory
 
 	Caller Caller
 	// Now is the request's time, from the router's Clock.
 	Now time.Time
+}
+
+// Directory answers, from the platform, who and what belongs to a
+// workspace: the check that keeps a lead of one workspace from having the
+// bot message people, or post, in another.
+type Directory interface {
+	// Member returns the user as the workspace knows them (with their
+	// display name), or ok false when they are not one of its members.
+	Member(ctx context.Context, group, userID string) (u User, ok bool, err error)
+	// Channel returns the platform's id for a channel the user typed (an
+	// id, or a mention in the platform's syntax), or ok false when it is
+	// not a channel of the workspace that the bot can post in.
+	Channel(ctx context.Context, group, typed string) (id string, ok bool, err error)
 }
 
 // Has reports whether the option was given.

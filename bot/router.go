@@ -136,6 +136,7 @@ func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, us
 		return refusal(ctx, log, req, err)
 	}
 	req.Options = opts
+	req.User.Name = CleanText(req.User.Name)
 	req.Now = r.cfg.Clock.Now()
 	h := chain(inv.Command.Handler,
 		recovery(log),
@@ -144,6 +145,7 @@ func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, us
 		r.resolve(),
 		r.replay(),
 		permission,
+		members,
 	)
 	reply, err := h(ctx, req)
 	if err != nil {
@@ -229,7 +231,7 @@ func logging(log *slog.Logger) middleware {
 func (r *Router) replay() middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, req *Request) (Reply, error) {
-			if r.cfg.Guard == nil || req.ID == "" {
+			if r.cfg.Guard == nil || req.ID == "" || req.Command.ReadOnly {
 				return next(ctx, req)
 			}
 			first, err := r.cfg.Guard.First(ctx, req)
@@ -265,6 +267,44 @@ func permission(next Handler) Handler {
 	return func(ctx context.Context, req *Request) (Reply, error) {
 		if req.Caller.Level < req.Command.Level {
 			return Reply{}, Forbidden(req.Command.Level)
+		}
+		return next(ctx, req)
+	}
+}
+
+// members checks, with the platform, that every person an option names
+// belongs to the caller's workspace (so the bot never messages someone of
+// another), and names those a mention left nameless.
+func members(next Handler) Handler {
+	return func(ctx context.Context, req *Request) (Reply, error) {
+		if req.Directory == nil {
+			return next(ctx, req)
+		}
+		for _, o := range req.Command.Options {
+			v, ok := req.Options[o.Name]
+			if !ok || (o.Kind != UserKind && o.Kind != Users) {
+				continue
+			}
+			users := v.Users
+			if o.Kind == UserKind {
+				users = []User{v.User}
+			}
+			for i, u := range users {
+				known, member, err := req.Directory.Member(ctx, req.Group, u.ID)
+				if err != nil {
+					return Reply{}, fmt.Errorf("check that %s is a member: %w", o.Name, err)
+				}
+				if !member {
+					return Reply{}, Invalid(o.Name, M("bind.not_member", "Name", o.Name), req.Command.Example)
+				}
+				if u.Name == "" {
+					users[i].Name = CleanText(known.Name)
+				}
+			}
+			if o.Kind == UserKind {
+				v.User = users[0]
+			}
+			req.Options[o.Name] = v
 		}
 		return next(ctx, req)
 	}
