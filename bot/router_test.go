@@ -257,3 +257,26 @@ func TestDispatchNamesTheRefusedField(t *testing.T) {
 		t.Errorf("/go help: %+v, want the command's help", res)
 	}
 }
+
+// brokenGuard cannot write: the database is read-only, or the disk full.
+type brokenGuard struct{}
+
+func (brokenGuard) First(context.Context, *bot.Request) (bool, error) {
+	return false, errors.New("attempt to write a readonly database")
+}
+
+// TestReadOnlyCommandsNeedNoGuard: a command that changes nothing is
+// answered even when the replay guard cannot write; one that changes
+// something is not run unguarded.
+func TestReadOnlyCommandsNeedNoGuard(t *testing.T) {
+	handler := func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{Text: "ran"}, nil }
+	read := &bot.Command{Name: "show", Description: "d", Handler: handler, ReadOnly: true}
+	write := &bot.Command{Name: "change", Description: "d", Handler: handler}
+	r := bot.NewRouter(bot.Config{Tree: bot.NewTree(read, write), Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Resolver: fixedResolver{bot.Lead}, Guard: brokenGuard{}})
+	if res := r.Dispatch(context.Background(), &bot.Request{ID: "d-1", Locale: "en"}, &bot.Invocation{Command: read}, nil, nil); res.Err != nil || res.Reply.Text != "ran" {
+		t.Errorf("read-only command with a broken guard: %q (%v), want it answered", res.Reply.Text, res.Err)
+	}
+	if res := r.Dispatch(context.Background(), &bot.Request{ID: "d-2", Locale: "en"}, &bot.Invocation{Command: write}, nil, nil); res.Err == nil {
+		t.Errorf("a changing command ran without its replay guard: %q", res.Reply.Text)
+	}
+}

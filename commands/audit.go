@@ -23,7 +23,8 @@ func (env *Env) auditCommand() *bot.Command {
 			{Name: "limit", Description: "How many recent changes: 1 to 50 (default 20)", Kind: bot.Integer, Min: 1, Max: auditMax},
 			pageOption(),
 		},
-		Handler: env.audits,
+		ReadOnly: true,
+		Handler:  env.audits,
 	}
 }
 

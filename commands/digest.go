@@ -24,7 +24,8 @@ func (env *Env) digestCommand() *bot.Command {
 		Subcommands: []*bot.Command{
 			{
 				Name: "now", Description: "Preview today's digest (only you see it)",
-				Example: "/digest now", Level: bot.Coordinator, Handler: env.digestNow,
+				ReadOnly: true,
+				Example:  "/digest now", Level: bot.Coordinator, Handler: env.digestNow,
 			},
 			{
 				Name: "time", Description: "Set the time of day the digest is sent, in the group's time zone",
@@ -110,16 +111,16 @@ func (env *Env) digestQuiet(ctx context.Context, req *bot.Request) (bot.Reply, e
 
 func (env *Env) digestChannel(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	off, _ := req.Bool("off")
-	ch := strings.TrimPrefix(strings.TrimSpace(req.Str("channel")), "#")
-	if ch == "" {
-		ch = req.Channel
+	ch, err := digestChannelOf(ctx, req)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	if off {
 		ch = ""
 	} else if ch == "" {
 		return bot.Reply{}, bot.Invalid("channel", bot.M("digest.no_channel"), `/digest channel channel:C0123456`)
 	}
-	err := env.updateDigest(ctx, req, "digest.channel", "", func(ds *storage.DigestSettings) string { ds.Channel = ch; return ch })
+	err = env.updateDigest(ctx, req, "digest.channel", "", func(ds *storage.DigestSettings) string { ds.Channel = ch; return ch })
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -127,6 +128,28 @@ func (env *Env) digestChannel(ctx context.Context, req *bot.Request) (bot.Reply,
 		return bot.Reply{Text: req.T("digest.channel_off"), Tone: bot.Success}, nil
 	}
 	return bot.Reply{Text: req.T("digest.channel_set", "Channel", ch), Tone: bot.Success}, nil
+}
+
+// digestChannelOf is the channel /digest channel names: the one it is run
+// in by default, else the one typed, which the platform must confirm is
+// a channel of this workspace (a lead of one workspace must not have the
+// bot post there into another's).
+func digestChannelOf(ctx context.Context, req *bot.Request) (string, error) {
+	typed := strings.TrimSpace(req.Str("channel"))
+	if typed == "" {
+		return req.Channel, nil
+	}
+	if req.Directory == nil { // the console: one workspace
+		return strings.TrimPrefix(typed, "#"), nil
+	}
+	id, ok, err := req.Directory.Channel(ctx, req.Group, typed)
+	if err != nil {
+		return "", fmt.Errorf("check the digest channel: %w", err)
+	}
+	if !ok {
+		return "", bot.Invalid("channel", bot.M("digest.foreign_channel", "Channel", bot.Clip(typed, 40)), "/digest channel")
+	}
+	return id, nil
 }
 
 func (env *Env) digestSubscribe(subscribed bool) bot.Handler {

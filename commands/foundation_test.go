@@ -28,7 +28,7 @@ func TestRulesAndSetup(t *testing.T) {
 		b.expect("/rules number:1373", "Nothing in Springfield policies")
 
 		b.do("as bob")
-		b.refuse(`/setup jurisdiction:"Shelbyville" kind:city timezone:UTC`, "Only a lead")
+		b.refuse(`/setup jurisdiction:"Shelbyville" kind:city timezone:UTC`, "Springfield is already set up; only its leads (you) can change it")
 		b.expect("/rules number:3", "Springfield facilities")
 
 		b.do("as you")

@@ -33,7 +33,8 @@ func (env *Env) guideCommand() *bot.Command {
 			{Name: "show", Description: "stages (default), or tactics: the tactics and when each fits", Kind: bot.Choice, Choices: bot.Choices("stages", "tactics"), Positional: true},
 			{Name: "role", Description: "A campaign role whose script to show", Kind: bot.Choice, Choices: bot.Choices(roles...)},
 		},
-		Handler: env.guide,
+		ReadOnly: true,
+		Handler:  env.guide,
 	}
 }
 

@@ -98,6 +98,6 @@ func TestGuideBeforeSetup(t *testing.T) {
 		b.expect("/setup timezone:America/Denver", "Springfield is set up", "America/Denver")
 		b.refuse("/setup", "Springfield is already set up; say what to change")
 		b.do("as bob")
-		b.refuse("/setup jurisdiction:Shelbyville", "Only a lead")
+		b.refuse("/setup jurisdiction:Shelbyville", "only its leads (you) can change it")
 	})
 }

@@ -15,7 +15,8 @@ func (env *Env) helpCommand() *bot.Command {
 		Options: []bot.Option{
 			{Name: "command", Description: "A command to explain in full, e.g. meeting or meeting schedule", Kind: bot.Text, MaxLength: 64},
 		},
-		Handler: env.help,
+		ReadOnly: true,
+		Handler:  env.help,
 	}
 }
 

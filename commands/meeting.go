@@ -90,13 +90,15 @@ func (env *Env) meetingCommand() *bot.Command {
 					{Name: "which", Description: "Which meetings: upcoming (the default), past, cancelled or all", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsCancelled, storage.MeetingsAll), Positional: true},
 					pageOption(),
 				},
-				Handler: env.meetingList,
+				ReadOnly: true,
+				Handler:  env.meetingList,
 			},
 			{
 				Name:        "show",
 				Description: "Show a meeting: when and where to gather, who said yes, maybe or no, who came",
 				Example:     meetingShowExample,
 				Options:     []bot.Option{meetingIDOption()},
+				ReadOnly:    true,
 				Handler:     env.meetingShow,
 			},
 			{

@@ -78,6 +78,7 @@ func (env *Env) officialCommand() *bot.Command {
 				Description: "List the group's officials",
 				Example:     officialListExample,
 				Options:     []bot.Option{pageOption()},
+				ReadOnly:    true,
 				Handler:     env.officialList,
 			},
 			{
@@ -85,6 +86,7 @@ func (env *Env) officialCommand() *bot.Command {
 				Description: "Show one official with their office, contact and meetings",
 				Example:     officialShowExample,
 				Options:     []bot.Option{officialNameOption("The official to show")},
+				ReadOnly:    true,
 				Handler:     env.officialShow,
 			},
 		},

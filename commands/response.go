@@ -64,6 +64,7 @@ func (env *Env) responseCommand() *bot.Command {
 				Description: "An answer sheet for one official: a choice per rule on Discord and Slack, the bulk syntax elsewhere",
 				Example:     responseSheetExample,
 				Options:     []bot.Option{official},
+				ReadOnly:    true,
 				Handler:     env.responseSheet,
 			},
 			{
@@ -87,7 +88,8 @@ func (env *Env) responseCommand() *bot.Command {
 					{Name: "rule", Description: "Only this rule: 1 to 9, or 1373", Kind: bot.Text, MaxLength: 8},
 					pageOption(),
 				},
-				Handler: env.responseHistory,
+				ReadOnly: true,
+				Handler:  env.responseHistory,
 			},
 		},
 	}

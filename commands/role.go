@@ -96,6 +96,7 @@ func (env *Env) roleCommand() *bot.Command {
 				Description: "Who holds which role; meeting:N adds that meeting's roles",
 				Example:     roleListExample,
 				Options:     []bot.Option{meetingOption("Show the group-wide roles and this meeting's, e.g. 3"), pageOption()},
+				ReadOnly:    true,
 				Handler:     env.roleList,
 			},
 		},

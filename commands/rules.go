@@ -71,7 +71,8 @@ func (env *Env) rulesCommand() *bot.Command {
 		Options: []bot.Option{
 			{Name: "number", Description: "A rule number: 1 to 9, or 1373", Kind: bot.Integer},
 		},
-		Handler: env.rules,
+		ReadOnly: true,
+		Handler:  env.rules,
 	}
 }
 

@@ -319,7 +319,8 @@ func (env *Env) scorecardCommand() *bot.Command {
 		Options: []bot.Option{
 			{Name: "jurisdiction", Description: "Show only the officials of this jurisdiction (e.g. your county's)", Kind: bot.Text, MaxLength: 100, Positional: true},
 		},
-		Handler: env.scorecard,
+		ReadOnly: true,
+		Handler:  env.scorecard,
 	}
 }
 

@@ -49,14 +49,22 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	}
 	becameLead := false
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
+		// One /setup at a time per group: of two first ones, exactly one
+		// makes its caller the lead; the other then finds a lead.
+		if err := tx.LockGroup(ctx, g.ID); err != nil {
+			return err
+		}
 		leads, err := tx.CountRole(ctx, g.ID, storage.RoleLead)
 		if err != nil {
 			return err
 		}
 		if leads > 0 && req.Caller.Level < bot.Lead {
-			return bot.Forbidden(bot.Lead)
+			return env.onlyLeads(ctx, tx, req, g)
 		}
-		if leads == 0 && req.Caller.Level < bot.Lead {
+		if leads == 0 {
+			// The first to set the group up is its lead, and is recorded as
+			// one even when the platform already counts them as a lead: a
+			// group that is set up always has a stored lead.
 			err := tx.AssignRole(ctx, &storage.RoleAssignment{GroupID: g.ID, MemberID: req.Caller.MemberID, Role: storage.RoleLead, AssignedBy: &req.Caller.MemberID})
 			if err != nil {
 				return err
@@ -83,6 +91,26 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 		reply.Text += "\n" + req.T("setup.lead")
 	}
 	return reply, nil
+}
+
+// onlyLeads refuses a /setup by someone who is not a lead of a group that
+// has one, naming its leads.
+func (env *Env) onlyLeads(ctx context.Context, tx *storage.Store, req *bot.Request, g *storage.Group) error {
+	holders, err := tx.RoleHolders(ctx, g.ID, nil)
+	if err != nil {
+		return err
+	}
+	var leads []string
+	for _, h := range holders {
+		if h.Role == storage.RoleLead {
+			leads = append(leads, h.DisplayName)
+		}
+	}
+	name := g.Jurisdiction
+	if now, err := tx.GroupByID(ctx, g.ID); err == nil && now.Jurisdiction != "" {
+		name = now.Jurisdiction // set up meanwhile by the winner of a race
+	}
+	return &bot.Error{Kind: bot.KindForbidden, Need: bot.Lead, Msg: bot.M("setup.has_lead", "Name", name, "Leads", fitNames(req.T, "", leads, 200))}
 }
 
 // setupValues is what /setup sets: the group's current settings with the

@@ -93,7 +93,8 @@ func (env *Env) targetCommand() *bot.Command {
 					{Name: "jurisdiction", Description: "Only officials serving this jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
 					pageOption(),
 				},
-				Handler: env.targetList,
+				ReadOnly: true,
+				Handler:  env.targetList,
 			},
 			{
 				Name:        "show",
@@ -102,7 +103,8 @@ func (env *Env) targetCommand() *bot.Command {
 				Options: []bot.Option{
 					{Name: "official", Description: "The official, by name", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"},
 				},
-				Handler: env.targetShow,
+				ReadOnly: true,
+				Handler:  env.targetShow,
 			},
 		},
 	}

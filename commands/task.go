@@ -64,7 +64,8 @@ func (env *Env) taskCommand() *bot.Command {
 					{Name: "user", Description: "Only this person's tasks", Kind: bot.UserKind},
 					pageOption(),
 				},
-				Handler: env.taskList,
+				ReadOnly: true,
+				Handler:  env.taskList,
 			},
 		},
 	}

@@ -40,15 +40,19 @@ func (s *Store) TaskByNumber(ctx context.Context, groupID, number int64) (_ *Tas
 // numbered are the tables whose rows carry a per-group number.
 var numbered = map[string]bool{"officials": true, "meetings": true, "tasks": true}
 
-// NextNumber returns the next per-group number for a table (officials,
-// meetings, tasks). Call it inside the transaction that inserts the row;
-// the unique (group_id, number) constraint settles races.
+// NextNumber gives the next per-group number for a table (officials,
+// meetings, tasks) by moving the group's counter row. Call it inside the
+// transaction that inserts the row: concurrent writers then queue on the
+// counter, and a rolled-back insert gives its number back, so numbers are
+// gapless and never collide.
 func (s *Store) NextNumber(ctx context.Context, table string, groupID int64) (_ int64, err error) {
 	defer wrap(&err, "storage.NextNumber(%q, %d)", table, groupID)
 	if !numbered[table] {
 		return 0, fmt.Errorf("%s has no numbers", table)
 	}
 	var n int64
-	err = s.with(ctx).Table(table).Where("group_id = ?", groupID).Select("COALESCE(MAX(number), 0) + 1").Scan(&n).Error
+	err = s.with(ctx).Raw(`INSERT INTO group_counters (group_id, entity, last) VALUES (?, ?, 1)
+		ON CONFLICT (group_id, entity) DO UPDATE SET last = group_counters.last + 1
+		RETURNING last`, groupID, table).Scan(&n).Error
 	return n, err
 }

@@ -194,8 +194,16 @@ type ProcessedInteraction struct {
 	CreatedAt  time.Time `gorm:"not null"`
 }
 
+// GroupCounter is the last number given to a group's officials, meetings
+// or tasks (Entity is the table's name); see NextNumber.
+type GroupCounter struct {
+	GroupID int64  `gorm:"primaryKey;autoIncrement:false"`
+	Entity  string `gorm:"primaryKey;size:16"`
+	Last    int64  `gorm:"not null"`
+}
+
 // Models lists every mapped type, for the schema test.
 func Models() []any {
 	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{},
-		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}, &Settlement{}}
+		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}, &Settlement{}, &GroupCounter{}}
 }
