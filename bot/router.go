@@ -31,6 +31,15 @@ type Sender interface {
 	Send(ctx context.Context, to Destination, r Reply) error
 }
 
+// OnceSender is a Sender that can make a delivery idempotent: a message
+// sent again with the same key (a retry after a timeout whose request
+// reached the platform, or after the sending process was killed) is not
+// posted twice, as far as the platform allows. Adapters implement it
+// when their platform offers a way (Discord's nonce, Slack's metadata).
+type OnceSender interface {
+	SendOnce(ctx context.Context, to Destination, r Reply, key string) error
+}
+
 // Clock tells the time; tests inject a fixed or stepping one.
 type Clock interface {
 	Now() time.Time

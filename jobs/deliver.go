@@ -58,7 +58,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	} else if err != nil {
 		return err
 	}
-	err = q.send(ctx, g, a)
+	err = q.send(ctx, g, a, fmt.Sprintf("fcbot-%d", job.ID))
 	if err == nil {
 		return nil
 	}
@@ -77,16 +77,26 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 // send delivers one message. A member who cannot be messaged directly (they
 // block direct messages, or left) gets it in the digest channel, when the
 // group has one, addressed to them by name.
-func (q *Queue) send(ctx context.Context, g *storage.Group, a DeliverArgs) error {
-	sender := q.cfg.Senders[g.Platform]
-	if sender == nil {
+//
+// key names the message for the platform, the same on every attempt of
+// the job: a Sender that can (bot.OnceSender) posts it at most once, even
+// when an earlier attempt reached the platform but its answer was lost.
+func (q *Queue) send(ctx context.Context, g *storage.Group, a DeliverArgs, key string) error {
+	platform := q.cfg.Senders[g.Platform]
+	if platform == nil {
 		return fmt.Errorf("%w %q", errNoSender, g.Platform)
+	}
+	sender := func(ctx context.Context, to bot.Destination, r bot.Reply, key string) error {
+		if once, ok := platform.(bot.OnceSender); ok {
+			return once.SendOnce(ctx, to, r, key)
+		}
+		return platform.Send(ctx, to, r)
 	}
 	to := bot.Destination{Platform: g.Platform, Group: g.PlatformID}
 	reply := a.Reply.Fit()
 	if a.MemberID == 0 {
 		to.Channel = a.Channel
-		return sender.Send(ctx, to, reply)
+		return sender(ctx, to, reply, key)
 	}
 	m, err := q.store.MemberByID(ctx, g.ID, a.MemberID)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && m.PlatformUserID == nil) {
@@ -95,7 +105,7 @@ func (q *Queue) send(ctx context.Context, g *storage.Group, a DeliverArgs) error
 		return err
 	}
 	to.User = *m.PlatformUserID
-	dmErr := sender.Send(ctx, to, reply)
+	dmErr := sender(ctx, to, reply, key)
 	if dmErr == nil {
 		return nil
 	}
@@ -106,7 +116,7 @@ func (q *Queue) send(ctx context.Context, g *storage.Group, a DeliverArgs) error
 	to.User, to.Channel = "", ds.Channel
 	inChannel := reply
 	inChannel.Text = bot.Translate(localeOf(m.Locale), bot.M("reminder.for", "Name", m.DisplayName)) + "\n" + reply.Text
-	if err := sender.Send(ctx, to, inChannel.Fit()); err != nil {
+	if err := sender(ctx, to, inChannel.Fit(), key+"-channel"); err != nil {
 		return errors.Join(dmErr, err)
 	}
 	q.log.InfoContext(ctx, "direct message failed; delivered in the digest channel", "group", g.ID, "what", a.What, "to", a.Name, "err", dmErr)

@@ -669,3 +669,37 @@ func TestLateRemindersAreDropped(t *testing.T) {
 		w.step(at("06 12:00"))
 	})
 }
+
+// TestFinishedDeliveriesAreForgotten: a delivery's job holds its
+// recipient's name and the message's text; an hour after it was sent,
+// the hourly pruning deletes it.
+func TestFinishedDeliveriesAreForgotten(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s, at("01 09:00"))
+		w.do(`/task add title:"Call the sheriff's office" user:@bob due:"2026-12-02 12:00"`, "Task 1")
+		w.step(at("01 12:00"), "bob: Due tomorrow: task 1")
+		all := []rivertype.JobState{rivertype.JobStateCompleted, rivertype.JobStateDiscarded, rivertype.JobStateCancelled}
+		if n := len(jobList(t, w.q, []string{"deliver"}, all...)); n != 1 {
+			t.Fatalf("%d finished deliveries, want bob's reminder", n)
+		}
+		w.clock.Set(at("01 12:59"))
+		if err := w.q.Prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(jobList(t, w.q, []string{"deliver"}, all...)); n != 1 {
+			t.Errorf("%d finished deliveries within the hour, want it kept", n)
+		}
+		w.clock.Set(at("01 13:01"))
+		if err := w.q.Prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if jobs := jobList(t, w.q, []string{"deliver"}, all...); len(jobs) != 0 {
+			t.Errorf("%d finished deliveries an hour after, want none (args %s)", len(jobs), jobs[0].EncodedArgs)
+		}
+		if n := len(jobList(t, w.q, []string{"task_reminder"}, all...)); n == 0 {
+			t.Errorf("the reminder's own job, which names nobody, was deleted too")
+		}
+	})
+}

@@ -2,16 +2,25 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // ReplayWindow is how long delivery ids are kept for the replay guard:
 // platforms retry a delivery within minutes, so a day is ample.
 const ReplayWindow = 24 * time.Hour
 
-// PruneArgs is the hourly job that forgets old delivery ids.
+// DeliveryRetention is how long a finished delivery's job (which holds
+// its recipient's name and the message's text) is kept after it was sent
+// or given up: long enough to look into a problem, short enough that a
+// seized database holds little.
+const DeliveryRetention = time.Hour
+
+// PruneArgs is the hourly job that forgets old delivery ids and the jobs
+// of finished deliveries.
 type PruneArgs struct{}
 
 // Kind names the job.
@@ -22,10 +31,31 @@ type pruneWorker struct {
 	q *Queue
 }
 
-func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
-	n, err := w.q.store.PruneDeliveries(ctx, ReplayWindow)
-	if err == nil && n > 0 {
-		w.q.log.Debug("pruned delivery ids", "rows", n)
+func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error { return w.q.prune(ctx) }
+
+// prune forgets delivery ids older than ReplayWindow and deletes the jobs
+// of deliveries finished more than DeliveryRetention ago.
+func (q *Queue) prune(ctx context.Context) error {
+	n, err := q.store.PruneDeliveries(ctx, ReplayWindow)
+	if err != nil {
+		return err
 	}
-	return err
+	if n > 0 {
+		q.log.DebugContext(ctx, "pruned delivery ids", "rows", n)
+	}
+	horizon := q.clock.Now().Add(-DeliveryRetention).UTC()
+	for {
+		res, err := q.client.JobDeleteMany(ctx, river.NewJobDeleteManyParams().Kinds(DeliverArgs{}.Kind()).
+			States(rivertype.JobStateCompleted, rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
+			Where("finalized_at < @horizon", river.NamedArgs{"horizon": horizon}).First(1000))
+		if err != nil {
+			return fmt.Errorf("delete finished deliveries: %w", err)
+		}
+		if len(res.Jobs) < 1000 {
+			if len(res.Jobs) > 0 {
+				q.log.DebugContext(ctx, "deleted finished deliveries", "jobs", len(res.Jobs))
+			}
+			return nil
+		}
+	}
 }
