@@ -31,6 +31,9 @@ type api interface {
 	UserChannelCreate(userID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
+	// GuildMember and Channel answer the Directory.
+	GuildMember(guildID, userID string, options ...discordgo.RequestOption) (*discordgo.Member, error)
+	Channel(channelID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
 
 // gateway is the websocket side of the session, used in gateway mode.
@@ -186,6 +189,15 @@ func retryAfter(resp *http.Response) time.Duration {
 		}
 	}
 	return max(time.Duration(secs*float64(time.Second)), 50*time.Millisecond)
+}
+
+// apiCode returns Discord's JSON error code of a discordgo error, or 0.
+func apiCode(err error) int {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Message != nil {
+		return rest.Message.Code
+	}
+	return 0
 }
 
 // status returns the HTTP status of a discordgo error, or 0.

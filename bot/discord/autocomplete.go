@@ -56,7 +56,7 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) au
 	if opt == nil || opt.Autocomplete == "" {
 		return resp
 	}
-	req := baseRequest(i)
+	req := a.request(i)
 	req.Command = cmd
 	if req.Group == "" {
 		return resp

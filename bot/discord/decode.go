@@ -62,7 +62,7 @@ func displayName(u *discordgo.User, m *discordgo.Member) string {
 // interaction cannot run at all: outside a server, or a command or button
 // that no longer makes sense.
 func (a *Adapter) decode(i *discordgo.Interaction) (*call, error) {
-	req := baseRequest(i)
+	req := a.request(i)
 	if req.Group == "" || req.User.ID == "" {
 		return nil, bot.Invalid("", bot.M("discord.guild_only"), "/help")
 	}

@@ -8,7 +8,10 @@
 // embeds, buttons and modals (forms with choices as sheets: Components
 // V2 messages of selects, see sheet.go), and answer within Discord's 3
 // seconds, deferring slow work and completing it by editing the original
-// response or sending a follow-up.
+// response or sending a follow-up. Interactions dated outside FreshWindow
+// are refused (fresh.go), and with a bot token every request carries a
+// Directory that asks Discord whether the people and channels it names
+// belong to its server (directory.go).
 //
 // discordgo stays behind the private api and gateway interfaces; commands
 // and the rest of the core never see it.
@@ -61,6 +64,10 @@ type Config struct {
 	Log       *slog.Logger
 	// Budget overrides DefaultBudget.
 	Budget time.Duration
+	// Clock dates requests against FreshWindow and ages the Directory's
+	// answers; defaults to the real clock. It is not the router's clock:
+	// Discord's timestamps and ids are real time.
+	Clock bot.Clock
 }
 
 // Adapter connects the router to Discord.
@@ -72,6 +79,9 @@ type Adapter struct {
 	log     *slog.Logger
 	budget  time.Duration
 	sender  *Sender
+	clock   bot.Clock
+	// dir checks members and channels with the bot token; nil without one.
+	dir *directory
 
 	inflight sync.WaitGroup // deferred work still running
 }
@@ -89,16 +99,45 @@ func New(cfg Config) *Adapter {
 	if cfg.Budget == 0 {
 		cfg.Budget = DefaultBudget
 	}
-	log := cfg.Log.With("platform", Platform)
-	return &Adapter{
-		router: cfg.Router, gw: cfg.Session, key: cfg.PublicKey, suggest: cfg.Suggester,
-		log: log, budget: cfg.Budget,
-		sender: newSender(cfg.Session, cfg.Session.Token != "", log),
+	if cfg.Clock == nil {
+		cfg.Clock = bot.SystemClock{}
 	}
+	log := cfg.Log.With("platform", Platform)
+	hasToken := cfg.Session.Token != ""
+	a := &Adapter{
+		router: cfg.Router, gw: cfg.Session, key: cfg.PublicKey, suggest: cfg.Suggester,
+		log: log, budget: cfg.Budget, clock: cfg.Clock,
+		sender: newSender(cfg.Session, hasToken, log),
+	}
+	if hasToken {
+		a.dir = newDirectory(cfg.Session, cfg.Clock)
+	} else {
+		log.Warn("discord: no bot token (DISCORD_BOT_TOKEN), so cross-workspace checks are off: " +
+			"commands cannot check that the people and channels they name belong to the server")
+	}
+	return a
 }
 
 // Sender returns the adapter's one outgoing channel, for jobs.
 func (a *Adapter) Sender() *Sender { return a.sender }
+
+// Directory returns what every request carries as its Directory: Discord's
+// answer to who and which channels belong to a server, or nil without a
+// bot token.
+func (a *Adapter) Directory() bot.Directory {
+	if a.dir == nil {
+		return nil
+	}
+	return a.dir
+}
+
+// request fills who, where and which delivery from an interaction, and
+// the Directory that checks whom and what it names.
+func (a *Adapter) request(i *discordgo.Interaction) *bot.Request {
+	req := baseRequest(i)
+	req.Directory = a.Directory()
+	return req
+}
 
 // Run is gateway mode: it connects to the gateway, answers interactions
 // until ctx ends, then lets deferred work finish.
@@ -131,10 +170,18 @@ func (a *Adapter) onGateway(ctx context.Context, i *discordgo.Interaction) {
 }
 
 // ServeHTTP is HTTP interactions mode: POST /discord/interactions. A
-// request without a valid signature is refused with 401 before its body is
-// even parsed; Discord tests this with deliberately bad signatures.
+// request whose signature's timestamp is not within FreshWindow of now, or
+// without a valid signature, is refused with 401 before its body is even
+// read; Discord tests this with deliberately bad signatures.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if ts := r.Header.Get("X-Signature-Timestamp"); !freshTimestamp(ts, a.clock.Now()) {
+		// Debug only: anyone can send this. A server whose clock is wrong
+		// refuses everything; its logs at debug level say why.
+		a.log.DebugContext(r.Context(), "discord: request timestamp not within the window", "timestamp", ts, "window", FreshWindow)
+		http.Error(w, "invalid request signature timestamp", http.StatusUnauthorized)
+		return
+	}
 	if len(a.key) != ed25519.PublicKeySize || !discordgo.VerifyInteraction(r, a.key) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
@@ -175,11 +222,16 @@ type outcome struct {
 	after   func()
 }
 
-// interact handles one interaction of any type.
+// interact handles one interaction of any type. Apart from a PING, which
+// has no effect, an interaction created outside FreshWindow is refused.
 func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction) outcome {
-	switch i.Type {
-	case discordgo.InteractionPing:
+	if i.Type == discordgo.InteractionPing {
 		return outcome{initial: map[string]int{"type": int(discordgo.InteractionResponsePong)}}
+	}
+	if a.stale(i) {
+		return a.staleAnswer(ctx, i)
+	}
+	switch i.Type {
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		return outcome{initial: a.autocomplete(ctx, i)}
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
@@ -199,7 +251,7 @@ func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction) outcom
 	}
 	c, err := a.decode(i)
 	if err != nil {
-		req := baseRequest(i)
+		req := a.request(i)
 		reply := bot.Describe(ctx, a.log, req, err)
 		return outcome{initial: messageResponse(render(reply, req.Locale), true)}
 	}

@@ -68,6 +68,11 @@ func newRig(t *testing.T, s *storage.Store, o rigOpt) *rig {
 		router = bot.NewRouter(bot.Config{Tree: tree, Log: quiet(), Resolver: env, Guard: env, Clock: clock})
 	}
 	fake := discordtest.New(t)
+	// The server's members, named as the saved payloads and resolved
+	// options name them.
+	for id, name := range map[string]string{alice: "Alice", bob: "Bob", carol: "Carol"} {
+		fake.AddMember(guildID, discordtest.Member{ID: id, Username: strings.ToLower(name), GlobalName: name})
+	}
 	sess, err := discord.NewSession("test-token", fake.URL, quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +190,8 @@ func checkLimits(t *testing.T, r response) {
 	}
 }
 
-// fixture reads a saved payload, replacing its id (the replay guard's key).
+// fixture reads a saved payload, replacing its id (the replay guard's
+// key, and the time it was made) with id, or with a fresh one.
 func fixture(t *testing.T, name, id string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
@@ -196,9 +202,10 @@ func fixture(t *testing.T, name, id string) []byte {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		t.Fatal(err)
 	}
-	if id != "" {
-		v["id"] = id
+	if id == "" {
+		id = newID()
 	}
+	v["id"] = id
 	out, _ := json.Marshal(v)
 	return out
 }
@@ -219,9 +226,8 @@ func interaction(id string, typ int, data any, user, perms string) []byte {
 	return b
 }
 
-var nextID = 1300000000000000000
-
-func newID() string { nextID++; return fmt.Sprint(nextID) }
+// newID is the id of an interaction made now.
+func newID() string { return discordtest.NewID() }
 
 func TestSignatures(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
@@ -345,8 +351,8 @@ func TestServerManagersAreLeads(t *testing.T) {
 		r := newRig(t, s, rigOpt{})
 		r.post(interaction(newID(), 2, setupData("Springfield"), alice, memberPerms))
 		_, resp := r.post(interaction(newID(), 2, setupData("Shelbyville"), bob, memberPerms))
-		if !strings.Contains(resp.text(), "Only a lead") {
-			t.Errorf("member: got %q, want Only a lead", resp.text())
+		if !strings.Contains(resp.text(), "only its leads") {
+			t.Errorf("member: got %q, want the first setup's leads named", resp.text())
 		}
 		_, resp = r.post(interaction(newID(), 2, setupData("Ogdenville"), carol, managePerms))
 		if !strings.Contains(resp.text(), "Ogdenville is set up") {
@@ -474,7 +480,9 @@ func TestOptionsBindAsOnOtherPlatforms(t *testing.T) {
 			want string
 		}{
 			{"typed values", []any{opt("who", 6, bob), opt("crew", 3, "<@"+carol+">, <@!"+bob+">"), opt("count", 4, 3), opt("flag", 5, false)},
-				"who=" + bob + "/Bobby crew=" + carol + "/ crew=" + bob + "/Bobby count=3 flag=false"},
+				// The mention of Carol, which Discord does not resolve in
+				// text, is named by the server (the Directory).
+				"who=" + bob + "/Bobby crew=" + carol + "/Carol crew=" + bob + "/Bobby count=3 flag=false"},
 			{"out of range", []any{opt("who", 6, bob), opt("count", 4, 9)}, "between 1 and 5"},
 			{"not a mention", []any{opt("who", 6, bob), opt("crew", 3, "@carol")}, "must mention a person"},
 			{"missing", []any{opt("count", 4, 2)}, "`who` is required"},
@@ -661,7 +669,9 @@ func TestGatewayMode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ad := discord.New(discord.Config{Router: commands.Router(env), Session: sess, Suggester: env, Log: quiet()})
+		// The saved interaction is dated by its id: the adapter stands then.
+		then := bot.NewManualClock(discordtest.IDTime("1200000000000000002"))
+		ad := discord.New(discord.Config{Router: commands.Router(env), Session: sess, Suggester: env, Log: quiet(), Clock: then})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- ad.Run(ctx) }()
@@ -678,7 +688,7 @@ func TestGatewayMode(t *testing.T) {
 		if err := json.Unmarshal(fake.WaitIdentify(t), &ident); err != nil || ident.Token != "Bot gateway-token" || ident.Intents != 0 {
 			t.Errorf("identify: got %+v (%v), want the bot token and no intents", ident, err)
 		}
-		fake.Dispatch(t, "INTERACTION_CREATE", fixture(t, "command_rules.json", ""))
+		fake.Dispatch(t, "INTERACTION_CREATE", fixture(t, "command_rules.json", "1200000000000000002"))
 		call := fake.Wait(t, http.MethodPost, "/interactions/1200000000000000002/rules-token/callback")
 		var resp response
 		call.JSON(t, &resp)

@@ -2,8 +2,11 @@ package discord
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -26,7 +29,13 @@ type Sender struct {
 	log      *slog.Logger
 }
 
-var _ bot.Sender = (*Sender)(nil)
+var (
+	_ bot.Sender = (*Sender)(nil)
+	// The optional interface the jobs layer finds by type assertion.
+	_ interface {
+		SendOnce(ctx context.Context, to bot.Destination, r bot.Reply, key string) error
+	} = (*Sender)(nil)
+)
 
 func newSender(a api, hasToken bool, log *slog.Logger) *Sender {
 	return &Sender{api: a, hasToken: hasToken, log: log}
@@ -36,6 +45,23 @@ func newSender(a api, hasToken bool, log *slog.Logger) *Sender {
 // messages when to.User is set, else to to.Channel. Forms cannot open
 // outside an interaction and are left out.
 func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	return s.send(ctx, to, r, "")
+}
+
+// SendOnce is Send made safe to repeat: key is a stable id of the message
+// (at most 64 characters; the jobs layer's id of the delivery), and
+// sending the same key to the same destination again, after a timeout
+// whose request did reach Discord or from a rescued job, returns the
+// message already posted instead of posting it again (see nonce).
+// Discord remembers a nonce for "a few minutes", its documented window
+// for enforce_nonce, stated no more precisely: a repeat after that posts
+// anew, so this covers quick retries, not a job rescued an hour later.
+// An empty key sends as Send does.
+func (s *Sender) SendOnce(ctx context.Context, to bot.Destination, r bot.Reply, key string) error {
+	return s.send(ctx, to, r, key)
+}
+
+func (s *Sender) send(ctx context.Context, to bot.Destination, r bot.Reply, key string) error {
 	if to.Platform != "" && to.Platform != Platform {
 		return fmt.Errorf("discord: cannot deliver to platform %q", to.Platform)
 	}
@@ -59,13 +85,51 @@ func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) erro
 	if channel == "" {
 		return fmt.Errorf("discord: destination names neither a user nor a channel")
 	}
-	_, err := s.api.ChannelMessageSendComplex(channel, &discordgo.MessageSend{
+	data := &discordgo.MessageSend{
 		Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: noPings(),
-	}, discordgo.WithContext(ctx))
-	if err != nil {
+	}
+	if err := s.post(ctx, channel, data, key); err != nil {
 		return s.failed(ctx, what, err, "user", to.User, "channel", channel)
 	}
 	return nil
+}
+
+// onceMessage is a message with Discord's nonce check, which discordgo's
+// MessageSend cannot carry: with enforce_nonce, a message this bot
+// already created with the same nonce is returned instead of a new one.
+type onceMessage struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+// post creates data in channel: plainly, or with the nonce of key.
+func (s *Sender) post(ctx context.Context, channel string, data *discordgo.MessageSend, key string) error {
+	if key == "" {
+		_, err := s.api.ChannelMessageSendComplex(channel, data, discordgo.WithContext(ctx))
+		return err
+	}
+	for _, e := range data.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich // as ChannelMessageSendComplex does
+		}
+	}
+	ep := discordgo.EndpointChannelMessages(channel)
+	body := onceMessage{MessageSend: data, Nonce: nonce(key, channel), EnforceNonce: true}
+	_, err := s.api.RequestWithBucketID(http.MethodPost, ep, body, ep, discordgo.WithContext(ctx))
+	return err
+}
+
+// maxNonce is Discord's limit on a message nonce.
+const maxNonce = 25
+
+// nonce derives a message's nonce from its key and channel: the first 25
+// hex digits (100 bits) of SHA-256 over both. Discord compares nonces per
+// author, not (by its documentation) per channel, so the channel is
+// hashed in: the same key sent to two places is two messages.
+func nonce(key, channel string) string {
+	sum := sha256.Sum256([]byte(key + "\x00" + channel))
+	return hex.EncodeToString(sum[:])[:maxNonce]
 }
 
 // respond posts an interaction's initial response (gateway mode).

@@ -560,7 +560,9 @@ func TestCapturedSheetPick(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ad := discord.New(discord.Config{Router: commands.Router(r.env), Session: sess, Log: quiet()})
+			// The saved interaction is dated by its id: the adapter stands then.
+			then := bot.NewManualClock(discordtest.IDTime("1200000000000000077"))
+			ad := discord.New(discord.Config{Router: commands.Router(r.env), Session: sess, Log: quiet(), Clock: then})
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- ad.Run(ctx) }()

@@ -86,7 +86,7 @@ func TestServeDiscordInteractions(t *testing.T) {
 		return resp.StatusCode, v
 	}
 
-	ping := interactionJSON("1", 1, nil)
+	ping := interactionJSON(discordtest.NewID(), 1, nil)
 	if code, v := post(key.Request(t, url, ping)); code != http.StatusOK || v["type"] != 1.0 {
 		t.Errorf("signed PING: got %d %v, want 200 {\"type\":1}", code, v)
 	}
@@ -100,7 +100,7 @@ func TestServeDiscordInteractions(t *testing.T) {
 
 	// A signed /scorecard is answered with an embed inside Discord's 3 s.
 	start := time.Now()
-	code, v := post(key.Request(t, url, interactionJSON("2", 2, map[string]any{"name": "scorecard", "type": 1})))
+	code, v := post(key.Request(t, url, interactionJSON(discordtest.NewID(), 2, map[string]any{"name": "scorecard", "type": 1})))
 	took := time.Since(start)
 	data, _ := v["data"].(map[string]any)
 	embeds, _ := data["embeds"].([]any)

@@ -1,8 +1,11 @@
 // Package discordtest is a local fake of Discord for tests: a REST API
-// that records every call (and can be told to fail some with 429 or 5xx),
-// and a minimal gateway over websocket (Hello, Identify, READY, heartbeat
-// ACKs, then the dispatches a test sends). It also signs interaction
-// requests the way Discord does, with a key made for the test.
+// that records every call (and can be told to fail some with 429 or 5xx,
+// or to answer late), knows the members and channels of the servers a
+// test describes, keeps the messages posted to channels (honouring
+// enforce_nonce), and a minimal gateway over websocket (Hello, Identify,
+// READY, heartbeat ACKs, then the dispatches a test sends). It also signs
+// interaction requests the way Discord does, with a key made for the
+// test, and makes snowflake ids of a chosen time.
 package discordtest
 
 import (
@@ -48,13 +51,22 @@ type Server struct {
 
 	srv *httptest.Server
 
+	// NonceWindow is how long a message nonce is remembered for
+	// enforce_nonce; Discord documents "a few minutes".
+	NonceWindow time.Duration
+
 	mu       sync.Mutex
 	calls    []Call
 	changed  chan struct{} // closed and replaced whenever calls grow
 	faults   []fault
+	stalls   []stall
 	identify []json.RawMessage
 	conns    []*gatewayConn
 	seq      int
+	members  map[string]map[string]Member // guild id → user id → member
+	users    map[string]bool              // every user id of some guild
+	channels map[string]Channel
+	messages []Message
 }
 
 type fault struct {
@@ -64,7 +76,10 @@ type fault struct {
 
 // New starts a fake Discord that closes with the test.
 func New(t testing.TB) *Server {
-	s := &Server{AppID: "100000000000000001", changed: make(chan struct{})}
+	s := &Server{
+		AppID: "100000000000000001", NonceWindow: 2 * time.Minute, changed: make(chan struct{}),
+		members: map[string]map[string]Member{}, users: map[string]bool{}, channels: map[string]Channel{},
+	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	t.Cleanup(s.close)
@@ -154,6 +169,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	close(s.changed)
 	s.changed = make(chan struct{})
 	s.mu.Unlock()
+	if d := s.takeStall(r.Method, path); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+		}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "0.05")
@@ -182,6 +203,8 @@ var (
 	originalRE = regexp.MustCompile(`^/webhooks/[^/]+/[^/]+/messages/@original$`)
 	followupRE = regexp.MustCompile(`^/webhooks/[^/]+/[^/]+$`)
 	messagesRE = regexp.MustCompile(`^/channels/([^/]+)/messages$`)
+	memberRE   = regexp.MustCompile(`^/guilds/([^/]+)/members/([^/]+)$`)
+	channelRE  = regexp.MustCompile(`^/channels/([^/]+)$`)
 	commandsRE = regexp.MustCompile(`^/applications/[^/]+(/guilds/[^/]+)?/commands$`)
 )
 
@@ -213,8 +236,12 @@ func (s *Server) answer(method, path string, body []byte) (int, any) {
 		_ = json.Unmarshal(body, &v)
 		return 200, map[string]any{"id": "4" + v.RecipientID, "type": 1}
 	case method == http.MethodPost && messagesRE.MatchString(path):
-		message["channel_id"] = messagesRE.FindStringSubmatch(path)[1]
-		return 200, message
+		return s.createMessage(messagesRE.FindStringSubmatch(path)[1], body)
+	case method == http.MethodGet && memberRE.MatchString(path):
+		m := memberRE.FindStringSubmatch(path)
+		return s.member(m[1], m[2])
+	case method == http.MethodGet && channelRE.MatchString(path):
+		return s.channel(channelRE.FindStringSubmatch(path)[1])
 	case method == http.MethodPut && commandsRE.MatchString(path):
 		var cmds []map[string]any
 		if err := json.Unmarshal(body, &cmds); err != nil {
@@ -349,10 +376,18 @@ func NewKey(t testing.TB) Key {
 func (k Key) PublicHex() string { return hex.EncodeToString(k.Public) }
 
 // Request builds a POST of body to url signed as Discord signs
-// interactions: Ed25519 over timestamp + body.
+// interactions: Ed25519 over timestamp + body, with the current time as
+// the timestamp.
 func (k Key) Request(t testing.TB, url string, body []byte) *http.Request {
 	t.Helper()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return k.RequestAt(t, url, body, strconv.FormatInt(time.Now().Unix(), 10))
+}
+
+// RequestAt is Request validly signed with the timestamp ts, sent as
+// X-Signature-Timestamp whatever it holds: a request made at another
+// time, or a malformed timestamp.
+func (k Key) RequestAt(t testing.TB, url string, body []byte, ts string) *http.Request {
+	t.Helper()
 	r, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,199 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Member is a member of a server, as a test describes it.
+type Member struct {
+	ID         string
+	Username   string
+	GlobalName string // optional
+	Nick       string // the server nickname, optional
+}
+
+// Channel is a channel of a server, as a test describes it. Type is
+// Discord's channel type: 0 text, 2 voice, 4 category, 5 announcement,
+// 15 forum…
+type Channel struct {
+	ID      string
+	GuildID string
+	Type    int
+	Name    string
+}
+
+// AddMember makes m a member of the server guildID: GET
+// /guilds/{guildID}/members/{m.ID} answers with them. Asked about anyone
+// else, the fake answers 404 Unknown Member (10007) for a user who is a
+// member of some other server, and 404 Unknown User (10013) for an id it
+// has never been told of.
+func (s *Server) AddMember(guildID string, m Member) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.members[guildID] == nil {
+		s.members[guildID] = map[string]Member{}
+	}
+	s.members[guildID][m.ID] = m
+	s.users[m.ID] = true
+}
+
+// AddChannel makes c known: GET /channels/{c.ID} answers with it; other
+// ids get 404 Unknown Channel (10003).
+func (s *Server) AddChannel(c Channel) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.channels[c.ID] = c
+}
+
+func (s *Server) member(guildID, userID string) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.members[guildID][userID]
+	switch {
+	case ok:
+	case s.users[userID]:
+		return http.StatusNotFound, map[string]any{"message": "Unknown Member", "code": 10007}
+	default:
+		return http.StatusNotFound, map[string]any{"message": "Unknown User", "code": 10013}
+	}
+	user := map[string]any{"id": m.ID, "username": m.Username, "discriminator": "0", "global_name": nil, "avatar": nil}
+	if m.GlobalName != "" {
+		user["global_name"] = m.GlobalName
+	}
+	out := map[string]any{
+		"user": user, "nick": nil, "roles": []string{}, "joined_at": "2026-01-05T18:00:00.000000+00:00",
+		"deaf": false, "mute": false, "flags": 0, "pending": false,
+	}
+	if m.Nick != "" {
+		out["nick"] = m.Nick
+	}
+	return http.StatusOK, out
+}
+
+func (s *Server) channel(id string) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.channels[id]
+	if !ok {
+		return http.StatusNotFound, map[string]any{"message": "Unknown Channel", "code": 10003}
+	}
+	return http.StatusOK, map[string]any{"id": c.ID, "guild_id": c.GuildID, "type": c.Type, "name": c.Name, "position": 0}
+}
+
+// Message is a message the fake created in a channel.
+type Message struct {
+	ID        string
+	ChannelID string
+	Nonce     string // as sent, "" without one
+	Body      []byte // the request that created it
+	at        time.Time
+}
+
+// Messages returns the messages created in channelID, oldest first; every
+// channel's when channelID is "".
+func (s *Server) Messages(channelID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.messages {
+		if channelID == "" || m.ChannelID == channelID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// createMessage is POST /channels/{id}/messages. With enforce_nonce and a
+// nonce that a message of the same channel got within NonceWindow, it
+// returns that message and creates nothing, as Discord does.
+func (s *Server) createMessage(channelID string, body []byte) (int, any) {
+	var req struct {
+		Nonce        json.RawMessage `json:"nonce"`
+		EnforceNonce bool            `json:"enforce_nonce"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return http.StatusBadRequest, map[string]any{"message": "400: Bad Request", "code": 50109}
+	}
+	nonce := strings.Trim(string(req.Nonce), `"`)
+	if len(nonce) > 25 {
+		return http.StatusBadRequest, map[string]any{"message": "Invalid Form Body", "code": 50035}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if req.EnforceNonce && nonce != "" {
+		for _, m := range s.messages {
+			if m.ChannelID == channelID && m.Nonce == nonce && now.Sub(m.at) < s.NonceWindow {
+				return http.StatusOK, messageJSON(m)
+			}
+		}
+	}
+	m := Message{ID: strconv.Itoa(200000000000000001 + len(s.messages)), ChannelID: channelID, Nonce: nonce, Body: body, at: now}
+	s.messages = append(s.messages, m)
+	return http.StatusOK, messageJSON(m)
+}
+
+func messageJSON(m Message) map[string]any {
+	out := map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": "", "type": 0}
+	if m.Nonce != "" {
+		out["nonce"] = m.Nonce
+	}
+	return out
+}
+
+type stall struct {
+	method, path string
+	d            time.Duration
+}
+
+// Stall makes the next request matching method and a path containing
+// path take effect as usual but get its answer only after d, or never if
+// the client gives up first: a response lost to a timeout.
+func (s *Server) Stall(method, path string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stalls = append(s.stalls, stall{method, path, d})
+}
+
+func (s *Server) takeStall(method, path string) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, st := range s.stalls {
+		if st.method == method && strings.Contains(path, st.path) {
+			s.stalls = append(s.stalls[:i], s.stalls[i+1:]...)
+			return st.d
+		}
+	}
+	return 0
+}
+
+// discordEpoch is the start of snowflake time, 2015-01-01 UTC, in Unix ms.
+const discordEpoch = 1420070400000
+
+var serial atomic.Uint64
+
+// IDAt returns a snowflake id made at t, distinct from every other id
+// this process made (its low 22 bits count).
+func IDAt(t time.Time) string {
+	ms := uint64(t.UnixMilli() - discordEpoch)
+	return strconv.FormatUint(ms<<22|serial.Add(1)&(1<<22-1), 10)
+}
+
+// NewID returns a snowflake id made now: an interaction the adapter
+// accepts as fresh.
+func NewID() string { return IDAt(time.Now()) }
+
+// IDTime returns when the snowflake id was made (the zero time when id is
+// not a number).
+func IDTime(id string) time.Time {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(n>>22) + discordEpoch)
+}
