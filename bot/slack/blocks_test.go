@@ -64,7 +64,8 @@ func TestBlocksKeepSlackLimits(t *testing.T) {
 func TestNormalize(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"who:<@U0002|bob> and <@W0003>", "who:<@U0002> and <@W0003>"},
-		{"in <#C0001|general> or <#C0002>", "in #general or #C0002"},
+		// Channel mentions keep the id, which the Directory reads, not the name.
+		{"in <#C0001|general> or <#C0002> or <#G0003|secret>", "in <#C0001> or <#C0002> or <#G0003>"},
 		{"see <https://example.org/a?b=1&amp;c=2|example> &lt;3 &amp; more", "see https://example.org/a?b=1&c=2 <3 & more"},
 		{"<!here> <!subteam^S0001|@team>", "@here @team"},
 	} {

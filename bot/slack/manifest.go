@@ -9,10 +9,18 @@ import (
 	"github.com/fcbot/fcbot/bot"
 )
 
-// Scopes are the bot token scopes fcbot uses: slash commands, posting
-// replies and ephemeral messages, opening direct messages, and users.info
-// (workspace admins count as leads).
-var Scopes = []string{"commands", "chat:write", "im:write", "users:read"}
+// Scopes are the bot token scopes fcbot uses: slash commands; posting
+// replies and ephemeral messages, also in public channels the bot has not
+// joined (chat:write.public); opening direct messages; users.info
+// (workspace admins count as leads; a person named must be a member of the
+// workspace); conversations.info on public and private channels (a channel
+// named must be the workspace's, and one the bot can post in); and
+// conversations.history of channels, private channels and direct messages
+// the bot is in, read only by SendOnce to find a message it already posted.
+var Scopes = []string{
+	"commands", "chat:write", "chat:write.public", "im:write", "users:read",
+	"channels:read", "groups:read", "channels:history", "groups:history", "im:history",
+}
 
 // Paths of HTTP mode's request URLs.
 const (

@@ -23,6 +23,8 @@ type webAPI interface {
 	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
 	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	GetConversationInfoContext(ctx context.Context, input *slack.GetConversationInfoInput) (*slack.Channel, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 }
 
 var _ webAPI = (*slack.Client)(nil)
@@ -39,8 +41,9 @@ const (
 )
 
 // Sender makes every outgoing Web API call: replies posted after the
-// acknowledgement, direct messages, ephemeral messages and modals, and the
-// unrequested messages of jobs (it implements bot.Sender). It honours
+// acknowledgement, direct messages, ephemeral messages and modals, the
+// unrequested messages of jobs (it implements bot.Sender, and
+// bot.OnceSender: see SendOnce), and the Directory's questions. It honours
 // Slack's rate limits and retries with bounded backoff within the
 // context's deadline, and logs what it finally could not deliver.
 type Sender struct {
@@ -49,7 +52,10 @@ type Sender struct {
 	log  *slog.Logger
 }
 
-var _ bot.Sender = (*Sender)(nil)
+var (
+	_ bot.Sender     = (*Sender)(nil)
+	_ bot.OnceSender = (*Sender)(nil)
+)
 
 // Send delivers r to a user's direct messages (conversations.open, then
 // chat.postMessage) or to a channel. bot.Sender carries no locale: the few
@@ -61,20 +67,24 @@ func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) erro
 func (s *Sender) send(ctx context.Context, locale string, to bot.Destination, r bot.Reply) error {
 	ctx, cancel := withDeadline(ctx, sendDeadline)
 	defer cancel()
-	channel := to.Channel
-	if to.User != "" {
-		im, err := s.openIM(ctx, to.User)
-		if err != nil {
-			s.log.WarnContext(ctx, "message not delivered", "platform", Platform, "group", to.Group, "to", to.User, "err", err)
-			return err
-		}
-		channel = im
+	channel, err := s.conversation(ctx, to)
+	if err == nil {
+		err = s.post(ctx, locale, channel, r)
 	}
-	if err := s.post(ctx, locale, channel, r); err != nil {
+	if err != nil {
 		s.log.WarnContext(ctx, "message not delivered", "platform", Platform, "group", to.Group, "to", to.User, "channel", to.Channel, "err", err)
-		return err
 	}
-	return nil
+	return err
+}
+
+// conversation is the channel to post to for to: the user's direct
+// messages with the bot (conversations.open) when to names a user, else
+// to's channel.
+func (s *Sender) conversation(ctx context.Context, to bot.Destination) (string, error) {
+	if to.User == "" {
+		return to.Channel, nil
+	}
+	return s.openIM(ctx, to.User)
 }
 
 func (s *Sender) openIM(ctx context.Context, user string) (string, error) {
@@ -149,7 +159,18 @@ func (s *Sender) Respond(ctx context.Context, responseURL string, m *slack.Webho
 	return err
 }
 
-// UserInfo calls users.info.
+// conversationInfo calls conversations.info.
+func (s *Sender) conversationInfo(ctx context.Context, id string) (*slack.Channel, error) {
+	var ch *slack.Channel
+	err := retry(ctx, "conversations.info", func(ctx context.Context) error {
+		var err error
+		ch, err = s.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id})
+		return err
+	})
+	return ch, err
+}
+
+// userInfo calls users.info.
 func (s *Sender) userInfo(ctx context.Context, id string) (*slack.User, error) {
 	var u *slack.User
 	err := retry(ctx, "users.info", func(ctx context.Context) error {
@@ -200,6 +221,10 @@ func retry(ctx context.Context, op string, call func(ctx context.Context) error)
 
 // retryAfter says whether err is worth another attempt, and after how long.
 func retryAfter(err error, backoff time.Duration) (time.Duration, bool) {
+	var again lookAgain
+	if errors.As(err, &again) {
+		return backoff, true
+	}
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
 		return min(max(rl.RetryAfter, firstBackoff), maxRetryAfter), true

@@ -66,16 +66,6 @@ type Adapter struct {
 
 var _ bot.Adapter = (*Adapter)(nil)
 
-// userTTL is how long users.info answers (admin, locale, name) are kept.
-const userTTL = 5 * time.Minute
-
-type cachedUser struct {
-	name   string
-	locale string
-	admin  bool
-	until  time.Time
-}
-
 // New returns an adapter for cfg.
 func New(cfg Config) (*Adapter, error) {
 	if cfg.BotToken == "" {
@@ -126,18 +116,21 @@ func (a *Adapter) Sender() *Sender { return a.sender }
 // origin is where a command came from and where its answer goes.
 type origin struct {
 	team, channel, user, userName string
-	trigger                       string // trigger_id: replay guard and modals
+	enterprise                    string // the Enterprise Grid organisation, if any
+	id                            string // the delivery's id: the replay guard's (see delivery)
+	trigger                       string // trigger_id: modals
 	responseURL                   string
 	locale                        string // the user's, once the request is built
 }
 
 // request builds the core request for o, asking users.info (cached) who
 // the user is: their display name, locale and whether they administer the
-// workspace.
+// workspace. Its Directory answers for o's workspace.
 func (a *Adapter) request(ctx context.Context, o origin) *bot.Request {
 	req := &bot.Request{
-		ID: o.trigger, Platform: Platform, Group: o.team, Channel: o.channel, Locale: "en",
-		User: bot.User{ID: o.user, Name: o.userName},
+		ID: o.id, Platform: Platform, Group: o.team, Channel: o.channel, Locale: "en",
+		User:      bot.User{ID: o.user, Name: o.userName},
+		Directory: &directory{a: a, team: o.team, enterprise: o.enterprise},
 	}
 	if u, ok := a.user(ctx, o.user); ok {
 		if u.name != "" {
@@ -154,37 +147,6 @@ func (a *Adapter) request(ctx context.Context, o origin) *bot.Request {
 	return req
 }
 
-// user returns what users.info says about id, from the cache when fresh.
-// Failures are logged and read as "not an admin".
-func (a *Adapter) user(ctx context.Context, id string) (cachedUser, bool) {
-	a.mu.Lock()
-	c, ok := a.users[id]
-	a.mu.Unlock()
-	if ok && time.Now().Before(c.until) {
-		return c, true
-	}
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	u, err := a.sender.userInfo(ctx, id)
-	if err != nil {
-		a.log.WarnContext(ctx, "users.info failed; treating the user as a member", "user", id, "err", err)
-		return cachedUser{}, false
-	}
-	c = cachedUser{
-		name:   firstNonEmpty(u.Profile.DisplayName, u.RealName, u.Name),
-		locale: u.Locale,
-		admin:  u.IsAdmin || u.IsOwner || u.IsPrimaryOwner || u.Enterprise.IsAdmin || u.Enterprise.IsOwner,
-		until:  time.Now().Add(userTTL),
-	}
-	a.mu.Lock()
-	if len(a.users) > 10000 {
-		clear(a.users) // a crude bound; the cache only saves calls
-	}
-	a.users[id] = c
-	a.mu.Unlock()
-	return c, true
-}
-
 func firstNonEmpty(ss ...string) string {
 	for _, s := range ss {
 		if s = strings.TrimSpace(s); s != "" {
@@ -196,7 +158,7 @@ func firstNonEmpty(ss ...string) string {
 
 var (
 	userMention    = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|([^>]*))?>`)
-	channelMention = regexp.MustCompile(`<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>`)
+	channelMention = regexp.MustCompile(`<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>`)
 	specialMention = regexp.MustCompile(`<!([^|>]+)(?:\|([^>]*))?>`)
 	link           = regexp.MustCompile(`<([a-z][a-z0-9+.-]*:[^|>]*)(?:\|([^>]*))?>`)
 	mentionWord    = regexp.MustCompile(`^<@([UW][A-Z0-9]+)>$`)
@@ -204,8 +166,9 @@ var (
 
 // normalize turns a command's text as Slack escapes it into the text
 // grammar: user mentions become <@U123> (their names kept aside in
-// names), channel mentions #name, links their URL, and &amp; &lt; &gt;
-// the characters they stand for.
+// names), channel mentions <#C123> (the id, which the Directory reads,
+// without the name Slack adds), links their URL, and &amp; &lt; &gt; the
+// characters they stand for.
 func normalize(text string) (line string, names map[string]string) {
 	names = map[string]string{}
 	text = userMention.ReplaceAllStringFunc(text, func(m string) string {
@@ -215,13 +178,7 @@ func normalize(text string) (line string, names map[string]string) {
 		}
 		return "<@" + sub[1] + ">"
 	})
-	text = channelMention.ReplaceAllStringFunc(text, func(m string) string {
-		sub := channelMention.FindStringSubmatch(m)
-		if sub[2] != "" {
-			return "#" + sub[2]
-		}
-		return "#" + sub[1]
-	})
+	text = channelMention.ReplaceAllString(text, "<#$1>")
 	text = specialMention.ReplaceAllStringFunc(text, func(m string) string {
 		sub := specialMention.FindStringSubmatch(m)
 		if sub[2] != "" {
@@ -267,17 +224,14 @@ func (a *Adapter) resolver(ctx context.Context, names map[string]string) bot.Use
 // slashCommand runs a slash command and returns the acknowledgement's
 // payload: the reply when it is ready within AckWithin, else nil (an empty
 // acknowledgement) and the reply goes to response_url later (see
-// acknowledge). A retried delivery is a replay: acknowledged, not run
-// again.
-func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, retried bool) any {
+// acknowledge). A retry runs like a first delivery: the router's replay
+// guard, on the delivery's id, answers it when its original ran.
+func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, d delivery) any {
 	log := a.log.With("group", sc.TeamID, "user", sc.UserID, "command", sc.Command)
-	if retried {
-		log.InfoContext(ctx, "retried delivery acknowledged without running it again")
-		return nil
-	}
+	logRetry(ctx, log, d)
 	text, names := normalize(sc.Text)
 	line := "/" + strings.TrimPrefix(sc.Command, "/") + " " + text
-	o := origin{team: sc.TeamID, channel: sc.ChannelID, user: sc.UserID, userName: sc.UserName, trigger: sc.TriggerID, responseURL: sc.ResponseURL}
+	o := origin{team: sc.TeamID, enterprise: sc.EnterpriseID, channel: sc.ChannelID, user: sc.UserID, userName: sc.UserName, id: d.id, trigger: sc.TriggerID, responseURL: sc.ResponseURL}
 	work := func(ctx context.Context) answer {
 		ans := a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {
 			return a.router.Run(ctx, req, line, a.resolver(ctx, names), a.sender)
@@ -362,31 +316,43 @@ func (a *Adapter) later(ctx context.Context, o origin, rep bot.Reply) {
 	_ = a.sender.send(ctx, o.locale, bot.Destination{Platform: Platform, Group: o.team, User: o.user}, rep)
 }
 
-// interaction handles a button click or a modal submission and returns
-// the acknowledgement's payload (nil for an empty one).
-func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback, retried bool) any {
-	log := a.log.With("group", cb.Team.ID, "user", cb.User.ID, "interaction", cb.Type)
-	if retried {
-		log.InfoContext(ctx, "retried delivery acknowledged without running it again")
-		return nil
+// logRetry notes a retried delivery, which runs unless the replay guard
+// finds that its original did.
+func logRetry(ctx context.Context, log *slog.Logger, d delivery) {
+	if d.retry > 0 {
+		log.InfoContext(ctx, "retried delivery: running it unless its original ran", "retry", d.retry, "reason", d.reason)
 	}
+}
+
+// interaction handles a button click or a modal submission and returns
+// the acknowledgement's payload (nil for an empty one). A retry runs like
+// a first delivery (see slashCommand).
+func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback, d delivery) any {
+	log := a.log.With("group", cb.Team.ID, "user", cb.User.ID, "interaction", cb.Type)
+	logRetry(ctx, log, d)
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
-		a.click(ctx, cb)
+		a.click(ctx, cb, d)
 		return nil
 	case slack.InteractionTypeViewSubmission:
 		if cb.View.CallbackID != formCallback {
 			return nil
 		}
-		return a.submit(ctx, cb)
+		return a.submit(ctx, cb, d)
 	default:
 		return nil
 	}
 }
 
+// enterpriseOf is the Enterprise Grid organisation an interaction came
+// from, "" outside Grid.
+func enterpriseOf(cb slack.InteractionCallback) string {
+	return firstNonEmpty(cb.Enterprise.ID, cb.Team.EnterpriseID)
+}
+
 // click runs a button's action as the clicker. Slack ignores the
 // acknowledgement's body for clicks, so the reply goes to response_url.
-func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
+func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, d delivery) {
 	if len(cb.ActionCallback.BlockActions) == 0 {
 		return
 	}
@@ -399,7 +365,7 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
 	if channel == "" {
 		channel = cb.Container.ChannelID
 	}
-	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID), channel: channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID, responseURL: cb.ResponseURL}
+	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID), enterprise: enterpriseOf(cb), channel: channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), id: d.id, trigger: cb.TriggerID, responseURL: cb.ResponseURL}
 	ctx, cancel := a.detach(ctx)
 	a.background(func() {
 		defer cancel()
@@ -422,13 +388,13 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback) {
 // typed and picked; success closes it and the reply goes to the user
 // (ephemeral in the channel, else a direct message), as does any answer
 // not ready within AckWithin (see acknowledge).
-func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback) any {
+func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback, d delivery) any {
 	in := readInputs(cb.View)
 	var meta formMeta
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || a.router.Tree().Lookup(meta.Command) == nil {
 		return in.refuse("", bot.Translate("en", bot.M("slack.form_gone")))
 	}
-	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID, cb.View.TeamID), channel: meta.Channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), trigger: cb.TriggerID}
+	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID, cb.View.TeamID), enterprise: enterpriseOf(cb), channel: meta.Channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), id: d.id, trigger: cb.TriggerID}
 	inv := &bot.Invocation{Command: a.router.Tree().Lookup(meta.Command), Args: bot.FormArgs(meta.Fixed, in.answers)}
 	work := func(ctx context.Context) answer {
 		ans := a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {

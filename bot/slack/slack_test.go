@@ -45,6 +45,7 @@ type rigOptions struct {
 	testCommands bool          // add the test commands to the real tree
 	ackWithin    time.Duration // 0: the adapter's default
 	appToken     string
+	httpClient   *http.Client // nil: the adapter's default
 }
 
 func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
@@ -64,7 +65,7 @@ func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
 	r.fake.AddUser(fakeslack.User{ID: "U0003", Name: "Carol", Locale: "en-US", Admin: true})
 	ad, err := slack.New(slack.Config{
 		BotToken: "xoxb-test", AppToken: o.appToken, SigningSecret: secret, APIURL: r.fake.APIURL(),
-		Router: router, Log: log, AckWithin: o.ackWithin,
+		Router: router, Log: log, AckWithin: o.ackWithin, HTTPClient: o.httpClient,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +124,21 @@ func (r *rig) testCommands() []*bot.Command {
 			Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 				u, _ := req.UserOpt("who")
 				return bot.Reply{Text: "hello " + u.Name + " (" + u.ID + ")"}, nil
+			}},
+		{Name: "where", Description: "Check a channel with the Directory", Example: "/where #general",
+			Options: []bot.Option{{Name: "channel", Description: "A channel", Kind: bot.Text, Required: true}},
+			Handler: func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+				if req.Directory == nil {
+					return bot.Reply{Text: "no directory"}, nil
+				}
+				id, ok, err := req.Directory.Channel(ctx, req.Group, req.Str("channel"))
+				if err != nil {
+					return bot.Reply{}, err
+				}
+				if !ok {
+					return bot.Reply{Text: "not a channel of " + req.Group}, nil
+				}
+				return bot.Reply{Text: "channel " + id}, nil
 			}},
 		{Name: "slow", Description: "Take a while",
 			Handler: func(ctx context.Context, _ *bot.Request) (bot.Reply, error) {
@@ -321,7 +337,7 @@ func TestMentionsAndAdmins(t *testing.T) {
 		if _, m, _ := r.slash("U0001", "/setup", setup); !strings.Contains(visible(m), "Springfield &amp; Co is set up") {
 			t.Errorf("alice /setup: got %s (want & escaped as &amp;)", visible(m))
 		}
-		if _, m, _ := r.slash("U0002", "/setup", setup); !strings.Contains(visible(m), "Only a lead") {
+		if _, m, _ := r.slash("U0002", "/setup", setup); !strings.Contains(visible(m), "only its leads (Alice) can change it") {
 			t.Errorf("bob /setup: got %s, want a refusal", visible(m))
 		}
 		if _, m, _ := r.slash("U0003", "/setup", setup); !strings.Contains(visible(m), "is set up") {
@@ -339,12 +355,16 @@ func TestReplayAndRetry(t *testing.T) {
 	if code, m := r.do(slack.CommandsPath, form, time.Now()); code != 200 || !strings.Contains(visible(m), "already handled") {
 		t.Errorf("same trigger id again: got %d %v, want already handled", code, m)
 	}
+	// A retry whose original never arrived runs, once.
 	form.Set("trigger_id", "78.78.78")
-	if code, m := r.do(slack.CommandsPath, form, time.Now(), "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout"); code != 200 || m != nil {
-		t.Errorf("retried delivery: got %d %v, want an empty 200", code, m)
+	if code, m := r.do(slack.CommandsPath, form, time.Now(), "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout"); code != 200 || !strings.Contains(visible(m), "total 2") {
+		t.Errorf("retried delivery whose original was lost: got %d %v, want it run", code, m)
 	}
-	if got := r.count.Load(); got != 1 {
-		t.Errorf("counter %d after a replay and a retry, want 1", got)
+	if code, m := r.do(slack.CommandsPath, form, time.Now(), "X-Slack-Retry-Num", "2", "X-Slack-Retry-Reason", "http_timeout"); code != 200 || !strings.Contains(visible(m), "already handled") {
+		t.Errorf("its second retry: got %d %v, want already handled", code, m)
+	}
+	if got := r.count.Load(); got != 2 {
+		t.Errorf("counter %d after a replay, a retry and its retry, want 2", got)
 	}
 }
 
@@ -619,8 +639,9 @@ func TestManifest(t *testing.T) {
 		if base != "" && m.Settings.Interactivity.RequestURL != base+"/slack/interactions" {
 			t.Errorf("interactivity url %q", m.Settings.Interactivity.RequestURL)
 		}
-		if strings.Join(m.OAuthConfig.Scopes.Bot, ",") != "commands,chat:write,im:write,users:read" {
-			t.Errorf("scopes %v", m.OAuthConfig.Scopes.Bot)
+		if got, want := strings.Join(m.OAuthConfig.Scopes.Bot, ","), "commands,chat:write,chat:write.public,im:write,users:read,"+
+			"channels:read,groups:read,channels:history,groups:history,im:history"; got != want {
+			t.Errorf("scopes %s, want %s", got, want)
 		}
 	}
 	if _, err := slack.BuildManifest(tree, "http://bot.example.org"); err == nil {

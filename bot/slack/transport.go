@@ -3,6 +3,8 @@ package slack
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -20,7 +23,7 @@ const maxBody = 1 << 20
 
 // Commands serves POST /slack/commands in HTTP mode.
 func (a *Adapter) Commands() http.Handler {
-	return a.verified(func(w http.ResponseWriter, r *http.Request) {
+	return a.verified(func(w http.ResponseWriter, r *http.Request, d delivery) {
 		if r.PostFormValue("ssl_check") == "1" {
 			w.WriteHeader(http.StatusOK)
 			return
@@ -30,32 +33,74 @@ func (a *Adapter) Commands() http.Handler {
 			http.Error(w, "not a slash command", http.StatusBadRequest)
 			return
 		}
-		writeAck(w, a.slashCommand(r.Context(), sc, retried(r)))
+		writeAck(w, a.slashCommand(r.Context(), sc, d))
 	})
 }
 
 // Interactions serves POST /slack/interactions in HTTP mode: button
 // clicks and modal submissions.
 func (a *Adapter) Interactions() http.Handler {
-	return a.verified(func(w http.ResponseWriter, r *http.Request) {
+	return a.verified(func(w http.ResponseWriter, r *http.Request, d delivery) {
 		cb, err := slack.InteractionCallbackParse(r)
 		if err != nil {
 			http.Error(w, "not an interaction payload", http.StatusBadRequest)
 			return
 		}
-		writeAck(w, a.interaction(r.Context(), cb, retried(r)))
+		writeAck(w, a.interaction(r.Context(), cb, d))
 	})
 }
 
-// retried reports a delivery Slack repeats because an earlier one was not
-// acknowledged in time.
-func retried(r *http.Request) bool { return r.Header.Get("X-Slack-Retry-Num") != "" }
+// delivery is what identifies one delivery of a command, a click or a
+// submission: its id, which a retry repeats, and which retry it is.
+type delivery struct {
+	// id is the request's id for the router's replay guard (bot.Request.ID):
+	// a hash of what Slack signed (HTTP) or of the envelope's payload
+	// (Socket Mode). Every delivery has one, trigger_id or not, and Slack
+	// resends a retry unchanged, so a retry of a delivery that ran is
+	// answered without a second effect while one whose original never
+	// arrived runs once.
+	id string
+	// retry is Slack's retry number (X-Slack-Retry-Num, or the envelope's
+	// retry_attempt), 0 for a first delivery; reason is why it retried.
+	retry  int
+	reason string
+}
+
+// deliveryID is the replay guard's id for a delivery with this content:
+// the hex SHA-256 of it (64 characters).
+func deliveryID(content []byte) string {
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:])
+}
+
+// httpDelivery identifies an HTTP delivery by its signed body.
+func httpDelivery(r *http.Request, body []byte) delivery {
+	n, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+	return delivery{id: deliveryID(body), retry: n, reason: r.Header.Get("X-Slack-Retry-Reason")}
+}
+
+// socketDelivery identifies a Socket Mode envelope by its payload, read
+// as JSON and written again with sorted keys, so that a retry whose
+// payload Slack serialised differently still has the same id. A payload
+// that is not JSON is hashed as it came.
+func socketDelivery(req *socketmode.Request) delivery {
+	content := []byte(req.Payload)
+	dec := json.NewDecoder(bytes.NewReader(req.Payload))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err == nil {
+		if b, err := json.Marshal(v); err == nil {
+			content = b
+		}
+	}
+	return delivery{id: deliveryID(content), retry: req.RetryAttempt, reason: req.RetryReason}
+}
 
 // verified checks Slack's v0 signature and timestamp (at most five minutes
-// off, either way) on the raw body, restores the body and calls next;
-// anything else gets 401. Verification cannot detect replays: the replay
-// guard on trigger ids does.
-func (a *Adapter) verified(next http.HandlerFunc) http.Handler {
+// off, either way) on the raw body, restores the body and calls next with
+// the delivery the body identifies; anything else gets 401. Verification
+// cannot detect replays: the replay guard, on the delivery's id, does.
+func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, delivery)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sv, err := slack.NewSecretsVerifier(r.Header, a.secret)
 		if err != nil {
@@ -74,7 +119,7 @@ func (a *Adapter) verified(next http.HandlerFunc) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		next(w, r)
+		next(w, r, httpDelivery(r, body))
 	})
 }
 
@@ -147,7 +192,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm socketClient, ev socketmod
 			return
 		}
 		a.background(func() {
-			a.ack(ctx, sm, ev.Request, func() any { return a.slashCommand(ctx, sc, ev.Request.RetryAttempt > 0) }, sc.ResponseURL)
+			a.ack(ctx, sm, ev.Request, func() any { return a.slashCommand(ctx, sc, socketDelivery(ev.Request)) }, sc.ResponseURL)
 		})
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slack.InteractionCallback)
@@ -155,7 +200,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm socketClient, ev socketmod
 			return
 		}
 		a.background(func() {
-			a.ack(ctx, sm, ev.Request, func() any { return a.interaction(ctx, cb, ev.Request.RetryAttempt > 0) }, cb.ResponseURL)
+			a.ack(ctx, sm, ev.Request, func() any { return a.interaction(ctx, cb, socketDelivery(ev.Request)) }, cb.ResponseURL)
 		})
 	case socketmode.EventTypeEventsAPI:
 		if ev.Request != nil {

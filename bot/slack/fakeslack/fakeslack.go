@@ -1,13 +1,20 @@
 // Package fakeslack is a local stand-in for Slack in tests: a Web API that
 // records the calls it gets (users.info, conversations.open,
-// chat.postMessage, chat.postEphemeral, views.open, apps.connections.open),
+// conversations.info, conversations.history, chat.postMessage,
+// chat.postEphemeral, views.open, apps.connections.open), keeps the
+// messages posted (with their metadata) for conversations.history,
 // response_url endpoints, a Socket Mode websocket the test drives, and
 // request signing as Slack does it. slack-go's own slacktest serves
 // neither conversations.open nor views.open, and its websocket speaks RTM.
+//
+// The fake's own workspace is DefaultTeam, with one channel, #general
+// (DefaultChannel), that the bot is in; users and channels added without
+// a team belong to it.
 package fakeslack
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +24,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,10 +34,41 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// User is a workspace member as users.info describes them.
+// The fake's own workspace and its one channel.
+const (
+	DefaultTeam    = "T0001"
+	DefaultChannel = "C0001"
+)
+
+// User is a person as users.info describes them.
 type User struct {
 	ID, Name, Locale string
 	Admin, Owner     bool
+	// TeamID is the user's workspace; "" is DefaultTeam.
+	TeamID string
+	// EnterpriseID is their Enterprise Grid organisation, Teams the
+	// workspaces they belong to in it; "" and nil outside Grid.
+	EnterpriseID string
+	Teams        []string
+	Deleted      bool // deactivated
+}
+
+// Channel is a conversation as conversations.info describes it.
+type Channel struct {
+	ID, Name string
+	// TeamID is the workspace that hosts it (context_team_id); "" is
+	// DefaultTeam. SharedTeams and InternalTeams are the other workspaces
+	// that see it (Slack Connect, Enterprise Grid).
+	TeamID                     string
+	SharedTeams, InternalTeams []string
+	Private, Archived          bool
+	BotMember                  bool // the bot is in it
+}
+
+// Message is one message posted with chat.postMessage.
+type Message struct {
+	Channel, TS, Text string
+	Metadata          map[string]any // nil when posted without
 }
 
 // Call is one recorded Web API call or response_url post.
@@ -45,18 +84,32 @@ type Server struct {
 	*httptest.Server
 	t testing.TB
 
-	mu      sync.Mutex
-	users   map[string]User
-	calls   []Call
-	limited map[string]int    // method → 429 answers still to give
-	fail    map[string]string // method → Slack error to answer with
-	notify  chan struct{}
-	sockets chan *Socket
+	mu       sync.Mutex
+	users    map[string]User
+	channels map[string]Channel
+	messages []Message // posted, oldest first
+	serial   int       // of message timestamps
+	calls    []Call
+	limited  map[string]int    // method → 429 answers still to give
+	fail     map[string]string // method → Slack error to answer with
+	slow     map[string]slowness
+	notify   chan struct{}
+	sockets  chan *Socket
+}
+
+// slowness holds back the answers of a method's next calls.
+type slowness struct {
+	n int
+	d time.Duration
 }
 
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{t: t, users: map[string]User{}, limited: map[string]int{}, fail: map[string]string{}, notify: make(chan struct{}, 1), sockets: make(chan *Socket, 4)}
+	s := &Server{
+		t: t, users: map[string]User{}, channels: map[string]Channel{}, limited: map[string]int{}, fail: map[string]string{},
+		slow: map[string]slowness{}, notify: make(chan struct{}, 1), sockets: make(chan *Socket, 4),
+	}
+	s.channels[DefaultChannel] = Channel{ID: DefaultChannel, Name: "general", TeamID: DefaultTeam, BotMember: true}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.api)
 	mux.HandleFunc("/response/{id}", s.response)
@@ -77,6 +130,36 @@ func (s *Server) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[u.ID] = u
+}
+
+// AddChannel makes ch known to conversations.info.
+func (s *Server) AddChannel(ch Channel) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.channels[ch.ID] = ch
+}
+
+// Messages returns the messages posted to channel ("" for all), oldest
+// first.
+func (s *Server) Messages(channel string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.messages {
+		if channel == "" || m.Channel == channel {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Slow makes the next n calls of method do their work (a post is posted)
+// and then wait d, or until the client gives up, before answering: a
+// request that reached Slack whose answer the client never read.
+func (s *Server) Slow(method string, n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slow[method] = slowness{n: n, d: d}
 }
 
 // RateLimit makes the next n calls of method answer 429 with Retry-After:
@@ -164,6 +247,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.limited[method]--
 	}
 	failure := s.fail[method]
+	slow := s.slow[method]
+	if slow.n > 0 {
+		s.slow[method] = slowness{n: slow.n - 1, d: slow.d}
+	}
 	s.mu.Unlock()
 	if limited > 0 {
 		w.Header().Set("Retry-After", "0")
@@ -174,32 +261,116 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": false, "error": failure})
 		return
 	}
-	switch method {
-	case "users.info":
-		s.mu.Lock()
-		u, ok := s.users[c.Form.Get("user")]
-		s.mu.Unlock()
-		if !ok {
-			writeJSON(w, map[string]any{"ok": false, "error": "user_not_found"})
+	answer := s.answer(method, c)
+	if slow.n > 0 {
+		select {
+		case <-time.After(slow.d):
+		case <-r.Context().Done():
 			return
 		}
-		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
-			"id": u.ID, "name": strings.ToLower(u.Name), "real_name": u.Name, "locale": u.Locale,
-			"is_admin": u.Admin, "is_owner": u.Owner, "profile": map[string]any{"display_name": u.Name},
-		}})
-	case "conversations.open":
-		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(c.Form.Get("users"), "U")}})
-	case "chat.postMessage":
-		writeJSON(w, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": fmt.Sprintf("%d.000100", time.Now().Unix())})
-	case "chat.postEphemeral":
-		writeJSON(w, map[string]any{"ok": true, "message_ts": fmt.Sprintf("%d.000200", time.Now().Unix())})
-	case "views.open":
-		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}})
-	case "apps.connections.open":
-		writeJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.URL, "http") + "/ws"})
-	default:
-		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
 	}
+	writeJSON(w, answer)
+}
+
+// answer does what method does and returns Slack's answer.
+func (s *Server) answer(method string, c Call) map[string]any {
+	switch method {
+	case "users.info":
+		return s.userInfo(c.Form.Get("user"))
+	case "conversations.open":
+		return map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(c.Form.Get("users"), "U")}}
+	case "conversations.info":
+		return s.conversationInfo(c.Form.Get("channel"))
+	case "conversations.history":
+		return s.history(c.Form)
+	case "chat.postMessage":
+		m := s.post(c.Form)
+		return map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS}
+	case "chat.postEphemeral":
+		return map[string]any{"ok": true, "message_ts": fmt.Sprintf("%d.000200", time.Now().Unix())}
+	case "views.open":
+		return map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}}
+	case "apps.connections.open":
+		return map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.URL, "http") + "/ws"}
+	default:
+		return map[string]any{"ok": false, "error": "unknown_method"}
+	}
+}
+
+func (s *Server) userInfo(id string) map[string]any {
+	s.mu.Lock()
+	u, ok := s.users[id]
+	s.mu.Unlock()
+	if !ok {
+		return map[string]any{"ok": false, "error": "user_not_found"}
+	}
+	user := map[string]any{
+		"id": u.ID, "team_id": cmp.Or(u.TeamID, DefaultTeam), "name": strings.ToLower(u.Name), "real_name": u.Name, "locale": u.Locale,
+		"deleted": u.Deleted, "is_admin": u.Admin, "is_owner": u.Owner, "profile": map[string]any{"display_name": u.Name},
+	}
+	if u.EnterpriseID != "" {
+		user["enterprise_user"] = map[string]any{"id": u.ID, "enterprise_id": u.EnterpriseID, "teams": u.Teams}
+	}
+	return map[string]any{"ok": true, "user": user}
+}
+
+func (s *Server) conversationInfo(id string) map[string]any {
+	s.mu.Lock()
+	ch, ok := s.channels[id]
+	s.mu.Unlock()
+	if !ok {
+		return map[string]any{"ok": false, "error": "channel_not_found"}
+	}
+	return map[string]any{"ok": true, "channel": map[string]any{
+		"id": ch.ID, "name": ch.Name, "is_channel": !ch.Private, "is_group": false, "is_private": ch.Private,
+		"is_archived": ch.Archived, "is_member": ch.BotMember, "is_shared": len(ch.SharedTeams) > 0,
+		"context_team_id": cmp.Or(ch.TeamID, DefaultTeam), "shared_team_ids": ch.SharedTeams, "internal_team_ids": ch.InternalTeams,
+	}}
+}
+
+// post keeps a chat.postMessage's message, with a timestamp of its own.
+func (s *Server) post(form url.Values) Message {
+	var meta map[string]any
+	if raw := form.Get("metadata"); raw != "" {
+		_ = json.Unmarshal([]byte(raw), &meta)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.serial++
+	m := Message{Channel: form.Get("channel"), TS: fmt.Sprintf("%d.%06d", time.Now().Unix(), s.serial), Text: form.Get("text"), Metadata: meta}
+	s.messages = append(s.messages, m)
+	return m
+}
+
+// history answers conversations.history: the channel's messages newer
+// than oldest, newest first, limit (default 100) a page, the cursor being
+// how many were already given; metadata only with include_all_metadata.
+func (s *Server) history(form url.Values) map[string]any {
+	oldest, _ := strconv.ParseFloat(cmp.Or(form.Get("oldest"), "0"), 64)
+	limit, _ := strconv.Atoi(cmp.Or(form.Get("limit"), "100"))
+	skip, _ := strconv.Atoi(form.Get("cursor"))
+	withMeta := form.Get("include_all_metadata") == "1" || form.Get("include_all_metadata") == "true"
+	var in []Message
+	for _, m := range s.Messages(form.Get("channel")) {
+		if ts, _ := strconv.ParseFloat(m.TS, 64); ts > oldest {
+			in = append(in, m)
+		}
+	}
+	slices.Reverse(in)
+	page := in[min(skip, len(in)):min(skip+max(limit, 1), len(in))]
+	msgs := make([]map[string]any, len(page))
+	for i, m := range page {
+		msgs[i] = map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "bot_id": "B0001"}
+		if withMeta && m.Metadata != nil {
+			msgs[i]["metadata"] = m.Metadata
+		}
+	}
+	more := skip+len(page) < len(in)
+	next := ""
+	if more {
+		next = strconv.Itoa(skip + len(page))
+	}
+	return map[string]any{"ok": true, "messages": msgs, "has_more": more, "response_metadata": map[string]any{"next_cursor": next}}
 }
 
 func (s *Server) response(w http.ResponseWriter, r *http.Request) {
