@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -127,6 +128,9 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		s.sqlDB = stdlib.OpenDBFromPool(s.pool)
 		dialector = postgres.New(postgres.Config{Conn: s.sqlDB})
 	default:
+		if err := createPrivate(t.DSN, log); err != nil {
+			return nil, err
+		}
 		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		s.sqlDB, err = sql.Open("sqlite", dsn)
 		if err != nil {
@@ -151,6 +155,40 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		return nil, fmt.Errorf("reach the database: %w", err)
 	}
 	return s, nil
+}
+
+// createPrivate creates the SQLite database file readable and writable by
+// its owner only, before SQLite opens it: SQLite gives the WAL and
+// shared-memory files it creates the database file's mode, and the data
+// names people. An existing file (or WAL, or shared-memory file) open to
+// group or others loses those bits. The file is never opened once it
+// exists: closing another descriptor of a file SQLite has open drops
+// SQLite's locks on it.
+func createPrivate(path string, log *slog.Logger) error {
+	if strings.HasPrefix(path, ":memory:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+			continue // absent, not a file (SQLite will say so), or private
+		}
+		from, to := fi.Mode().Perm(), fi.Mode().Perm()&^0o077
+		if err := os.Chmod(p, to); err != nil {
+			// Not fatal: the file may belong to another user who shares it.
+			log.Warn("cannot restrict the database file to its owner", "file", p, "mode", from, "err", err)
+			continue
+		}
+		log.Warn("restricted the database file to its owner", "file", p, "from", from, "to", to)
+	}
+	return nil
 }
 
 // sqliteDialector teaches GORM's SQLite dialector modernc's error codes,

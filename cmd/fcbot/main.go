@@ -23,7 +23,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 	_ "time/tzdata" // time zones on machines without a zoneinfo database
 
 	"golang.org/x/term"
@@ -60,6 +59,9 @@ type app struct {
 	router *bot.Router
 	mux    *http.ServeMux
 	routes int // handlers added to mux besides /healthz
+	// inflight holds a token per platform request being served.
+	inflight chan struct{}
+	health   *health
 
 	// senders deliver unrequested messages per platform name.
 	senders map[string]bot.Sender
@@ -197,9 +199,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, clock bot.Clock, mi
 	env := &commands.Env{Store: store, Clock: clock, Log: log}
 	return &app{
 		cfg: cfg, log: log, clock: clock, store: store, env: env,
-		router:  commands.Router(env),
-		mux:     http.NewServeMux(),
-		senders: map[string]bot.Sender{},
+		router:   commands.Router(env),
+		mux:      http.NewServeMux(),
+		inflight: make(chan struct{}, limits.maxInFlight),
+		health:   &health{store: store, log: log, ttl: healthTTL},
+		senders:  map[string]bot.Sender{},
 	}, nil
 }
 
@@ -214,9 +218,11 @@ func migrateAll(ctx context.Context, store *storage.Store) error {
 	return nil
 }
 
-// handle adds an HTTP route for a platform.
+// handle adds an HTTP route for a platform, served within the limit of
+// requests in flight that all platform routes share (/healthz is not
+// counted, so it answers even when they are full).
 func (a *app) handle(pattern string, h http.Handler) {
-	a.mux.Handle(pattern, h)
+	a.mux.Handle(pattern, limitInFlight(a.inflight, a.log, h))
 	a.routes++
 }
 
@@ -305,34 +311,6 @@ func (a *app) takeRequests(ctx context.Context) error {
 		return first
 	}
 	return nil
-}
-
-// serveHTTP serves the platforms' routes and /healthz until ctx ends, then
-// stops listening and waits (up to 10 seconds) for the requests in
-// progress.
-func (a *app) serveHTTP(ctx context.Context) error {
-	srv := &http.Server{Addr: a.cfg.HTTPAddr, Handler: a.mux, ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	a.log.Info("http listening", "addr", a.cfg.HTTPAddr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		return srv.Shutdown(shutdown)
-	}
-}
-
-func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.store.SQL().PingContext(ctx); err != nil {
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-		return
-	}
-	_, _ = io.WriteString(w, "ok\n")
 }
 
 func (a *app) migrateCommand(ctx context.Context, args []string, stdout io.Writer) error {

@@ -1,0 +1,134 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fcbot/fcbot/storage"
+	"github.com/fcbot/fcbot/storage/storagetest"
+)
+
+// TestCheckWriteFailsWhenReadOnly: the write probe passes on a writable
+// database and fails with ErrNotWritable when the bot's connection may
+// only read, though the database still answers.
+func TestCheckWriteFailsWhenReadOnly(t *testing.T) {
+	readOnly := map[string][2]string{ // dialect → statements turning read-only on, off
+		storage.SQLite:   {"PRAGMA query_only = ON", "PRAGMA query_only = OFF"},
+		storage.Postgres: {"SET default_transaction_read_only = on", "SET default_transaction_read_only = off"},
+	}
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		if err := s.CheckWrite(ctx); err != nil {
+			t.Fatalf("writable: got %v, want nil", err)
+		}
+		// One connection, so that the setting is the session's of every
+		// query that follows.
+		s.SQL().SetMaxOpenConns(1)
+		set := readOnly[s.Dialect()]
+		if _, err := s.SQL().ExecContext(ctx, set[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SQL().PingContext(ctx); err != nil {
+			t.Fatalf("the read-only database should still answer: %v", err)
+		}
+		if err := s.CheckWrite(ctx); !errors.Is(err, storage.ErrNotWritable) {
+			t.Errorf("read-only: got %v, want ErrNotWritable", err)
+		}
+		if _, err := s.SQL().ExecContext(ctx, set[1]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CheckWrite(ctx); err != nil {
+			t.Errorf("writable again: got %v, want nil", err)
+		}
+	})
+}
+
+// TestCheckWriteSQLiteFileReadOnly: a SQLite file made read-only while the
+// bot runs fails the probe, and passes it once writable again, even
+// though the connections already open could still write through their
+// open files (and root can write anyway).
+func TestCheckWriteSQLiteFileReadOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ro.db")
+	s := openSQLite(t, path)
+	if err := s.CheckWrite(ctx); err != nil {
+		t.Fatalf("writable: got %v, want nil", err)
+	}
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckWrite(ctx); !errors.Is(err, storage.ErrNotWritable) || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("file read-only: got %v, want ErrNotWritable saying read-only", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckWrite(ctx); err != nil {
+		t.Errorf("file writable again: got %v, want nil", err)
+	}
+}
+
+// TestSQLiteFilesArePrivate: the database and the WAL and shared-memory
+// files SQLite makes beside it are readable by their owner only, whatever
+// the umask; an existing database file open to others is tightened.
+func TestSQLiteFilesArePrivate(t *testing.T) {
+	ctx := context.Background()
+	t.Run("new", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "new.db")
+		s := openSQLite(t, path)
+		if err := s.CheckWrite(ctx); err != nil { // a write, after the migrations'
+			t.Fatal(err)
+		}
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			assertMode(t, p, 0o600)
+		}
+	})
+	t.Run("existing", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "old.db")
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, 0o664); err != nil { // past the umask
+			t.Fatal(err)
+		}
+		s := openSQLite(t, path)
+		if err := s.CheckWrite(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			assertMode(t, p, 0o600)
+		}
+	})
+}
+
+func openSQLite(t *testing.T, path string) *storage.Store {
+	t.Helper()
+	s, err := storage.Open(context.Background(), "sqlite:"+path, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func assertMode(t *testing.T, path string, want fs.FileMode) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Errorf("%s: %v", filepath.Base(path), err)
+		return
+	}
+	if got := fi.Mode().Perm(); got != want {
+		t.Errorf("%s: got mode %v, want %v", filepath.Base(path), got, want)
+	}
+}
