@@ -127,7 +127,7 @@ func (env *Env) digestChannel(ctx context.Context, req *bot.Request) (bot.Reply,
 	if ch == "" {
 		return bot.Reply{Text: req.T("digest.channel_off"), Tone: bot.Success}, nil
 	}
-	return bot.Reply{Text: req.T("digest.channel_set", "Channel", ch), Tone: bot.Success}, nil
+	return bot.Reply{Text: req.T("digest.channel_set", "Channel", channelMention(req, ch)), Tone: bot.Success}, nil
 }
 
 // digestChannelOf is the channel /digest channel names: the one it is run
@@ -172,7 +172,7 @@ func (env *Env) digestSubscribe(subscribed bool) bot.Handler {
 			text = req.T("digest.unsubscribed")
 		}
 		if ds.Channel != "" {
-			text += " " + req.T("digest.channel_note", "Channel", ds.Channel)
+			text += " " + req.T("digest.channel_note", "Channel", channelMention(req, ds.Channel))
 		}
 		return bot.Reply{Text: text, Tone: bot.Success, Ephemeral: true}, nil
 	}

@@ -257,6 +257,15 @@ func mentionFor(req *bot.Request, u bot.User) string {
 	return "<@" + u.ID + ">"
 }
 
+// channelMention writes a channel as the platform shows a link to it: #name
+// on the console (where the id is the name), <#id> on Discord and Slack.
+func channelMention(req *bot.Request, id string) string {
+	if req.Platform == "console" {
+		return "#" + id
+	}
+	return "<#" + id + ">"
+}
+
 func meetingNumber(m *storage.Meeting) int64 {
 	if m == nil {
 		return 0

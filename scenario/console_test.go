@@ -41,6 +41,7 @@ func (d *consoleDriver) join(*person)                 {}
 func (d *consoleDriver) sender() bot.Sender           { return d.con }
 func (d *consoleDriver) group() string                { return console.Group }
 func (d *consoleDriver) channel() string              { return "console" }
+func (d *consoleDriver) room(name string) string      { return name } // one workspace: names are ids
 
 func (d *consoleDriver) run(p *person, line string) shown {
 	ctx := context.Background()

@@ -18,7 +18,7 @@ func TestDigest(t *testing.T) {
 		w.tick()
 		w.expectDMs("carol", "Daily digest for Springfield: Mon Nov 30")
 		w.expectDMs("alex")
-		w.expect("/digest channel channel:coord", "#coord")
+		w.expect("/digest channel channel:#coord", "posted in #coord")
 		w.step(at("12-01 08:00"))
 		w.tick()
 		w.expectPosts("coord", "Daily digest for Springfield: Tue Dec 1")

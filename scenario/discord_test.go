@@ -50,31 +50,44 @@ const (
 // interactions mode: signed interactions as a Discord client sends them,
 // the adapter's REST calls answered and recorded by a fake Discord.
 type discordDriver struct {
-	w      *world
-	fake   *discordtest.Server
-	key    discordtest.Key
-	ad     *discord.Adapter
-	srv    *httptest.Server
-	serial int64
+	w    *world
+	fake *discordtest.Server
+	key  discordtest.Key
+	ad   *discord.Adapter
+	srv  *httptest.Server
 }
 
 func newDiscordDriver(w *world, log *slog.Logger) *discordDriver {
-	d := &discordDriver{w: w, fake: discordtest.New(w.t), key: discordtest.NewKey(w.t), serial: 1300000000000000000}
+	d := &discordDriver{w: w, fake: discordtest.New(w.t), key: discordtest.NewKey(w.t)}
 	sess, err := discord.NewSession("test-token", d.fake.URL, log)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	d.ad = discord.New(discord.Config{Router: w.router, Session: sess, PublicKey: d.key.Public, Suggester: w.env, Log: log})
+	d.fake.AddChannel(discordtest.Channel{ID: discordChannel, GuildID: discordGuild, Type: 0, Name: "campaign"})
 	d.srv = httptest.NewServer(d.ad)
 	w.t.Cleanup(func() { d.srv.Close(); d.ad.Wait() })
 	return d
 }
 
 func (d *discordDriver) id(n int, _ string) string { return fmt.Sprintf("6%017d", n) }
-func (d *discordDriver) join(*person)              {} // members come with each interaction
-func (d *discordDriver) sender() bot.Sender        { return d.ad.Sender() }
-func (d *discordDriver) group() string             { return discordGuild }
-func (d *discordDriver) channel() string           { return discordChannel }
+
+// join makes p a member of the server, as Discord's member lookup
+// answers.
+func (d *discordDriver) join(p *person) {
+	d.fake.AddMember(discordGuild, discordtest.Member{ID: p.id, Username: strings.ToLower(p.name), GlobalName: p.name})
+}
+
+func (d *discordDriver) sender() bot.Sender { return d.ad.Sender() }
+func (d *discordDriver) group() string      { return discordGuild }
+func (d *discordDriver) channel() string    { return discordChannel }
+
+// room adds a text channel of the server.
+func (d *discordDriver) room(name string) string {
+	id := discordtest.NewID()
+	d.fake.AddChannel(discordtest.Channel{ID: id, GuildID: discordGuild, Type: 0, Name: name})
+	return id
+}
 
 // discordMention is a user mention in Discord text.
 var discordMention = regexp.MustCompile(`<@!?([0-9]{15,21})>`)
@@ -116,7 +129,8 @@ func (d *discordDriver) commandData(cmd *bot.Command, args map[string]string) ma
 		if !ok {
 			continue
 		}
-		typ, v := optString, any(d.w.mentions(raw, func(p *person) string { return "<@" + p.id + ">" }))
+		typed := d.w.mentions(raw, func(p *person) string { return "<@" + p.id + ">" })
+		typ, v := optString, any(d.w.channels(typed, func(id, _ string) string { return "<#" + id + ">" }))
 		switch o.Kind {
 		case bot.Integer:
 			typ = optInteger
@@ -266,10 +280,9 @@ func (d *discordDriver) message(raw []byte) map[string]any {
 	return msg
 }
 
-func (d *discordDriver) next() string {
-	d.serial++
-	return strconv.FormatInt(d.serial, 10)
-}
+// next is a fresh interaction id: the adapter refuses ids made more than
+// five minutes from now, whatever the world's clock says.
+func (d *discordDriver) next() string { return discordtest.NewID() }
 
 // interaction is an interaction payload as Discord sends it, from p, a
 // member of the server without Administrator or Manage Server.
@@ -379,7 +392,7 @@ func (d *discordDriver) shown(m discordMessage, raw []byte) shown {
 	if f := discordSheet(m); f != nil {
 		return shown{text: f.text(), private: r.Ephemeral, buttons: buttons, raw: raw, form: f}
 	}
-	return shown{text: d.w.names(flat(r), discordMention), private: r.Ephemeral, buttons: buttons, raw: raw}
+	return shown{text: d.w.roomNamesIn(d.w.names(flat(r), discordMention)), private: r.Ephemeral, buttons: buttons, raw: raw}
 }
 
 var channelMessages = regexp.MustCompile(`^/channels/([^/]+)/messages$`)

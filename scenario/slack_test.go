@@ -62,6 +62,13 @@ func (d *slackDriver) join(p *person) {
 	d.fake.AddUser(fakeslack.User{ID: p.id, Name: p.name, Locale: "en-US"})
 }
 
+// room adds a public channel of the workspace with the bot in it.
+func (d *slackDriver) room(name string) string {
+	id := fmt.Sprintf("C%04d", 2000+len(d.w.rooms))
+	d.fake.AddChannel(fakeslack.Channel{ID: id, Name: name, BotMember: true})
+	return id
+}
+
 // slackEscape escapes what Slack escapes in a command's text.
 var slackEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
@@ -77,6 +84,7 @@ func (d *slackDriver) run(p *person, line string) shown {
 	text = d.w.mentions(slackEscape.Replace(strings.TrimSpace(text)), func(p *person) string {
 		return "<@" + p.id + "|" + strings.ToLower(p.name) + ">"
 	})
+	text = d.w.channels(text, func(id, name string) string { return "<#" + id + "|" + name + ">" })
 	trigger := d.trigger()
 	form := fakeslack.SlashCommand(slackTeam, slackChannel, p.id, strings.ToLower(p.name), "/"+strings.TrimPrefix(cmd, "/"), text, trigger, d.fake.ResponseURL(trigger))
 	ack := d.post(slack.CommandsPath, form)
@@ -289,7 +297,7 @@ func (d *slackDriver) shown(m slackMessage) shown {
 	for i := range buttons {
 		buttons[i].action = d.w.names(buttons[i].action, slackMention)
 	}
-	return shown{text: d.w.names(flat(r), slackMention), private: r.Ephemeral, buttons: buttons}
+	return shown{text: d.w.roomNamesIn(d.w.names(flat(r), slackMention)), private: r.Ephemeral, buttons: buttons}
 }
 
 // posted reads a chat.postMessage or chat.postEphemeral call.

@@ -192,6 +192,9 @@ type world struct {
 	last shown
 	// read counts the deliveries dms and posts have returned, per addressee.
 	read map[string]int
+	// rooms are the channels named in typed lines, by name, and their
+	// names by platform id.
+	rooms, roomNames map[string]string
 	// transcript is everything the walk read, as plain text, for
 	// comparison across platforms; offRecord pauses it.
 	transcript []string
@@ -304,6 +307,9 @@ type driver interface {
 	// workspace id and channel id.
 	group() string
 	channel() string
+	// room makes a channel of the workspace named name, the bot in it,
+	// and returns its platform id.
+	room(name string) string
 }
 
 // logger is quiet unless SCENARIO_LOG is set (to "debug" for everything).
@@ -336,6 +342,7 @@ func newWorld(t *testing.T, platform string, s *storage.Store, extra ...*bot.Com
 	w := &world{
 		t: t, platform: platform, dialect: s.Dialect(), store: s, clock: clock, env: env, router: router,
 		people: map[string]*person{}, byID: map[string]*person{}, read: map[string]int{},
+		rooms: map[string]string{}, roomNames: map[string]string{},
 	}
 	switch platform {
 	case console.Platform:
@@ -635,8 +642,10 @@ func (w *world) matchAll(what string, got, wants []string) {
 func (w *world) posts(channel string) []string {
 	w.t.Helper()
 	typed := strings.TrimPrefix(channel, "#")
-	if channel = typed; channel == "" {
+	if typed == "" {
 		channel = w.drv.channel()
+	} else {
+		channel = w.room(typed)
 	}
 	return w.unread("#"+channel, "#"+typed)
 }
@@ -705,6 +714,43 @@ func (w *world) mentions(s string, form func(*person) string) string {
 	return mentionRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := mentionRE.FindStringSubmatch(m)
 		return sub[1] + form(w.person(sub[2]))
+	})
+}
+
+// roomRE finds #name channels in a typed line, as mentionRE people.
+var roomRE = regexp.MustCompile(`(^|[\s:"“,(])#([A-Za-z][A-Za-z0-9_-]*)`)
+
+// channels rewrites every #name in s with form (the platform's mention
+// of that channel, given its id), making the channels known.
+func (w *world) channels(s string, form func(id, name string) string) string {
+	return roomRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := roomRE.FindStringSubmatch(m)
+		return sub[1] + form(w.room(sub[2]), sub[2])
+	})
+}
+
+// room returns the platform id of the channel named name, making it on
+// first use.
+func (w *world) room(name string) string {
+	if id, ok := w.rooms[name]; ok {
+		return id
+	}
+	id := w.drv.room(name)
+	w.rooms[name], w.roomNames[id] = id, name
+	return id
+}
+
+// channelMention is a channel link in a reply: <#id> or <#id|name>.
+var channelMention = regexp.MustCompile(`<#([A-Za-z0-9]+)(?:\|[^>]*)?>`)
+
+// roomNamesIn rewrites channel links to the channels the world knows back
+// to #name.
+func (w *world) roomNamesIn(s string) string {
+	return channelMention.ReplaceAllStringFunc(s, func(m string) string {
+		if name, ok := w.roomNames[channelMention.FindStringSubmatch(m)[1]]; ok {
+			return "#" + name
+		}
+		return m
 	})
 }
 
