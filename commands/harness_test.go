@@ -31,10 +31,12 @@ type testBot struct {
 	store *storage.Store
 	clock *bot.ManualClock
 	env   *commands.Env
-	con   *console.Console
-	queue *jobs.Queue
-	jobs  bool         // the queue is working
-	sent  *syncBuilder // what the console's Sender printed
+	// router is the console's, for tests that build requests themselves.
+	router *bot.Router
+	con    *console.Console
+	queue  *jobs.Queue
+	jobs   bool         // the queue is working
+	sent   *syncBuilder // what the console's Sender printed
 }
 
 func newTestBot(t testing.TB, s *storage.Store) *testBot {
@@ -46,7 +48,8 @@ func newTestBot(t testing.TB, s *storage.Store) *testBot {
 	s.SetClock(clock.Now)
 	env := &commands.Env{Store: s, Clock: clock, Log: discardLog()}
 	sent := &syncBuilder{}
-	con := console.New(commands.Router(env), strings.NewReader(""), sent, false)
+	router := commands.Router(env)
+	con := console.New(router, strings.NewReader(""), sent, false)
 	q, err := jobs.New(jobs.Config{
 		Store: s, Env: env, Clock: clock, Log: discardLog(), NoTick: true,
 		Senders:      map[string]bot.Sender{console.Platform: con},
@@ -61,7 +64,7 @@ func newTestBot(t testing.TB, s *storage.Store) *testBot {
 		defer cancel()
 		_ = q.Client().StopAndCancel(ctx)
 	})
-	return &testBot{t: t, store: s, clock: clock, env: env, con: con, queue: q, sent: sent}
+	return &testBot{t: t, store: s, clock: clock, env: env, router: router, con: con, queue: q, sent: sent}
 }
 
 // syncBuilder is a strings.Builder that the job queue's workers and the

@@ -6,24 +6,31 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/fcbot/fcbot/bot"
-	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/storage"
 	"github.com/fcbot/fcbot/storage/storagetest"
 )
+
+// requestIDs numbers asUser's requests, as a platform ids each one, so
+// that the replay guard sees them.
+var requestIDs atomic.Int64
 
 // asUser runs a line through the router as a user of the console
 // workspace, as a platform admin when admin is set.
 func (b *testBot) asUser(name string, admin bool, line string) bot.Result {
 	b.t.Helper()
-	req := &bot.Request{Platform: "console", Group: "console", User: bot.User{ID: strings.ToLower(name), Name: name}, Locale: "en", Admin: admin}
+	req := &bot.Request{
+		ID: fmt.Sprintf("req-%d", requestIDs.Add(1)), Platform: "console", Group: "console",
+		User: bot.User{ID: strings.ToLower(name), Name: name}, Locale: "en", Admin: admin,
+	}
 	users := func(w string) (bot.User, bool) {
 		n := strings.TrimPrefix(w, "@")
 		return bot.User{ID: strings.ToLower(n), Name: n}, n != ""
 	}
-	return commands.Router(b.env).Run(context.Background(), req, line, users, nil)
+	return b.router.Run(context.Background(), req, line, users, nil)
 }
 
 // leads lists the console group's stored leads.
@@ -204,6 +211,37 @@ func TestHostileText(t *testing.T) {
 		res := b.asUser("Mal\u202eyrol\x07", false, `/task add title:"Print flyers"`)
 		if res.Err != nil || !strings.Contains(res.Reply.Text, "Malyrol") {
 			t.Errorf("a task added by a name with control characters: %q (%v)", res.Reply.Text, res.Err)
+		}
+	})
+}
+
+// TestReadOnlyDatabaseStillAnswersReads: when the database stops taking
+// writes (a full disk, a file made read-only), commands that only read
+// are still answered (their replay guard, which writes, is skipped), and
+// a command that changes something is refused with the internal error,
+// changing nothing.
+func TestReadOnlyDatabaseStillAnswersReads(t *testing.T) {
+	readOnly := map[string]string{
+		storage.SQLite:   "PRAGMA query_only = ON",
+		storage.Postgres: "SET default_transaction_read_only = on",
+	}
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		b := newTestBot(t, s)
+		b.expect(springfieldSetup, "first lead")
+		b.expect(`/official add name:"Pat Kim" office:sheriff`, "Official added: Pat Kim")
+		// One connection, so that the setting holds for every query after.
+		s.SQL().SetMaxOpenConns(1)
+		if _, err := s.SQL().ExecContext(context.Background(), readOnly[s.Dialect()]); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range []string{"/scorecard", "/official list", "/help", "/guide"} {
+			if res := b.asUser("you", false, line); res.Err != nil {
+				t.Errorf("%s on a read-only database: %v", line, res.Err)
+			}
+		}
+		res := b.asUser("you", false, `/task add title:"Call the sheriff" user:@you due:"tomorrow 5pm"`)
+		if res.Err == nil || !strings.Contains(res.Reply.Text, "went wrong") {
+			t.Errorf("/task add on a read-only database: %q (%v), want the internal error", res.Reply.Text, res.Err)
 		}
 	})
 }

@@ -87,8 +87,11 @@ type Config struct {
 // RescueAfter is how long a job left running by a killed process waits
 // before another process retries it, instead of River's default hour. A
 // job that is really running takes seconds (JobTimeout bounds it at one
-// minute), so five minutes never retries a live one.
-const RescueAfter = 5 * time.Minute
+// minute, and River requires more than that), so two minutes never
+// retries a live one; and a delivery cut off mid-send is retried while
+// Discord still remembers its nonce (for "a few minutes"), so that the
+// retry does not post it again.
+const RescueAfter = 2 * time.Minute
 
 // Queue is the River client with fcbot's workers. It implements
 // storage.Hooks.

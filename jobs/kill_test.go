@@ -27,12 +27,16 @@ import (
 )
 
 // childDB, set in the environment, makes the test binary the bot process
-// that TestKilledProcess kills: see runChild.
-const childDB = "FCBOT_JOBS_CHILD_DB"
+// that TestKilledProcess kills: see runChild. childPlatform, when set too,
+// makes it deliver through a platform's real Sender (see platformSender).
+const (
+	childDB       = "FCBOT_JOBS_CHILD_DB"
+	childPlatform = "FCBOT_JOBS_CHILD_PLATFORM"
+)
 
 func TestMain(m *testing.M) {
 	if url := os.Getenv(childDB); url != "" {
-		os.Exit(runChild(url, os.Stdin, os.Stdout))
+		os.Exit(runChild(url, os.Getenv(childPlatform), os.Stdin, os.Stdout))
 	}
 	// These tests spend their time waiting for River's scheduler (it
 	// moves due jobs every 5 s), not computing: run more of them at once
@@ -54,10 +58,12 @@ func TestMain(m *testing.M) {
 //	ready                        print READY and wait to be killed
 //	anything else                a console line, e.g. /meeting rsvp 1 yes
 //
-// Its Sender never finishes: it prints "SENDING <user> <title>" and blocks,
-// as a platform that hangs would, so that the process dies mid-delivery.
-// A refused command prints FAIL and exits 1.
-func runChild(url string, in io.Reader, out io.Writer) int {
+// Its Sender prints "SENDING <user> <title>" for each message and never
+// finishes, as a platform that hangs would, so that the process dies
+// mid-delivery; with platform set ("slack <API URL>" or "discord <API
+// URL>") it then hands the message to that platform's real Sender, whose
+// fake the test makes hang. A refused command prints FAIL and exits 1.
+func runChild(url, platform string, in io.Reader, out io.Writer) int {
 	ctx := context.Background()
 	var mu sync.Mutex
 	say := func(format string, args ...any) {
@@ -75,6 +81,12 @@ func runChild(url string, in io.Reader, out io.Writer) int {
 	clock := bot.NewManualClock(time.Now().Add(-72 * time.Hour))
 	env := newEnv(s, clock)
 	sender := &hangingSender{say: say, sending: make(chan struct{}, 100)}
+	if platform != "" {
+		if sender.next, err = platformSender(platform, env); err != nil {
+			say("FAIL sender: %v", err)
+			return 1
+		}
+	}
 	// No rescue here: this process's clock jumps to minutes before the
 	// real time, and River's rescuer, which reads the real clock, would
 	// take its own hanging sends for stuck ones.
@@ -126,17 +138,87 @@ func runChild(url string, in io.Reader, out io.Writer) int {
 	return 0
 }
 
-// hangingSender announces each message and never returns.
+// hangingSender announces each message and never returns: it waits for
+// the end of its context, or for next, when set, to post the message.
 type hangingSender struct {
 	say     func(string, ...any)
 	sending chan struct{}
+	next    bot.OnceSender
 }
 
 func (h *hangingSender) Send(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	return h.SendOnce(ctx, to, r, "")
+}
+
+func (h *hangingSender) SendOnce(ctx context.Context, to bot.Destination, r bot.Reply, key string) error {
 	h.say("SENDING %s %s", to.User, r.Title)
 	h.sending <- struct{}{}
+	if h.next != nil {
+		return h.next.SendOnce(ctx, to, r, key)
+	}
 	<-ctx.Done()
 	return ctx.Err()
+}
+
+// runBot runs script in a bot process (runChild) on the database at raw,
+// delivering through platform (see runChild) when it is not "". When the
+// process says READY, ready runs (if not nil) and the process is killed
+// with SIGKILL. runBot returns what the process said.
+func runBot(t *testing.T, raw string, script []string, platform string, ready func()) []string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childDB+"="+raw, childPlatform+"="+platform)
+	cmd.Stdin = strings.NewReader(strings.Join(script, "\n") + "\n")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // if the test stops early
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	var said []string
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				_ = cmd.Wait()
+				t.Fatalf("the bot process ended before READY:\n%s\n%s", strings.Join(said, "\n"), stderr.String())
+			}
+			said = append(said, l)
+			if strings.HasPrefix(l, "FAIL") {
+				for range lines {
+				}
+				_ = cmd.Wait() // it exits by itself
+				t.Fatalf("the bot process: %s\n%s", l, stderr.String())
+			}
+			if l != "READY" {
+				continue
+			}
+			if ready != nil {
+				ready()
+			}
+			if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup at all
+				t.Fatal(err)
+			}
+			_ = cmd.Wait()
+			return said
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			t.Fatalf("the bot process did not get ready:\n%s\n%s", strings.Join(said, "\n"), stderr.String())
+		}
+	}
 }
 
 // TestKilledProcessDeliversAfterRestart runs the bot as a second OS
@@ -144,12 +226,12 @@ func (h *hangingSender) Send(ctx context.Context, to bot.Destination, r bot.Repl
 // kill -9s it in the middle of sending two reminders and before the
 // others are due. A new process then delivers every reminder: the pending
 // ones at their times, and the one whose sending was cut off after River's
-// rescue delay (jobs.RescueAfter, 5 minutes): the send cut off 8 minutes
-// ago is retried, the one cut off 2 minutes ago is not yet.
+// rescue delay (jobs.RescueAfter, 2 minutes): the send cut off 4 minutes
+// ago is retried, the one cut off 1 minute ago is not yet.
 //
 // River's rescuer measures "running too long" against the real clock, so
 // this test's clocks stand at the real time: the process that dies last
-// fetched its jobs 8 and 2 minutes before now.
+// fetched its jobs 4 and 1 minutes before now.
 func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
@@ -166,8 +248,8 @@ func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 			now := time.Now().Truncate(time.Second)
 			local := func(d time.Duration) string { return now.Add(d).In(chicago).Format("2006-01-02 15:04") }
 			clock := func(d time.Duration) string { return "clock " + now.Add(d).UTC().Format(time.RFC3339) }
-			meeting := 12 * time.Hour               // day reminder 12 h ago, hour reminder in 10 h 40
-			taskDue := 24*time.Hour - 2*time.Minute // due reminder 2 min ago, overdue in a day
+			meeting := 12 * time.Hour             // day reminder 12 h ago, hour reminder in 10 h 40
+			taskDue := 24*time.Hour - time.Minute // due reminder a minute ago, overdue in a day
 			script := []string{
 				clock(-48 * time.Hour),
 				springfield,
@@ -180,63 +262,14 @@ func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 				"as you",
 				fmt.Sprintf(`/task add title:"Call the sheriff's office" user:@bob due:"%s"`, local(taskDue)),
 				// Alice's day reminder comes due and hangs in sending…
-				clock(-8 * time.Minute),
+				clock(-4 * time.Minute),
 				"wait-sending 1",
 				// …and so does bob's due reminder, a little later.
-				clock(-2 * time.Minute),
+				clock(-1 * time.Minute),
 				"wait-sending 2",
 				"ready",
 			}
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), childDB+"="+raw)
-			cmd.Stdin = strings.NewReader(strings.Join(script, "\n") + "\n")
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = cmd.Process.Kill() }) // if the test stops early
-			lines := make(chan string)
-			go func() {
-				defer close(lines)
-				sc := bufio.NewScanner(stdout)
-				for sc.Scan() {
-					lines <- sc.Text()
-				}
-			}()
-			var said []string
-			deadline := time.After(60 * time.Second)
-		wait:
-			for {
-				select {
-				case l, ok := <-lines:
-					if !ok {
-						_ = cmd.Wait()
-						t.Fatalf("the bot process ended before READY:\n%s\n%s", strings.Join(said, "\n"), stderr.String())
-					}
-					said = append(said, l)
-					if strings.HasPrefix(l, "FAIL") {
-						for range lines {
-						}
-						_ = cmd.Wait() // it exits by itself
-						t.Fatalf("the bot process: %s\n%s", l, stderr.String())
-					}
-					if l == "READY" {
-						break wait
-					}
-				case <-deadline:
-					_ = cmd.Process.Kill()
-					t.Fatalf("the bot process did not get ready:\n%s\n%s", strings.Join(said, "\n"), stderr.String())
-				}
-			}
-			if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup at all
-				t.Fatal(err)
-			}
-			_ = cmd.Wait()
+			said := runBot(t, raw, script, "", nil)
 			want := "SENDING alice Tomorrow: meeting 1\nSENDING bob Due tomorrow: task 1\nREADY"
 			if got := strings.Join(said, "\n"); got != want {
 				t.Fatalf("the bot process said:\n%s\nwant:\n%s", got, want)
@@ -265,8 +298,8 @@ func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 			if err := q.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			// The rescuer's pass that freed alice's send (8 minutes
-			// running) left bob's (2 minutes) alone.
+			// The rescuer's pass that freed alice's send (4 minutes
+			// running) left bob's (1 minute) alone.
 			delivery := func(name string) *rivertype.JobRow {
 				for _, j := range jobList(t, q, []string{"deliver"}) {
 					var a jobs.DeliverArgs
@@ -288,7 +321,7 @@ func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 				t.Errorf("alice's delivery was attempted by %v, want the dead process then the new one", j.AttemptedBy)
 			}
 			if j := delivery("bob"); j.State != rivertype.JobStateRunning || !slices.Equal(j.AttemptedBy, []string{"child"}) {
-				t.Errorf("bob's delivery is %s, attempted by %v; want still running on the dead process (2 minutes < %s)", j.State, j.AttemptedBy, jobs.RescueAfter)
+				t.Errorf("bob's delivery is %s, attempted by %v; want still running on the dead process (1 minute < %s)", j.State, j.AttemptedBy, jobs.RescueAfter)
 			}
 			clk.Set(now.Add(meeting - 20*time.Minute - time.Hour))
 			waitFor(t, "alice's hour reminder", func() bool { return len(sender.to("alice")) == 2 })
@@ -297,7 +330,7 @@ func TestKilledProcessDeliversAfterRestart(t *testing.T) {
 			if got, want := strings.Join(sender.to("alice"), "\n"), "Tomorrow: meeting 1\nIn an hour: gather for meeting 1"; got != want {
 				t.Errorf("alice got:\n%s\nwant each reminder once:\n%s", got, want)
 			}
-			// Bob's cut-off send is retried once it has been running 5
+			// Bob's cut-off send is retried once it has been running 2
 			// minutes, which a slow run may reach: at most once, then.
 			bob := sender.to("bob")
 			slices.Sort(bob)
