@@ -18,6 +18,7 @@ import (
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/bot/discord/discordtest"
+	"github.com/fcbot/fcbot/bot/serve"
 	"github.com/fcbot/fcbot/bot/slack/fakeslack"
 	"github.com/fcbot/fcbot/storage"
 	"github.com/fcbot/fcbot/storage/storagetest"
@@ -32,9 +33,9 @@ import (
 // their bodies.
 func TestSlowClientsCannotHoldTheServer(t *testing.T) {
 	saved := limits
-	limits = httpLimits{
-		readHeader: time.Second, read: 2 * time.Second, write: 5 * time.Second, idle: 5 * time.Second,
-		maxHeaderBytes: 16 << 10, maxBody: 1 << 20, maxInFlight: 4,
+	limits = serve.Limits{
+		ReadHeader: time.Second, Read: 2 * time.Second, Write: 5 * time.Second, Idle: 5 * time.Second,
+		MaxHeaderBytes: 16 << 10, MaxBody: 1 << 20, MaxInFlight: 4,
 	}
 	t.Cleanup(func() { limits = saved })
 	base, slackSigned, discordSigned := serveBoth(t)
@@ -53,7 +54,7 @@ func TestSlowClientsCannotHoldTheServer(t *testing.T) {
 	for i := range clients {
 		sent.Add(1)
 		go func() {
-			results <- stall(addr, stallHead(addr, i%2 == 0), body, limits.read+2*margin, sent.Done)
+			results <- stall(addr, stallHead(addr, i%2 == 0), body, limits.Read+2*margin, sent.Done)
 		}()
 	}
 	sent.Wait()
@@ -86,7 +87,7 @@ func TestSlowClientsCannotHoldTheServer(t *testing.T) {
 			t.Errorf("stalled client: %v", r.err)
 		case !r.closed:
 			open++
-		case r.closedAfter > limits.read+margin:
+		case r.closedAfter > limits.Read+margin:
 			late = max(late, r.closedAfter)
 		}
 		if r.status == http.StatusServiceUnavailable && r.retryAfter != "" {
@@ -95,10 +96,10 @@ func TestSlowClientsCannotHoldTheServer(t *testing.T) {
 	}
 	if open > 0 || late > 0 {
 		t.Errorf("%d of %d stalled connections were still open after %s, and the last closed after %s; want all closed within the read timeout (%s)",
-			open, clients, limits.read+2*margin, late, limits.read)
+			open, clients, limits.Read+2*margin, late, limits.Read)
 	}
 	if refused == 0 {
-		t.Errorf("no stalled client was refused with 503 and Retry-After, want all but %d", limits.maxInFlight)
+		t.Errorf("no stalled client was refused with 503 and Retry-After, want all but %d", limits.MaxInFlight)
 	}
 
 	// Once the stalled clients are gone, platform requests are served.

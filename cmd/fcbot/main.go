@@ -30,6 +30,7 @@ import (
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/bot/console"
 	"github.com/fcbot/fcbot/bot/discord"
+	"github.com/fcbot/fcbot/bot/serve"
 	"github.com/fcbot/fcbot/bot/slack"
 	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/jobs"
@@ -201,7 +202,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, clock bot.Clock, mi
 		cfg: cfg, log: log, clock: clock, store: store, env: env,
 		router:   commands.Router(env),
 		mux:      http.NewServeMux(),
-		inflight: make(chan struct{}, limits.maxInFlight),
+		inflight: make(chan struct{}, limits.MaxInFlight),
 		health:   &health{store: store, log: log, ttl: healthTTL},
 		senders:  map[string]bot.Sender{},
 	}, nil
@@ -222,7 +223,7 @@ func migrateAll(ctx context.Context, store *storage.Store) error {
 // requests in flight that all platform routes share (/healthz is not
 // counted, so it answers even when they are full).
 func (a *app) handle(pattern string, h http.Handler) {
-	a.mux.Handle(pattern, limitInFlight(a.inflight, a.log, h))
+	a.mux.Handle(pattern, serve.LimitInFlight(a.inflight, a.log, h))
 	a.routes++
 }
 
