@@ -98,6 +98,9 @@ type Store struct {
 	hooks   Hooks
 	now     *atomic.Pointer[func() time.Time]
 	lockID  int64
+	// statements counts the SQL statements run through this store and
+	// its transactions (see Statements).
+	statements *atomic.Int64
 }
 
 // Open connects to the database named by rawURL. It does not migrate.
@@ -107,7 +110,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		return nil, err // named by ParseURL
 	}
 	defer wrap(&err, "storage.Open(%s)", t.Dialect)
-	s := &Store{dialect: t.Dialect, log: log, now: new(atomic.Pointer[func() time.Time]), lockID: lockID}
+	s := &Store{dialect: t.Dialect, log: log, now: new(atomic.Pointer[func() time.Time]), lockID: lockID, statements: new(atomic.Int64)}
 	s.SetClock(time.Now)
 	var dialector gorm.Dialector
 	switch t.Dialect {
@@ -147,6 +150,10 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		NowFunc:        func() time.Time { return s.Now() },
 	})
 	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.countStatements(); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -218,6 +225,31 @@ func (s *Store) SetClock(now func() time.Time) { s.now.Store(&now) }
 
 // Now is the store's current time, in UTC.
 func (s *Store) Now() time.Time { return (*s.now.Load())().UTC() }
+
+// Statements returns how many SQL statements the store and its
+// transactions have sent since it was opened, for tests that prove a
+// command's cost does not grow with the group's size. The job queue's
+// own statements are not counted.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
+// countStatements counts every statement GORM runs.
+func (s *Store) countStatements() error {
+	count := func(*gorm.DB) { s.statements.Add(1) }
+	cb := s.db.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register("fcbot:count", count),
+		cb.Query().After("gorm:query").Register("fcbot:count", count),
+		cb.Update().After("gorm:update").Register("fcbot:count", count),
+		cb.Delete().After("gorm:delete").Register("fcbot:count", count),
+		cb.Row().After("gorm:row").Register("fcbot:count", count),
+		cb.Raw().After("gorm:raw").Register("fcbot:count", count),
+	} {
+		if err != nil {
+			return fmt.Errorf("count statements: %w", err)
+		}
+	}
+	return nil
+}
 
 // Dialect returns Postgres or SQLite.
 func (s *Store) Dialect() string { return s.dialect }
