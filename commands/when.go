@@ -6,13 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
-
-	dateparser "github.com/markusmobius/go-dateparser"
-	"github.com/olebedev/when"
-	"github.com/olebedev/when/rules/en"
 
 	"github.com/fcbot/fcbot/bot"
 )
@@ -71,8 +66,8 @@ const (
 	past
 )
 
-// timeLayouts are read first, exactly: ISO and US numeric forms, which the
-// phrase parsers misread (`when` takes "12/3" as 12 March).
+// timeLayouts are read first, exactly: ISO and US numeric forms with a
+// time of day.
 var timeLayouts = []struct {
 	layout string
 	year   bool // the layout carries a year
@@ -83,52 +78,39 @@ var timeLayouts = []struct {
 	{"1/2 15:04", false}, {"1/2 3pm", false}, {"1/2 3:04pm", false},
 }
 
-var (
-	spaces = regexp.MustCompile(`\s+`)
-	// timeOfDay finds a time of day in a phrase: `when` fills a missing
-	// one from the current time, which must not pass for the user's choice.
-	timeOfDay = regexp.MustCompile(`\d\s*(am|pm|a\.m\.|p\.m\.)|\d:\d\d|\bnoon\b|\bmidnight\b|\bin \d+ (minutes?|hours?)\b`)
-)
-
-// whenParser holds `when` with English rules only: its common rules read
-// slashed dates day-first.
-var whenParser = sync.OnceValue(func() *when.Parser {
-	w := when.New(nil)
-	w.Add(en.All...)
-	return w
-})
+var spaces = regexp.MustCompile(`\s+`)
 
 // ParseTime reads a time typed in loc relative to now, preferring the
-// future: ISO and numeric forms exactly, and a bare weekday and clock
-// ("tues 7:30pm", "el viernes a las 7pm") as the next such day after
-// today; then phrases ("tomorrow 3pm", "next tuesday 12:30") with `when`,
-// accepted only when it read the whole text; then go-dateparser (loaded on
-// first need: it is heavy) for the rest ("dec 3 noon", Spanish). A date
+// future: RFC 3339 and the numeric forms of timeLayouts exactly, then
+// phrases in English or Spanish with the grammar of when_phrase.go
+// ("tomorrow 3pm", "next tuesday 12:30", "dec 3 noon", "mañana a las 3pm",
+// "3 de diciembre 12:00"). A bare weekday and clock ("tues 7:30pm") is the
+// next such day after today, a bare clock the next such time, and a date
 // without a year is in the year that puts it nearest to now (pickYear).
 //
 // It refuses rather than guesses: a day its month lacks ("feb 31") with a
 // *NoSuchDayError, an hour or minute that does not exist ("25:00", "13pm")
-// with a *NoSuchTimeError, a date without a time of day with
-// errNoTimeOfDay, and text none of the parsers reads, or reads as another
-// day, weekday or time than the text names, with errUnreadableTime.
+// with a *NoSuchTimeError, a day without a time of day with
+// errNoTimeOfDay, and text with a word it does not understand, or that
+// contradicts itself ("monday dec 4", a Friday), with errUnreadableTime.
 func ParseTime(text string, now time.Time, loc *time.Location) (time.Time, error) {
 	return parseTime(text, now, loc, future)
 }
 
 // ParsePastTime reads a time like ParseTime but prefers the past, for
 // recording what already happened: "friday 7pm" is the most recent Friday
-// 7pm at or before now (today's if that time has come, else last week's);
-// a date without a year is the nearest, as for ParseTime. Phrases that name
-// their direction ("tomorrow
-// 3pm", "next tuesday 12:30") are read as written: ParsePastTime does not
-// refuse a future time, its caller does, with its own message.
+// 7pm at or before now (today's if that time has come, else last week's),
+// "3pm" the most recent 3pm; a date without a year is the nearest, as for
+// ParseTime. Phrases that name their direction ("tomorrow 3pm", "next
+// tuesday 12:30") are read as written: ParsePastTime does not refuse a
+// future time, its caller does, with its own message.
 func ParsePastTime(text string, now time.Time, loc *time.Location) (time.Time, error) {
 	return parseTime(text, now, loc, past)
 }
 
 // parseTime is ParseTime and ParsePastTime: the layers are the same, and
-// dir only picks among readings (the year of a date without one, the week
-// of a bare weekday, which side of now a parser's answer should fall on).
+// dir only picks among readings (the year of a date without one, the day
+// of a bare weekday or clock).
 func parseTime(text string, now time.Time, loc *time.Location, dir direction) (time.Time, error) {
 	text = strings.TrimSpace(spaces.ReplaceAllString(text, " "))
 	if text == "" {
@@ -136,8 +118,8 @@ func parseTime(text string, now time.Time, loc *time.Location, dir direction) (t
 	}
 	now = now.In(loc)
 	lower := strings.ToLower(text)
-	named, err := scan(lower, now, dir)
-	if err != nil {
+	toks := tokens(lower)
+	if err := scan(toks, now, dir); err != nil {
 		return time.Time{}, err
 	}
 	if t, err := time.Parse(time.RFC3339, text); err == nil {
@@ -155,75 +137,23 @@ func parseTime(text string, now time.Time, loc *time.Location, dir direction) (t
 		}
 		return t, nil
 	}
-	if t, ok := weekdayAt(lower, now, dir); ok {
-		return t, nil
+	p, ok := readPhrase(toks)
+	if !ok {
+		return time.Time{}, errUnreadableTime
 	}
-
-	// A parser's answer that contradicts the text is dropped; one on the
-	// unpreferred side of now (or in the other year) is kept as a last
-	// resort, since the phrase may say so ("last friday 7pm" read for the
-	// future): its caller then refuses it with the date shown.
-	var fallback time.Time
-	clock := timeOfDay.MatchString(lower)
-	r, err := whenParser().Parse(lower, now)
-	whenCovers := err == nil && r != nil && covers(r.Text, lower)
-	if whenCovers && clock {
-		rt := named.inYear(r.Time, now, dir)
-		switch named.judge(rt, now, dir) {
-		case preferred:
-			return rt.In(loc).Truncate(time.Minute), nil
-		case possible:
-			fallback = rt
-		}
-	}
-	d, err := dateparser.Parse(&dateparser.Configuration{
-		Languages:           []string{"en", "es"},
-		CurrentTime:         now,
-		DefaultTimezone:     loc,
-		PreferredDateSource: dir.source(),
-		ReturnTimeAsPeriod:  true,
-	}, text)
-	dateOnly := false
-	if err == nil && !d.IsZero() {
-		if !d.Period.IsTime() {
-			dateOnly = true
-		} else {
-			dt := named.inYear(d.Time, now, dir)
-			switch named.judge(dt, now, dir) {
-			case preferred:
-				return dt.In(loc).Truncate(time.Minute), nil
-			case possible:
-				if fallback.IsZero() {
-					fallback = dt
-				}
-			}
-		}
-	}
-	switch {
-	case !fallback.IsZero():
-		return fallback.In(loc).Truncate(time.Minute), nil
-	case dateOnly, whenCovers && !clock: // "dec 3", "last friday"
-		return time.Time{}, errNoTimeOfDay
-	}
-	return time.Time{}, errUnreadableTime
+	return p.resolve(now, loc, dir)
 }
 
-func (d direction) source() dateparser.PreferredDateSource {
-	if d == past {
-		return dateparser.Past
+// tokens splits lower-cased text into words at spaces and commas, without
+// the punctuation that may end them ("feb.", "3pm!"), keeping "p.m.".
+func tokens(lower string) []string {
+	toks := strings.FieldsFunc(lower, func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
+	for i, tok := range toks {
+		if !strings.HasSuffix(tok, ".m.") {
+			toks[i] = strings.TrimRight(tok, ".;!?")
+		}
 	}
-	return dateparser.Future
-}
-
-// covers reports whether the matched text is the whole input, give or take
-// filler words, so that a phrase `when` only partly understood is not
-// silently taken for its fragment.
-func covers(matched, input string) bool {
-	rest := strings.Replace(input, strings.ToLower(strings.TrimSpace(matched)), "", 1)
-	for _, filler := range []string{"at", "on", ","} {
-		rest = strings.ReplaceAll(" "+rest+" ", " "+filler+" ", " ")
-	}
-	return strings.TrimSpace(rest) == ""
+	return toks
 }
 
 // pickYear is the year of a date typed without one. The preferred side of
@@ -264,22 +194,13 @@ func pickYear(now time.Time, m time.Month, day int, dir direction) int {
 	return best
 }
 
-// inYear moves a parser's answer for a date named without a year into the
-// year pickYear picks: the parsers lean to their preferred side of now.
-func (n named) inYear(t, now time.Time, dir direction) time.Time {
-	if len(n.dates) != 1 || n.dates[0].year != 0 || t.Month() != n.dates[0].month || t.Day() != n.dates[0].day {
-		return t
-	}
-	return time.Date(pickYear(now, t.Month(), t.Day(), dir), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, t.Location())
-}
-
-// The pre-check. The parsers move impossible dates ("feb 31" becomes
-// March 3) and drop impossible hours ("tomorrow 25:00" becomes tomorrow at
-// the current time), so ParseTime reads the dates and clocks the text names
-// first, refuses the impossible ones, and uses the rest to check what the
-// parsers return. It recognizes only tokens whose meaning is plain (a month
-// name next to a day number, m/d and ISO dates, h:mm and h with am/pm), so
-// that it never refuses a phrase the parsers read right.
+// The pre-check. ParseTime first reads the dates and clocks the text
+// plainly names (a month name next to a day number, m/d and ISO dates,
+// h:mm and h with am/pm) and refuses the impossible ones ("feb 31",
+// "25:00") with the reason and the input as it could be, where the
+// grammar alone would only say it cannot read them. It recognizes only
+// tokens whose meaning is plain, so that it never refuses a phrase that
+// reads right.
 
 var (
 	clockRE    = regexp.MustCompile(`^(\d{1,2})(?::(\d\d))?\s?(am|pm|a\.m\.|p\.m\.)?$`)
@@ -288,42 +209,7 @@ var (
 	yearRE     = regexp.MustCompile(`^\d{4}$`)
 	slashRE    = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$`)
 	isoRE      = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:t(.+))?$`)
-	weekdayRE  = regexp.MustCompile(`\b(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|sunday|sun|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\b`)
 )
-
-// months are the month names and abbreviations in English and Spanish.
-// "ago" (agosto) counts only after "de", so that "3 days ago" is no date.
-var months = map[string]time.Month{
-	"january": 1, "jan": 1, "enero": 1, "ene": 1,
-	"february": 2, "feb": 2, "febrero": 2,
-	"march": 3, "mar": 3, "marzo": 3,
-	"april": 4, "apr": 4, "abril": 4, "abr": 4,
-	"may": 5, "mayo": 5,
-	"june": 6, "jun": 6, "junio": 6,
-	"july": 7, "jul": 7, "julio": 7,
-	"august": 8, "aug": 8, "agosto": 8,
-	"september": 9, "sep": 9, "sept": 9, "septiembre": 9, "setiembre": 9,
-	"october": 10, "oct": 10, "octubre": 10,
-	"november": 11, "nov": 11, "noviembre": 11,
-	"december": 12, "dec": 12, "diciembre": 12, "dic": 12,
-}
-
-var weekdays = map[string]time.Weekday{
-	"sunday": time.Sunday, "sun": time.Sunday, "domingo": time.Sunday,
-	"monday": time.Monday, "mon": time.Monday, "lunes": time.Monday,
-	"tuesday": time.Tuesday, "tues": time.Tuesday, "tue": time.Tuesday, "martes": time.Tuesday,
-	"wednesday": time.Wednesday, "wed": time.Wednesday, "miércoles": time.Wednesday, "miercoles": time.Wednesday,
-	"thursday": time.Thursday, "thurs": time.Thursday, "thur": time.Thursday, "thu": time.Thursday, "jueves": time.Thursday,
-	"friday": time.Friday, "fri": time.Friday, "viernes": time.Friday,
-	"saturday": time.Saturday, "sat": time.Saturday, "sábado": time.Saturday, "sabado": time.Saturday,
-}
-
-// named is what the text plainly names: its dates, clocks and weekdays.
-type named struct {
-	dates    []namedDate
-	clocks   []clockTime
-	weekdays []time.Weekday
-}
 
 type namedDate struct {
 	year  int // 0: not typed
@@ -333,68 +219,47 @@ type namedDate struct {
 
 type clockTime struct{ hour, minute int }
 
-// scan reads the dates and clocks the text names, refusing any that does
-// not exist.
-func scan(lower string, now time.Time, dir direction) (named, error) {
-	sc := &scanner{now: now, dir: dir}
-	sc.toks = strings.FieldsFunc(lower, func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
-	for i, tok := range sc.toks {
-		if !strings.HasSuffix(tok, ".m.") {
-			sc.toks[i] = strings.TrimRight(tok, ".;!?")
-		}
-	}
-	sc.used = make([]bool, len(sc.toks))
-	for _, m := range weekdayRE.FindAllString(lower, -1) {
-		sc.n.weekdays = append(sc.n.weekdays, weekdays[m])
-	}
+// scan checks the dates and clocks the tokens name, refusing any that
+// does not exist.
+func scan(toks []string, now time.Time, dir direction) error {
+	sc := &scanner{toks: toks, used: make([]bool, len(toks)), now: now, dir: dir}
 	for i := range sc.toks {
 		for _, read := range []func(int) (bool, error){sc.clock, sc.slashDate, sc.isoDate, sc.monthDate} {
 			ok, err := read(i)
 			if err != nil {
-				return sc.n, err
+				return err
 			}
 			if ok {
 				break
 			}
 		}
 	}
-	return sc.n, nil
+	return nil
 }
 
-// scanner is scan's state: the text's tokens, which of them were read as
-// a day or year, and what was named so far.
+// scanner is scan's state: the text's tokens and which of them were read
+// as a day or year.
 type scanner struct {
 	toks []string
 	used []bool
 	now  time.Time
 	dir  direction
-	n    named
 }
 
 // clock reads token i as a time of day: "25:00", "7:75pm", "13pm", "0am",
-// "7 pm" (with the next token), "noon".
+// "7 pm" (with the next token).
 func (sc *scanner) clock(i int) (bool, error) {
 	tok, text := sc.toks[i], sc.toks[i]
 	if i+1 < len(sc.toks) && meridiemRE.MatchString(sc.toks[i+1]) && !strings.Contains(tok, "m") {
 		text = tok + " " + sc.toks[i+1]
 	}
 	if m := isoRE.FindStringSubmatch(tok); m != nil && m[4] != "" {
-		text = m[4]
-	}
-	c, ok, err := readClock(text)
-	switch {
-	case err != nil:
+		// "2026-12-03t25:00": its date is isoDate's to check.
+		_, _, err := readClock(m[4])
 		return false, err
-	case ok:
-	case tok == "noon" || tok == "mediodía" || tok == "mediodia":
-		c = clockTime{12, 0}
-	case tok == "midnight" || tok == "medianoche":
-		c = clockTime{0, 0}
-	default:
-		return false, nil
 	}
-	sc.n.clocks = append(sc.n.clocks, c)
-	return true, nil
+	_, ok, err := readClock(text)
+	return ok, err
 }
 
 // slashDate reads token i as a month-first numeric date: "2/30",
@@ -446,21 +311,23 @@ func (sc *scanner) isoDate(i int) (bool, error) {
 // of march".
 func (sc *scanner) monthDate(i int) (bool, error) {
 	toks := sc.toks
-	mo, ok := months[toks[i]]
-	if toks[i] == "ago" && i > 0 && toks[i-1] == "de" {
-		mo, ok = time.August, true
+	m, ok := word(toks[i]).is(kindMonth)
+	afterDayOnly := !ok // "31 ago", never "ago 31": "3 days ago" is no date
+	if afterDayOnly {
+		m, ok = word(toks[i]).is(kindMonthAfterDay)
 	}
 	if !ok {
 		return false, nil
 	}
+	of := func(j int) bool { return hasKind(word(toks[j]), kindOf) }
 	dayAt := -1
 	switch {
-	case i+1 < len(toks) && !sc.used[i+1] && dayRE.MatchString(toks[i+1]) &&
+	case !afterDayOnly && i+1 < len(toks) && !sc.used[i+1] && dayRE.MatchString(toks[i+1]) &&
 		!(i+2 < len(toks) && meridiemRE.MatchString(toks[i+2])):
 		dayAt = i + 1 // "feb 31"; "dec 3 pm" names an hour
 	case i >= 1 && !sc.used[i-1] && dayRE.MatchString(toks[i-1]):
 		dayAt = i - 1 // "31 feb"
-	case i >= 2 && !sc.used[i-2] && (toks[i-1] == "de" || toks[i-1] == "of") && dayRE.MatchString(toks[i-2]):
+	case i >= 2 && !sc.used[i-2] && of(i-1) && dayRE.MatchString(toks[i-2]):
 		dayAt = i - 2 // "31 de febrero", "31st of march"
 	}
 	if dayAt < 0 {
@@ -469,9 +336,9 @@ func (sc *scanner) monthDate(i int) (bool, error) {
 	sc.used[dayAt] = true
 	dm := dayRE.FindStringSubmatch(toks[dayAt])
 	day, _ := strconv.Atoi(dm[1])
-	d := namedDate{month: mo, day: day}
+	d := namedDate{month: time.Month(m.n), day: day}
 	yearAt := max(i, dayAt) + 1
-	if yearAt+1 < len(toks) && (toks[yearAt] == "de" || toks[yearAt] == "of") && yearRE.MatchString(toks[yearAt+1]) {
+	if yearAt+1 < len(toks) && of(yearAt) && yearRE.MatchString(toks[yearAt+1]) {
 		yearAt++
 	}
 	if yearAt < len(toks) && yearRE.MatchString(toks[yearAt]) {
@@ -487,13 +354,9 @@ func (sc *scanner) monthDate(i int) (bool, error) {
 	})
 }
 
-// date checks a named date and keeps it.
+// date checks a named date.
 func (sc *scanner) date(d namedDate, suggest func(last int) string) error {
-	if err := d.check(sc.now, sc.dir, suggest); err != nil {
-		return err
-	}
-	sc.n.dates = append(sc.n.dates, d)
-	return nil
+	return d.check(sc.now, sc.dir, suggest)
 }
 
 // readClock reads "25:00", "7:30pm", "7 pm" or "13pm": ok says the text is
@@ -557,86 +420,6 @@ func replaceToken(toks []string, i int, with string) string {
 	out := append([]string(nil), toks...)
 	out[i] = with
 	return strings.Join(out, " ")
-}
-
-// verdict is how far a parser's answer agrees with the text.
-type verdict int
-
-const (
-	wrong     verdict = iota // contradicts what the text names
-	possible                 // agrees, but falls on the unpreferred side
-	preferred                // agrees and falls where dir prefers
-)
-
-// judge compares a parser's answer, in the zone it was read in, with the
-// single date, clock and weekday the text names, if it names one of each:
-// `when` reads "12am" as noon and "monday dec 4" as Friday Dec 4, and a
-// parser's year for a date without one may not be the one pickYear chose.
-func (n named) judge(t, now time.Time, dir direction) verdict {
-	if len(n.weekdays) == 1 && t.Weekday() != n.weekdays[0] {
-		return wrong
-	}
-	if len(n.clocks) == 1 && (t.Hour() != n.clocks[0].hour || t.Minute() != n.clocks[0].minute) {
-		return wrong
-	}
-	if len(n.dates) == 1 {
-		d := n.dates[0]
-		if t.Month() != d.month || t.Day() != d.day || d.year != 0 && t.Year() != d.year {
-			return wrong
-		}
-		if d.year != 0 || t.Year() == pickYear(now, d.month, d.day, dir) {
-			return preferred
-		}
-		return possible
-	}
-	if dir == future && t.Before(now) || dir == past && t.After(now) {
-		return possible
-	}
-	return preferred
-}
-
-// bareWeekdayRE matches a bare weekday and a clock, "friday 7pm", "tues at
-// 7:30pm", "el viernes a las 19:00", "7pm friday", which parseTime reads
-// itself: go-dateparser never picks today for the past ("friday 8am" typed
-// at 9am on a Friday is this morning, not last week), `when` always picks
-// the next one, and neither knows "thurs" or "el viernes a las".
-var bareWeekdayRE = regexp.MustCompile(`^(?:(?:el|on) )?(\pL+),? (?:(?:at|a las|a la) )?(noon|mediod[ií]a|\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)?)$|^(noon|mediod[ií]a|\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)?),? (?:(?:on|el) )?(\pL+)$`)
-
-// weekdayAt reads a bare weekday and clock. For the future it is the next
-// such day after today, as both parsers read it ("friday 6pm" typed on a
-// Friday is next week's; "today 6pm" says today); for the past it is the
-// most recent such time at or before now.
-func weekdayAt(lower string, now time.Time, dir direction) (time.Time, bool) {
-	m := bareWeekdayRE.FindStringSubmatch(strings.TrimSuffix(lower, "."))
-	if m == nil {
-		return time.Time{}, false
-	}
-	day, clock := m[1], m[2]
-	if day == "" {
-		day, clock = m[4], m[3]
-	}
-	wd, ok := weekdays[day]
-	if !ok {
-		return time.Time{}, false
-	}
-	c, ok, _ := readClock(clock)
-	if strings.HasPrefix(clock, "noon") || strings.HasPrefix(clock, "medio") {
-		c, ok = clockTime{12, 0}, true
-	}
-	if !ok {
-		return time.Time{}, false
-	}
-	for i := 0; i <= 7; i++ {
-		d := now.AddDate(0, 0, -i)
-		if dir == future {
-			d = now.AddDate(0, 0, i+1)
-		}
-		t := time.Date(d.Year(), d.Month(), d.Day(), c.hour, c.minute, 0, 0, now.Location())
-		if d.Weekday() == wd && (dir == future || !t.After(now)) {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // timeError is the user's error for a time option that ParseTime or

@@ -81,7 +81,7 @@ func TestParseTime(t *testing.T) {
 		{"may 31 3pm", "Mon 2027-05-31 15:00", nil},
 		{"3 may 2pm", "Mon 2027-05-03 14:00", nil},
 		{"31 de agosto 20:00", "Mon 2026-08-31 20:00", nil}, // over half a year ahead: the nearest, which the caller refuses
-		{"31 ago 20:00", "Tue 2027-08-31 20:00", nil},       // "ago" alone is not taken for a month: the parser's reading stands
+		{"31 ago 20:00", "Mon 2026-08-31 20:00", nil},       // "ago" after a day is agosto, read like "31 de agosto"
 		{"sept 30 noon", "Wed 2026-09-30 12:00", nil},
 		{"31st of march 3pm", "Wed 2027-03-31 15:00", nil},
 		{"1 de marzo 10:00", "Mon 2027-03-01 10:00", nil},
@@ -131,7 +131,97 @@ func TestParseTime(t *testing.T) {
 		{"next tuesday", "", errNoTimeOfDay},
 		{"in 2 weeks", "", errNoTimeOfDay},
 		{"monday dec 4 7pm", "", errUnreadableTime}, // Dec 4 is a Friday
+
+		// Spanish.
+		{"el próximo martes a las 12:30", "Tue 2026-12-01 12:30", nil},
+		{"el martes que viene a las 12:30", "Tue 2026-12-01 12:30", nil},
+		{"el martes próximo 12:30", "Tue 2026-12-01 12:30", nil},
+		{"pasado mañana a las 3pm", "Sun 2026-11-29 15:00", nil},
+		{"manana 3pm", "Sat 2026-11-28 15:00", nil},
+		{"mañana a las 3 de la tarde", "Sat 2026-11-28 15:00", nil},
+		{"mañana por la mañana a las 10", "Sat 2026-11-28 10:00", nil},
+		{"hoy a las 7 de la noche", "Fri 2026-11-27 19:00", nil},
+		{"esta tarde a las 5", "Fri 2026-11-27 17:00", nil},
+		{"a mediodía", "Fri 2026-11-27 12:00", nil},
+		{"el 3 de diciembre a las 12:00", "Thu 2026-12-03 12:00", nil},
+		{"3 de diciembre de 2026 a las 7pm", "Thu 2026-12-03 19:00", nil},
+		{"martes 1 de diciembre a las 12:30", "Tue 2026-12-01 12:30", nil},
+		{"1º de diciembre 12:30", "Tue 2026-12-01 12:30", nil},
+		{"dentro de 2 semanas a las 15:00", "Fri 2026-12-11 15:00", nil},
+		{"en 3 horas", "Fri 2026-11-27 12:00", nil},
+		{"mañana a las 3", "", errUnreadableTime}, // 3 in the morning or the afternoon?
+		{"mañana por la mañana", "", errNoTimeOfDay},
+		{"esta noche", "", errNoTimeOfDay},
+		{"martes 3 de diciembre 12:00", "", errUnreadableTime}, // Dec 3 is a Thursday
+		{"el sábado pasado mañana 10:00", "", errUnreadableTime},
+
+		// English beyond the cases above.
+		{"this friday 7pm", "Fri 2026-11-27 19:00", nil},
+		{"next friday 7pm", "Fri 2026-12-04 19:00", nil},
+		{"noon on friday", "Fri 2026-12-04 12:00", nil},
+		{"3pm", "Fri 2026-11-27 15:00", nil},
+		{"8am", "Sat 2026-11-28 08:00", nil}, // passed today: tomorrow's
+		{"at 9am", "Sat 2026-11-28 09:00", nil},
+		{"midnight", "Sat 2026-11-28 00:00", nil},
+		{"tonight 7pm", "Fri 2026-11-27 19:00", nil},
+		{"tonight at 8", "Fri 2026-11-27 20:00", nil},
+		{"tomorrow at 7 in the evening", "Sat 2026-11-28 19:00", nil},
+		{"day after tomorrow 10am", "Sun 2026-11-29 10:00", nil},
+		{"in a week at 3pm", "Fri 2026-12-04 15:00", nil},
+		{"in 90 minutes", "Fri 2026-11-27 10:30", nil},
+		{"2026-12-03 at noon", "Thu 2026-12-03 12:00", nil},
+		{"12/3 at 2pm", "Thu 2026-12-03 14:00", nil},
+		{"dec 3, 2026, 7pm", "Thu 2026-12-03 19:00", nil},
+		{"3rd of december 7pm", "Thu 2026-12-03 19:00", nil},
+		{"friday 3pm pst", "Fri 2026-12-04 17:00", nil},
+		{"tomorrow 3pm pacific", "Sat 2026-11-28 17:00", nil},
+		{"tomorrow morning", "", errNoTimeOfDay},
+		{"tomorrow morning 7pm", "", errUnreadableTime},
+		{"tomorrow at 7", "", errUnreadableTime},
+		{"friday midnight", "", errUnreadableTime}, // which end of Friday?
+		{"dec 3 pm", "", errUnreadableTime},
+		{"tomorrow dec 3 3pm", "", errUnreadableTime},
+		{"in 3 months 3pm", "", errUnreadableTime},
+		{"in 2 hours 3pm", "", errUnreadableTime},
+		{"tomorrow 3pm or so", "", errUnreadableTime},
+		{"next week 3pm", "", errUnreadableTime},
+		{"25/12 10am", "", errUnreadableTime}, // day-first: not guessed at
+		{"february 3pm", "", errUnreadableTime},
 	})
+}
+
+// TestParseTimeCalendarEdges: days counted on the calendar, not in 24-hour
+// steps, across the changes of daylight saving time; and a date in a
+// month shorter than the current one.
+func TestParseTimeCalendarEdges(t *testing.T) {
+	_, chicago := refNow(t)
+	tests := []struct {
+		now  time.Time
+		in   string
+		want string
+	}{
+		// 00:30 on the day clocks fall back: 24 hours later is still Sunday.
+		{time.Date(2026, 11, 1, 0, 30, 0, 0, chicago), "tomorrow 3pm", "Mon 2026-11-02 15:00"},
+		{time.Date(2026, 11, 1, 0, 30, 0, 0, chicago), "in 2 weeks 3pm", "Sun 2026-11-15 15:00"},
+		{time.Date(2026, 11, 1, 0, 30, 0, 0, chicago), "next monday 3pm", "Mon 2026-11-02 15:00"},
+		// 23:30 the night before clocks spring forward: 24 hours later is Monday.
+		{time.Date(2026, 3, 7, 23, 30, 0, 0, chicago), "tomorrow 3pm", "Sun 2026-03-08 15:00"},
+		{time.Date(2026, 3, 7, 23, 30, 0, 0, chicago), "mañana a las 3pm", "Sun 2026-03-08 15:00"},
+		// On the 31st, a day of a 30-day month or February.
+		{time.Date(2026, 12, 31, 9, 0, 0, 0, chicago), "apr 5 3pm", "Mon 2027-04-05 15:00"},
+		{time.Date(2026, 12, 31, 9, 0, 0, 0, chicago), "3 de febrero 10:00", "Wed 2027-02-03 10:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.now.Format("Jan 2 15:04")+"/"+tt.in, func(t *testing.T) {
+			got, err := ParseTime(tt.in, tt.now, chicago)
+			if err != nil {
+				t.Fatalf("ParseTime(%q) at %v: %v", tt.in, tt.now, err)
+			}
+			if s := got.In(chicago).Format("Mon 2006-01-02 15:04"); s != tt.want {
+				t.Errorf("ParseTime(%q) at %v = %s, want %s", tt.in, tt.now, s, tt.want)
+			}
+		})
+	}
 }
 
 func TestParsePastTime(t *testing.T) {
@@ -196,7 +286,13 @@ func TestParsePastTime(t *testing.T) {
 		{"last friday", "", errNoTimeOfDay},
 		{"3 days ago", "", errNoTimeOfDay},
 		{"someday soonish maybe", "", errUnreadableTime},
-		{"el viernes pasado a las 7pm", "", errUnreadableTime}, // neither parser reads "pasado"
+		{"el viernes pasado a las 7pm", "Fri 2026-11-20 19:00", nil},
+		{"anteayer a las 6pm", "Wed 2026-11-25 18:00", nil},
+		{"hace 2 horas", "Fri 2026-11-27 07:00", nil},
+		{"this tuesday 7pm", "Tue 2026-11-24 19:00", nil},
+		{"8am", "Fri 2026-11-27 08:00", nil},
+		{"10am", "Thu 2026-11-26 10:00", nil},
+		{"el viernes pasado", "", errNoTimeOfDay},
 		{"monday dec 4 7pm", "", errUnreadableTime},
 		{"", "", errUnreadableTime},
 	})
