@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"os"
+	"regexp"
+	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -22,6 +26,10 @@ type Config struct {
 	HTTPAddr    string     // HTTP_ADDR
 	LogLevel    slog.Level // LOG_LEVEL
 	logLevelSet bool
+	// MemoryLimit is the Go runtime's soft memory limit in bytes, 0 when
+	// unset: past it the garbage collector works harder rather than let
+	// the process grow (a container's limit minus some headroom).
+	MemoryLimit int64 // GOMEMLIMIT
 
 	DiscordBotToken  string // DISCORD_BOT_TOKEN
 	DiscordPublicKey string // DISCORD_PUBLIC_KEY
@@ -36,12 +44,49 @@ type Config struct {
 }
 
 // loadConfig reads .env (when present; real environment variables win)
-// and the environment.
+// and the environment, and applies GOMEMLIMIT: the Go runtime reads it
+// from the environment before main runs, so one that only .env sets would
+// otherwise be ignored.
 func loadConfig() (Config, error) {
 	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Config{}, fmt.Errorf(".env: %w", err)
 	}
-	return parseConfig(os.Getenv)
+	c, err := parseConfig(os.Getenv)
+	if err == nil && c.MemoryLimit > 0 {
+		debug.SetMemoryLimit(c.MemoryLimit)
+	}
+	return c, err
+}
+
+// memoryLimitRE is GOMEMLIMIT as the Go runtime reads it: bytes with an
+// optional unit.
+var memoryLimitRE = regexp.MustCompile(`^([0-9]+)(B|KiB|MiB|GiB|TiB)?$`)
+
+// minMemoryLimit is the smallest GOMEMLIMIT fcbot accepts: below it the
+// garbage collector would run without pause at rest.
+const minMemoryLimit = 16 << 20
+
+// parseMemoryLimit reads GOMEMLIMIT the way the Go runtime does, so that
+// a value accepted in .env also works in the environment: "off" is no
+// limit. A limit below minMemoryLimit is refused.
+func parseMemoryLimit(v string) (int64, error) {
+	if v == "off" {
+		return math.MaxInt64, nil
+	}
+	bad := fmt.Errorf("GOMEMLIMIT %q is not a size the Go runtime reads: write a number of bytes with B, KiB, MiB, GiB or TiB after it (e.g. 200MiB), or off", v)
+	m := memoryLimitRE.FindStringSubmatch(v)
+	if m == nil {
+		return 0, bad
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	shift := map[string]uint{"": 0, "B": 0, "KiB": 10, "MiB": 20, "GiB": 30, "TiB": 40}[m[2]]
+	if err != nil || n > math.MaxInt64>>shift {
+		return 0, bad
+	}
+	if n<<shift < minMemoryLimit {
+		return 0, fmt.Errorf("GOMEMLIMIT %q is below the 16MiB fcbot needs at rest, where the garbage collector would never stop: set a larger one, e.g. 200MiB, or off", v)
+	}
+	return n << shift, nil
 }
 
 func parseConfig(get func(string) string) (Config, error) {
@@ -66,6 +111,12 @@ func parseConfig(get func(string) string) (Config, error) {
 		c.logLevelSet = true
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL %q is not one of debug, info, warn, error", lvl))
+		}
+	}
+	if v := get("GOMEMLIMIT"); v != "" {
+		var err error
+		if c.MemoryLimit, err = parseMemoryLimit(v); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if c.HTTPAddr != "" {
