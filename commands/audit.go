@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
 )
 
 const (
@@ -45,35 +46,41 @@ func (env *Env) audits(ctx context.Context, req *bot.Request) (bot.Reply, error)
 		reply.Text = req.T("audit.none")
 		return reply, nil
 	}
-	items := make([]string, len(rows))
-	for i, r := range rows {
-		what := r.Action
-		if r.EntityNumber > 0 {
-			what += " " + r.Entity + " " + strconv.FormatInt(r.EntityNumber, 10)
-		}
-		actor := r.ActorName
-		if actor == "" {
-			actor = req.T("audit.nobody")
-		}
-		parts := []string{r.CreatedAt.In(req.Location()).Format("Jan 2 3:04 PM"), actor, what}
-		change := ""
-		switch {
-		case r.Before != "" && r.After != "":
-			change = bot.Clip(r.Before, 60) + " → " + bot.Clip(r.After, 80)
-		case r.After != "":
-			change = bot.Clip(r.After, 140)
-		case r.Before != "":
-			change = req.T("audit.removed", "Before", bot.Clip(r.Before, 120))
-		}
-		if change != "" {
-			parts = append(parts, change)
-		}
-		items[i] = bot.Clip(strings.Join(parts, " · "), bot.MaxItem)
+	// At most auditMax rows are read; only the page shown is written.
+	shown := rows
+	if len(rows) > bot.MaxItems {
+		p, _ := req.Int("page")
+		offset, limit, footer := bot.PageWindow(req.Locale, len(rows), int(p), bot.MaxItems-1)
+		shown, reply.Footer = rows[offset:min(offset+limit, len(rows))], footer
 	}
-	if len(items) <= bot.MaxItems {
-		reply.Items = items
-		return reply, nil
+	for _, r := range shown {
+		reply.Items = append(reply.Items, auditLine(req, r))
 	}
-	reply.Items, reply.Footer = pagedItems(req, items, bot.MaxItems-1)
 	return reply, nil
+}
+
+// auditLine is one change as the audit list shows it.
+func auditLine(req *bot.Request, r storage.AuditRow) string {
+	what := r.Action
+	if r.EntityNumber > 0 {
+		what += " " + r.Entity + " " + strconv.FormatInt(r.EntityNumber, 10)
+	}
+	actor := r.ActorName
+	if actor == "" {
+		actor = req.T("audit.nobody")
+	}
+	parts := []string{r.CreatedAt.In(req.Location()).Format("Jan 2 3:04 PM"), actor, what}
+	change := ""
+	switch {
+	case r.Before != "" && r.After != "":
+		change = bot.Clip(r.Before, 60) + " → " + bot.Clip(r.After, 80)
+	case r.After != "":
+		change = bot.Clip(r.After, 140)
+	case r.Before != "":
+		change = req.T("audit.removed", "Before", bot.Clip(r.Before, 120))
+	}
+	if change != "" {
+		parts = append(parts, change)
+	}
+	return bot.Clip(strings.Join(parts, " · "), bot.MaxItem)
 }

@@ -92,29 +92,18 @@ func Router(env *Env) *bot.Router {
 
 // Resolve finds or creates the caller's group and member and computes the
 // caller's level: platform administrators and holders of the lead role are
-// leads; holders of the coordinator role are coordinators.
+// leads; holders of the coordinator role are coordinators. A known member
+// costs one statement (storage.EnsureCaller), and nothing is cached: a lead
+// whose role is taken away is a member from the next request on. The
+// locale is remembered so that messages sent to them later (a role's
+// script, reminders) are in their language.
 func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, error) {
-	g, err := env.Store.EnsureGroup(ctx, req.Platform, req.Group)
+	sc, err := env.Store.EnsureCaller(ctx, req.Platform, req.Group, req.User.ID, req.User.Name, req.Locale)
 	if err != nil {
 		return bot.Caller{}, err
 	}
-	m, err := env.Store.EnsureMember(ctx, g.ID, req.User.ID, req.User.Name)
-	if err != nil {
-		return bot.Caller{}, err
-	}
-	if req.Locale != "" && req.Locale != m.Locale {
-		// Remembered so that messages sent to them later (a role's script,
-		// reminders) are in their language.
-		if err := env.Store.SetMemberLocale(ctx, g.ID, m.ID, req.Locale); err != nil {
-			return bot.Caller{}, err
-		}
-	}
-	roles, err := env.Store.GroupRoles(ctx, g.ID, m.ID)
-	if err != nil {
-		return bot.Caller{}, err
-	}
-	c := bot.Caller{GroupID: g.ID, MemberID: m.ID, Level: bot.Member, GroupName: g.Jurisdiction}
-	for _, r := range roles {
+	c := bot.Caller{GroupID: sc.GroupID, MemberID: sc.MemberID, Level: bot.Member, GroupName: sc.Jurisdiction}
+	for _, r := range sc.Roles {
 		switch r {
 		case storage.RoleLead:
 			c.Level = bot.Lead
@@ -125,11 +114,12 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	if req.Admin {
 		c.Level = bot.Lead
 	}
-	c.TimeZone = g.Location()
+	c.TimeZone = sc.Location()
 	return c, nil
 }
 
-// First is the replay guard: it records the delivery id in the group.
+// First is the replay guard: it records the delivery id in the group, in
+// one statement.
 func (env *Env) First(ctx context.Context, req *bot.Request) (bool, error) {
 	return env.Store.FirstDelivery(ctx, req.Caller.GroupID, req.Platform, req.ID)
 }
@@ -166,11 +156,4 @@ func notFound(err error, msg bot.Message, suggestions []string) error {
 // pageOption is the page:N option of list commands.
 func pageOption() bot.Option {
 	return bot.Option{Name: "page", Description: "Which page of the list to show, from 1", Kind: bot.Integer, Min: 1, Max: 100000}
-}
-
-// pagedItems returns the page of items the request asked for, with the
-// footer that tells how to see the rest.
-func pagedItems(req *bot.Request, items []string, per int) ([]string, string) {
-	p, _ := req.Int("page")
-	return bot.Page(req.Locale, items, int(p), per)
 }

@@ -245,7 +245,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 	section("digest.answers", answers, t("digest.no_answers"))
 	d.Empty = len(meetings)+len(tasks)+len(answers) == 0
 
-	score, err := env.ScorecardSummary(ctx, groupID, locale)
+	score, err := env.scorecardSummary(ctx, g, locale)
 	if err != nil {
 		return Digest{}, err
 	}
@@ -263,7 +263,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 		section("digest.failures", lines, "")
 		d.Empty = false
 	}
-	next, err := env.NextStep(ctx, groupID, locale, now)
+	next, err := env.nextStepOf(ctx, g, locale, now)
 	if err != nil {
 		return Digest{}, err
 	}
@@ -278,7 +278,11 @@ func (env *Env) digestMeetings(ctx context.Context, t func(string, ...any) strin
 	if err != nil || len(meetings) == 0 {
 		return nil, err
 	}
-	holders, err := env.Store.RoleHolders(ctx, groupID, nil)
+	ids := make([]int64, len(meetings))
+	for i, m := range meetings {
+		ids[i] = m.ID
+	}
+	holders, err := env.Store.RoleHoldersOf(ctx, groupID, ids)
 	if err != nil {
 		return nil, err
 	}

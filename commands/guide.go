@@ -45,13 +45,13 @@ type stage struct {
 }
 
 var stages = []stage{
-	{"organize", func(p *storage.Progress) bool { return p.FirstOrganizing != nil && p.CampaignRoles > 0 }},
+	{"organize", func(p *storage.Progress) bool { return p.FirstOrganizing != nil && p.CampaignRoles }},
 	{"schedule", func(p *storage.Progress) bool { return p.LawEnforcement != nil }},
-	{"ask", func(p *storage.Progress) bool { return p.FullyAnswered > 0 }},
-	{"report", func(p *storage.Progress) bool { return p.ReportsFiled > 0 }},
+	{"ask", func(p *storage.Progress) bool { return p.FullyAnswered }},
+	{"report", func(p *storage.Progress) bool { return p.ReportFiled }},
 	{"follow-up", func(p *storage.Progress) bool { return p.FollowUpHeld }},
-	{"targets", func(p *storage.Progress) bool { return p.TacticTasks > 0 }},
-	{"tactics", func(p *storage.Progress) bool { return p.TacticTasksDone > 0 }},
+	{"targets", func(p *storage.Progress) bool { return p.TacticTasks }},
+	{"tactics", func(p *storage.Progress) bool { return p.TacticTaskDone }},
 }
 
 func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -68,7 +68,11 @@ func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	if req.Caller.GroupName == "" {
 		return bot.Reply{Title: req.T("guide.setup.title"), Text: req.T("guide.setup", "Example", setupExample)}, nil
 	}
-	p, err := env.Store.Progress(ctx, req.Caller.GroupID, req.Now)
+	g, err := env.Store.GroupByID(ctx, req.Caller.GroupID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	p, err := env.Store.Progress(ctx, g.ID, req.Now)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -89,7 +93,7 @@ func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 		}
 		reply.Items = append(reply.Items, line)
 	}
-	next, err := env.nextStep(ctx, req.Caller.GroupID, req.Locale, req.Location(), p, req.Now)
+	next, err := env.nextStep(ctx, g, req.Locale, p, req.Now)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -127,19 +131,25 @@ func (env *Env) NextStep(ctx context.Context, groupID int64, locale string, now 
 	if err != nil {
 		return "", err
 	}
+	return env.nextStepOf(ctx, g, locale, now)
+}
+
+// nextStepOf is NextStep for a group already read.
+func (env *Env) nextStepOf(ctx context.Context, g *storage.Group, locale string, now time.Time) (string, error) {
 	if g.Jurisdiction == "" {
 		return bot.Translate(locale, bot.M("guide.setup", "Example", setupExample)), nil
 	}
-	p, err := env.Store.Progress(ctx, groupID, now)
+	p, err := env.Store.Progress(ctx, g.ID, now)
 	if err != nil {
 		return "", err
 	}
-	return env.nextStep(ctx, groupID, locale, g.Location(), p, now)
+	return env.nextStep(ctx, g, locale, p, now)
 }
 
 // nextStep words the first stage after the furthest one reached.
-func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc *time.Location, p *storage.Progress, now time.Time) (string, error) {
+func (env *Env) nextStep(ctx context.Context, g *storage.Group, locale string, p *storage.Progress, now time.Time) (string, error) {
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
+	groupID, loc := g.ID, g.Location()
 	officialName := func(m *storage.Meeting) (string, error) {
 		if m.OfficialID == nil {
 			return env.chiefOfficer(ctx, groupID)
@@ -183,10 +193,6 @@ func (env *Env) nextStep(ctx context.Context, groupID int64, locale string, loc 
 		}
 		return t("guide.next.ask-log", "Official", name, "Number", p.LawEnforcement.Number), nil
 	case "report":
-		g, err := env.Store.GroupByID(ctx, groupID)
-		if err != nil {
-			return "", err
-		}
 		switch {
 		case p.Unfiled != nil:
 			return t("guide.next.report", "Number", p.Unfiled.Number, "Form", reportFormOf(g)), nil
@@ -232,18 +238,11 @@ func guideTactics(req *bot.Request) bot.Reply {
 // commands: its sheriff or police chief (else precinct commander), or a
 // placeholder until one is added.
 func (env *Env) chiefOfficer(ctx context.Context, groupID int64) (string, error) {
-	officials, err := env.Store.Officials(ctx, groupID)
-	if err != nil {
-		return "", err
+	o, err := env.Store.FirstOfficialOf(ctx, groupID, storage.OfficeSheriff, storage.OfficePoliceChief, storage.OfficePrecinctCommander)
+	if err != nil || o == nil {
+		return "Sheriff Roe", err
 	}
-	for _, office := range []storage.Office{storage.OfficeSheriff, storage.OfficePoliceChief, storage.OfficePrecinctCommander} {
-		for _, o := range officials {
-			if o.Office == office {
-				return o.Name, nil
-			}
-		}
-	}
-	return "Sheriff Roe", nil
+	return o.Name, nil
 }
 
 // roleScript is a role's part, in the group's words. The guide's own

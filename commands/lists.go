@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/storage"
 )
 
 // Lists that must be cut keep what matters first (callers order them so)
@@ -15,14 +16,21 @@ import (
 // all fit it keeps as many leading lines as it can and ends with more(n),
 // n being how many it left out.
 func fitLines(lines []string, limit int, more func(n int) string) string {
+	return fitLinesOf(len(lines), func(i int) string { return lines[i] }, limit, more)
+}
+
+// fitLinesOf is fitLines for n lines written on demand by line: only the
+// lines it keeps, and the first it leaves out, are written.
+func fitLinesOf(n int, line func(i int) string, limit int, more func(n int) string) string {
 	var b strings.Builder
 	size := 0
-	for i, line := range lines {
-		add := utf8.RuneCountInString(line)
+	for i := range n {
+		l := line(i)
+		add := utf8.RuneCountInString(l)
 		if i > 0 {
 			add++
 		}
-		rest := len(lines) - i - 1
+		rest := n - i - 1
 		tail := 0
 		if rest > 0 {
 			tail = utf8.RuneCountInString(more(rest)) + 1
@@ -31,13 +39,13 @@ func fitLines(lines []string, limit int, more func(n int) string) string {
 			if b.Len() > 0 {
 				b.WriteString("\n")
 			}
-			b.WriteString(more(len(lines) - i))
+			b.WriteString(more(n - i))
 			return b.String()
 		}
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(line)
+		b.WriteString(l)
 		size += add
 	}
 	return b.String()
@@ -64,4 +72,18 @@ func fitNames(t func(id string, kv ...any) string, prefix string, names []string
 		line = next
 	}
 	return bot.Clip(line, limit)
+}
+
+// requestedPage is the page:N a list command was asked for, per rows to a
+// page, for a storage read that pages in SQL; pageFooter then says how to
+// see the rest, as bot.Page would have.
+func requestedPage(req *bot.Request, per int) *storage.Page {
+	p, _ := req.Int("page")
+	return &storage.Page{Number: int(p), Per: min(per, bot.MaxItems-1)}
+}
+
+// pageFooter is the footer of a page read by requestedPage.
+func pageFooter(req *bot.Request, page *storage.Page) string {
+	_, _, footer := bot.PageWindow(req.Locale, int(page.Total), page.Number, page.Per)
+	return footer
 }

@@ -474,21 +474,20 @@ func (env *Env) meetingList(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if which == "" {
 		which = storage.MeetingsUpcoming
 	}
-	rows, err := env.Store.Meetings(ctx, req.Caller.GroupID, which, req.Now)
+	page := requestedPage(req, meetingsPerPage)
+	rows, err := env.Store.Meetings(ctx, req.Caller.GroupID, which, req.Now, page)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	reply := bot.Reply{Title: req.T("meeting.list.title."+which, "Count", len(rows))}
+	reply := bot.Reply{Title: req.T("meeting.list.title."+which, "Count", page.Total)}
 	if len(rows) == 0 {
 		reply.Text = req.T("meeting.list.empty."+which, "Example", meetingScheduleExample)
 		return reply, nil
 	}
-	items := make([]string, len(rows))
 	for i := range rows {
-		items[i] = meetingLine(req, &rows[i])
+		reply.Items = append(reply.Items, meetingLine(req, &rows[i]))
 	}
-	reply.Items, reply.Footer = pagedItems(req, items, meetingsPerPage)
-	if reply.Footer == "" {
+	if reply.Footer = pageFooter(req, page); reply.Footer == "" {
 		reply.Footer = req.T("meeting.list.footer")
 	}
 	return reply, nil

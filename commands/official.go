@@ -193,25 +193,24 @@ func (env *Env) officialRemove(ctx context.Context, req *bot.Request) (bot.Reply
 }
 
 func (env *Env) officialList(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-	list, err := env.Store.Officials(ctx, req.Caller.GroupID)
+	page := requestedPage(req, officialsPerPage)
+	list, err := env.Store.Officials(ctx, req.Caller.GroupID, page)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	reply := bot.Reply{Title: req.T("official.list.title", "Count", len(list))}
+	reply := bot.Reply{Title: req.T("official.list.title", "Count", page.Total), Footer: pageFooter(req, page)}
 	if len(list) == 0 {
 		reply.Text = req.T("official.list.empty", "Example", officialAddExample)
 		return reply, nil
 	}
-	items := make([]string, len(list))
 	for i := range list {
 		o := &list[i]
 		line := req.T("official.list.line", "Name", o.Name, "Office", officeLabel(req, o.Office), "Jurisdiction", officialJurisdiction(req, o))
 		if o.Contact != "" {
 			line += " · " + o.Contact
 		}
-		items[i] = bot.Clip(line, bot.MaxItem)
+		reply.Items = append(reply.Items, bot.Clip(line, bot.MaxItem))
 	}
-	reply.Items, reply.Footer = pagedItems(req, items, officialsPerPage)
 	return reply, nil
 }
 

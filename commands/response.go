@@ -220,12 +220,12 @@ func (env *Env) responseLog(ctx context.Context, req *bot.Request) (bot.Reply, e
 	}
 	var before string
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
-		prev, _, err := tx.AnswerHistory(ctx, req.Caller.GroupID, o.ID, rule.Number, 1, 0)
+		latest, err := tx.OfficialAnswers(ctx, req.Caller.GroupID, o.ID)
 		if err != nil {
 			return err
 		}
-		if len(prev) > 0 {
-			before = answerText(prev[0].Answer)
+		if prev, ok := latest[rule.Number]; ok {
+			before = answerText(prev)
 		}
 		if err := tx.AddAnswers(ctx, []storage.Answer{a}); err != nil {
 			return err
@@ -403,22 +403,9 @@ func (env *Env) responseBulk(ctx context.Context, req *bot.Request) (bot.Reply, 
 // latestMarks is the official's current answers in the bulk notation, for
 // the audit log's "before".
 func (env *Env) latestMarks(ctx context.Context, tx *storage.Store, groupID, officialID int64) (string, error) {
-	all, err := tx.LatestAnswers(ctx, groupID)
-	if err != nil {
+	byRule, err := tx.OfficialAnswers(ctx, groupID, officialID)
+	if err != nil || len(byRule) == 0 {
 		return "", err
-	}
-	var mine []storage.Answer
-	for _, a := range all {
-		if a.OfficialID == officialID {
-			mine = append(mine, a)
-		}
-	}
-	if len(mine) == 0 {
-		return "", nil
-	}
-	byRule := map[string]storage.Answer{}
-	for _, a := range mine {
-		byRule[a.Rule] = a
 	}
 	list := make([]storage.Answer, len(Rules))
 	for i, r := range Rules {
@@ -579,17 +566,13 @@ func (env *Env) responseHistory(ctx context.Context, req *bot.Request) (bot.Repl
 			return bot.Reply{}, errUnknownRule("rule", bot.Clip(req.Str("rule"), 8), responseHistoryExample)
 		}
 	}
-	page, _ := req.Int("page")
-	total, err := env.countHistory(ctx, req, o.ID, rule.Number)
+	page := requestedPage(req, historyPer)
+	rows, err := env.Store.AnswerHistory(ctx, req.Caller.GroupID, o.ID, rule.Number, page)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	offset, _, footer := bot.PageWindow(req.Locale, int(total), int(page), historyPer)
-	rows, _, err := env.Store.AnswerHistory(ctx, req.Caller.GroupID, o.ID, rule.Number, historyPer, offset)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	reply := bot.Reply{Title: req.T("response.history.title", "Name", o.Name), Footer: footer}
+	total := page.Total
+	reply := bot.Reply{Title: req.T("response.history.title", "Name", o.Name), Footer: pageFooter(req, page)}
 	if rule.Number != "" {
 		reply.Title = req.T("response.history.title_rule", "Name", o.Name, "Number", rule.Number, "Rule", rule.Name(req.Locale))
 	}
@@ -611,11 +594,6 @@ func (env *Env) responseHistory(ctx context.Context, req *bot.Request) (bot.Repl
 		reply.Items = append(reply.Items, bot.Clip(line, bot.MaxItem))
 	}
 	return reply, nil
-}
-
-func (env *Env) countHistory(ctx context.Context, req *bot.Request, officialID int64, rule string) (int64, error) {
-	_, total, err := env.Store.AnswerHistory(ctx, req.Caller.GroupID, officialID, rule, 1, 0)
-	return total, err
 }
 
 // withExample adds a working example to an expected error that has none,

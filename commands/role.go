@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +37,16 @@ var Roles = []RoleSpec{
 	{Name: storage.RoleCoordinator},
 }
 
+// roleOrder lists the roles' names in the order of Roles, which lists
+// follow.
+func roleOrder() []storage.Role {
+	names := make([]storage.Role, len(Roles))
+	for i, r := range Roles {
+		names[i] = r.Name
+	}
+	return names
+}
+
 // RoleByName returns the role spec named name.
 func RoleByName(name string) (RoleSpec, bool) {
 	for _, r := range Roles {
@@ -65,11 +74,7 @@ const maxNumber = 1_000_000_000
 
 // Only leads give and take roles; anyone may see who holds which.
 func (env *Env) roleCommand() *bot.Command {
-	names := make([]storage.Role, len(Roles))
-	for i, r := range Roles {
-		names[i] = r.Name
-	}
-	roleOpt := bot.Option{Name: "role", Description: "The role: a campaign role, or lead or coordinator (group-wide only)", Kind: bot.Choice, Required: true, Choices: bot.Choices(names...)}
+	roleOpt := bot.Option{Name: "role", Description: "The role: a campaign role, or lead or coordinator (group-wide only)", Kind: bot.Choice, Required: true, Choices: bot.Choices(roleOrder()...)}
 	userOpt := bot.Option{Name: "user", Description: "The member, e.g. @alex", Kind: bot.UserKind, Required: true}
 	return &bot.Command{
 		Name:        "role",
@@ -313,61 +318,23 @@ func (env *Env) roleList(ctx context.Context, req *bot.Request) (bot.Reply, erro
 		meetingID = &m.ID
 		title = req.T("role.list.title.meeting", "Number", m.Number)
 	}
-	holders, err := env.Store.RoleHolders(ctx, req.Caller.GroupID, meetingID)
+	page := requestedPage(req, rolesPerPage)
+	lines, err := env.Store.RoleLines(ctx, req.Caller.GroupID, meetingID, roleOrder(), page)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	reply := bot.Reply{Title: title}
-	if len(holders) == 0 {
+	reply := bot.Reply{Title: title, Footer: pageFooter(req, page)}
+	if len(lines) == 0 {
 		reply.Text = req.T("role.list.empty", "Example", roleAssignExample)
 		return reply, nil
 	}
-	reply.Items, reply.Footer = pagedItems(req, roleLines(req, holders), rolesPerPage)
+	// One line per role and meeting: "scheduler: Alex, Sam".
+	for _, l := range lines {
+		label := string(l.Role)
+		if l.MeetingNumber != 0 {
+			label = req.T("role.list.for_meeting", "Role", l.Role, "Number", l.MeetingNumber)
+		}
+		reply.Items = append(reply.Items, fitNames(req.T, label+": ", l.Names, bot.MaxItem))
+	}
 	return reply, nil
-}
-
-// roleLines groups holders into one line per role and meeting, in the
-// order of Roles: "scheduler: Alex, Sam".
-func roleLines(req *bot.Request, holders []storage.RoleHolder) []string {
-	type key struct {
-		role    storage.Role
-		meeting int64
-	}
-	byKey := map[key][]string{}
-	var keys []key
-	for _, h := range holders {
-		k := key{role: h.Role}
-		if h.MeetingNumber != nil {
-			k.meeting = *h.MeetingNumber
-		}
-		if _, seen := byKey[k]; !seen {
-			keys = append(keys, k)
-		}
-		byKey[k] = append(byKey[k], h.DisplayName)
-	}
-	rank := func(role storage.Role) int {
-		for i, r := range Roles {
-			if r.Name == role {
-				return i
-			}
-		}
-		return len(Roles)
-	}
-	sortKeys := func(a, b key) int {
-		if d := rank(a.role) - rank(b.role); d != 0 {
-			return d
-		}
-		return int(a.meeting - b.meeting)
-	}
-	slices.SortFunc(keys, sortKeys)
-	lines := make([]string, 0, len(keys))
-	for _, k := range keys {
-		names := byKey[k]
-		label := string(k.role)
-		if k.meeting != 0 {
-			label = req.T("role.list.for_meeting", "Role", k.role, "Number", k.meeting)
-		}
-		lines = append(lines, fitNames(req.T, label+": ", names, bot.MaxItem))
-	}
-	return lines
 }

@@ -77,35 +77,22 @@ type standing struct {
 	rules  map[string]ruleStatus
 }
 
-// loadStanding reads the group's officials, their latest answers and the
-// group's rulings, and derives each rule's status: the clear answers
+// loadStanding reads the group's standing (its officials, their latest
+// answers and the group's rulings: rows kept on write, see
+// storage.Standing), and derives each rule's status: the clear answers
 // ("yes" or "no" to "is it in place?") of the officials whose latest
 // answer is clear, given after the latest ruling, together with that
 // ruling. When they agree, that is the status; when they disagree the rule
 // is disputed until a coordinator rules (/response settle). With no clear
 // answer it is evasive when an official dodged, else unknown.
 func (env *Env) loadStanding(ctx context.Context, groupID int64, groupName string) (*standing, error) {
-	officials, err := env.Store.Officials(ctx, groupID)
+	read, err := env.Store.Standing(ctx, groupID)
 	if err != nil {
 		return nil, err
 	}
-	answers, err := env.Store.LatestAnswers(ctx, groupID)
-	if err != nil {
-		return nil, err
-	}
-	rulings, err := env.Store.LatestSettlements(ctx, groupID)
-	if err != nil {
-		return nil, err
-	}
-	st := &standing{groupName: groupName, officials: officials, latest: map[int64]map[string]storage.Answer{}, rules: map[string]ruleStatus{}}
-	for _, a := range answers {
-		if st.latest[a.OfficialID] == nil {
-			st.latest[a.OfficialID] = map[string]storage.Answer{}
-		}
-		st.latest[a.OfficialID][a.Rule] = a
-	}
+	st := &standing{groupName: groupName, officials: read.Officials, latest: read.Answers, rules: make(map[string]ruleStatus, len(Rules))}
 	for _, r := range Rules {
-		st.rules[r.Number] = st.derive(r.Number, rulings)
+		st.rules[r.Number] = st.derive(r.Number, read.Rulings)
 	}
 	return st, nil
 }
@@ -301,7 +288,12 @@ func (env *Env) ScorecardSummary(ctx context.Context, groupID int64, locale stri
 	if err != nil {
 		return "", fmt.Errorf("scorecard summary: %w", err)
 	}
-	st, err := env.loadStanding(ctx, groupID, g.Jurisdiction)
+	return env.scorecardSummary(ctx, g, locale)
+}
+
+// scorecardSummary is ScorecardSummary for a group already read.
+func (env *Env) scorecardSummary(ctx context.Context, g *storage.Group, locale string) (string, error) {
+	st, err := env.loadStanding(ctx, g.ID, g.Jurisdiction)
 	if err != nil {
 		return "", fmt.Errorf("scorecard summary: %w", err)
 	}
@@ -404,22 +396,25 @@ func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, err
 // evasive answers it covers.
 func (st *standing) ruleCells(req *bot.Request, r Rule, officials []storage.Official, limit int) (string, int) {
 	rs := st.rules[r.Number]
-	var head, dodged, answered []string
-	var notAsked []string
+	var head, notAsked []string
+	// The answers are written only as far as they fit: a large group has
+	// more officials than a field can show.
+	var dodged, clear []*storage.Official
 	if rs.value == statusDisputed {
 		head = append(head, st.dispute(req, r, rs, limit/2))
 	} else if rs.ruling != nil {
 		head = append(head, req.T("scorecard.ruled", "Value", req.T("scorecard.in_place."+string(rs.ruling.InPlace)), "When", shortDate(rs.ruling.CreatedAt, req.Location())))
 	}
-	for _, o := range officials {
+	for i := range officials {
+		o := &officials[i]
 		a, ok := st.latest[o.ID][r.Number]
 		switch {
 		case !ok:
 			notAsked = append(notAsked, o.Name)
 		case dodges(a):
-			dodged = append(dodged, cell(req, bot.Clip(o.Name, 40), a, true))
+			dodged = append(dodged, o)
 		default:
-			answered = append(answered, cell(req, bot.Clip(o.Name, 40), a, true))
+			clear = append(clear, o)
 		}
 	}
 	if len(officials) == 0 {
@@ -436,7 +431,9 @@ func (st *standing) ruleCells(req *bot.Request, r Rule, officials []storage.Offi
 		notAskedLine = fitNames(req.T, prefix, notAsked, min(budget/2, bot.MaxItem))
 		budget -= utf8.RuneCountInString(notAskedLine) + 1
 	}
-	cells := fitLines(append(dodged, answered...), budget-1, func(n int) string { return req.T("scorecard.more_answers", "Count", n) })
+	all := append(dodged, clear...)
+	cells := fitLinesOf(len(all), func(i int) string { return cell(req, bot.Clip(all[i].Name, 40), st.latest[all[i].ID][r.Number], true) },
+		budget-1, func(n int) string { return req.T("scorecard.more_answers", "Count", n) })
 	for _, part := range []string{cells, notAskedLine} {
 		switch {
 		case part == "":

@@ -123,22 +123,29 @@ func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, er
 		}
 		officials = st.of(jur)
 	}
-	var items, committed []string
+	var open []target
+	var committed []string
 	for _, t := range st.targets(officials) {
 		if len(t.open) == 0 {
 			committed = append(committed, t.official.Name)
 			continue
 		}
-		items = append(items, bot.Clip(targetLine(req, len(items)+1, t), bot.MaxItem))
+		open = append(open, t)
 	}
-	reply := bot.Reply{Title: req.T("target.list.title", "Count", len(items))}
+	reply := bot.Reply{Title: req.T("target.list.title", "Count", len(open))}
 	if len(officials) == 0 {
 		reply.Text = req.T("target.list.no_officials")
 		return reply, nil
 	}
-	reply.Items, reply.Footer = pagedItems(req, items, bot.MaxItems-1)
+	// The ranking needs every official; only the page shown is written.
+	p, _ := req.Int("page")
+	offset, limit, footer := bot.PageWindow(req.Locale, len(open), int(p), bot.MaxItems-1)
+	for i := offset; i < min(offset+limit, len(open)); i++ {
+		reply.Items = append(reply.Items, bot.Clip(targetLine(req, i+1, open[i]), bot.MaxItem))
+	}
+	reply.Footer = footer
 	switch {
-	case len(items) == 0:
+	case len(open) == 0:
 		reply.Text = req.T("target.list.all_won")
 	default:
 		reply.Text = req.T("target.list.intro")

@@ -286,19 +286,12 @@ func (env *Env) taskList(ctx context.Context, req *bot.Request) (bot.Reply, erro
 		}
 		f.AssigneeID, who = &m.ID, m.DisplayName
 	}
-	page, _ := req.Int("page")
-	_, total, err := env.Store.Tasks(ctx, storage.TaskFilter{GroupID: f.GroupID, Status: f.Status, AssigneeID: f.AssigneeID, DueBefore: f.DueBefore, Limit: 1})
+	f.Page = requestedPage(req, taskPer)
+	rows, total, err := env.Store.Tasks(ctx, f)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	var footer string
-	f.Offset, _, footer = bot.PageWindow(req.Locale, int(total), int(page), taskPer)
-	f.Limit = taskPer
-	rows, _, err := env.Store.Tasks(ctx, f)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	reply := bot.Reply{Title: req.T("task.list.title."+show, "Count", total), Footer: footer}
+	reply := bot.Reply{Title: req.T("task.list.title."+show, "Count", total), Footer: pageFooter(req, f.Page)}
 	if who != "" {
 		reply.Title += " · " + who
 	}

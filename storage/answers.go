@@ -10,28 +10,44 @@ const (
 	SourcePublicRecord = "public-record"
 )
 
-// AddAnswers records answers; history is kept, so this never updates. Call
-// it inside Tx together with the audit entry.
+// AddAnswers records answers, and which of them now count (see
+// Standing), in one transaction: the caller's, when called inside Tx
+// together with the audit entry. History is kept: answers are never
+// updated.
 func (s *Store) AddAnswers(ctx context.Context, answers []Answer) (err error) {
 	if len(answers) == 0 {
 		return nil
 	}
 	defer wrap(&err, "storage.AddAnswers(%d, [%d answers])", answers[0].GroupID, len(answers))
-	return s.with(ctx).Create(&answers).Error
+	return s.inTx(ctx, func(tx *Store) error {
+		if err := tx.with(ctx).Create(&answers).Error; err != nil {
+			return err
+		}
+		return tx.keepLatestAnswers(ctx, answers)
+	})
 }
 
 // LatestAnswers returns the answer that counts for every official and rule
-// of the group: the latest one logged (by time, then by id). Answers about
-// removed officials are left out.
+// of the group, in full: the latest one logged (by time, then by id).
+// Answers about removed officials are left out. It reads the standing,
+// then those answers by primary key (see page.go).
 func (s *Store) LatestAnswers(ctx context.Context, groupID int64) (_ []Answer, err error) {
 	defer wrap(&err, "storage.LatestAnswers(%d)", groupID)
+	st, err := s.Standing(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, byRule := range st.Answers {
+		for _, a := range byRule {
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var out []Answer
-	err = s.with(ctx).Table("answers a").Select("a.*").
-		Joins("JOIN officials o ON o.id = a.official_id AND o.group_id = a.group_id AND o.removed_at IS NULL").
-		Where("a.group_id = ?", groupID).
-		Where(`NOT EXISTS (SELECT 1 FROM answers b WHERE b.group_id = a.group_id AND b.official_id = a.official_id
-			AND b.rule = a.rule AND (b.created_at > a.created_at OR (b.created_at = a.created_at AND b.id > a.id)))`).
-		Order("a.official_id, a.id").Scan(&out).Error
+	err = s.with(ctx).Where("id IN ? AND +group_id = ?", ids, groupID).Order("official_id, id").Find(&out).Error
 	return out, err
 }
 
@@ -42,41 +58,36 @@ type AnswerRow struct {
 	MeetingNumber *int64
 }
 
-// AnswerHistory returns one official's answers, newest first, about one
-// rule or (rule "") all of them; limit and offset page it. total counts
-// every matching answer.
-func (s *Store) AnswerHistory(ctx context.Context, groupID, officialID int64, rule string, limit, offset int) (rows []AnswerRow, total int64, err error) {
-	defer wrap(&err, "storage.AnswerHistory(%d, %d, %q, %d, %d)", groupID, officialID, rule, limit, offset)
-	q := s.with(ctx).Table("answers a").Where("a.group_id = ? AND a.official_id = ?", groupID, officialID)
+// AnswerHistory returns one page of an official's answers, newest
+// first, about one rule or (rule "") all of them, and sets page.Total to
+// the number of matching answers.
+func (s *Store) AnswerHistory(ctx context.Context, groupID, officialID int64, rule string, page *Page) (_ []AnswerRow, err error) {
+	defer wrap(&err, "storage.AnswerHistory(%d, %d, %q, %d)", groupID, officialID, rule, page.Number)
+	where, args := "a.group_id = ? AND a.official_id = ?", []any{groupID, officialID}
 	if rule != "" {
-		q = q.Where("a.rule = ?", rule)
+		where, args = where+" AND a.rule = ?", append(args, rule)
 	}
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+	limit, offset, err := s.pageOf(ctx, page, "SELECT COUNT(*) FROM answers a WHERE "+where, args)
+	if err != nil || limit == 0 {
+		return nil, err
 	}
-	err = q.Select("a.*, COALESCE(m.display_name, '') AS logged_by_name, mt.number AS meeting_number").
-		Joins("LEFT JOIN members m ON m.id = a.logged_by AND m.group_id = a.group_id").
-		Joins("LEFT JOIN meetings mt ON mt.id = a.meeting_id AND mt.group_id = a.group_id").
+	var rows []AnswerRow
+	err = s.with(ctx).Table("answers a").Where(where, args...).
+		Select("a.*, COALESCE(" + named("members", "display_name", "a.logged_by", "a.group_id") + ", '') AS logged_by_name, " +
+			named("meetings", "number", "a.meeting_id", "a.group_id") + " AS meeting_number").
 		Order("a.created_at DESC, a.id DESC").Limit(limit).Offset(offset).Scan(&rows).Error
-	return rows, total, err
+	return rows, err
 }
 
-// AddSettlement records a coordinator's ruling on a rule. Call it inside
-// Tx together with the audit entry.
+// AddSettlement records a coordinator's ruling on a rule, and that it now
+// counts (see Standing), in one transaction: the caller's, when called
+// inside Tx together with the audit entry.
 func (s *Store) AddSettlement(ctx context.Context, st *Settlement) (err error) {
 	defer wrap(&err, "storage.AddSettlement(%d, %q)", st.GroupID, st.Rule)
-	return s.with(ctx).Create(st).Error
-}
-
-// LatestSettlements returns the ruling that counts for each rule of the
-// group (the latest, by time then id), by rule.
-func (s *Store) LatestSettlements(ctx context.Context, groupID int64) (_ map[string]Settlement, err error) {
-	defer wrap(&err, "storage.LatestSettlements(%d)", groupID)
-	var list []Settlement
-	err = s.with(ctx).Where("group_id = ?", groupID).Order("created_at, id").Find(&list).Error
-	out := make(map[string]Settlement, len(list))
-	for _, st := range list {
-		out[st.Rule] = st // later rows win
-	}
-	return out, err
+	return s.inTx(ctx, func(tx *Store) error {
+		if err := tx.with(ctx).Create(st).Error; err != nil {
+			return err
+		}
+		return tx.keepLatestSettlement(ctx, st)
+	})
 }

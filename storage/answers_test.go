@@ -76,12 +76,14 @@ func TestLatestAnswersAndHistory(t *testing.T) {
 			}
 		}
 
-		rows, total, err := s.AnswerHistory(ctx, g, roe, "1", 1, 0)
-		if err != nil || total != 2 || len(rows) != 1 || rows[0].WouldSupport != storage.MarkYes || rows[0].LoggedByName != "someone" {
-			t.Errorf("AnswerHistory(rule 1, first page of 1) = %+v, %d, %v; want the later answer of 2, logged by someone", rows, total, err)
+		page := &storage.Page{Number: 1, Per: 1}
+		rows, err := s.AnswerHistory(ctx, g, roe, "1", page)
+		if err != nil || page.Total != 2 || len(rows) != 1 || rows[0].WouldSupport != storage.MarkYes || rows[0].LoggedByName != "someone" {
+			t.Errorf("AnswerHistory(rule 1, first page of 1) = %+v, %d, %v; want the later answer of 2, logged by someone", rows, page.Total, err)
 		}
-		if _, total, _ := s.AnswerHistory(ctx, other, roe, "", 10, 0); total != 0 {
-			t.Errorf("another group reads %d of this group's answers through an official id, want 0", total)
+		page = &storage.Page{Number: 1, Per: 10}
+		if _, _ = s.AnswerHistory(ctx, other, roe, "", page); page.Total != 0 {
+			t.Errorf("another group reads %d of this group's answers through an official id, want 0", page.Total)
 		}
 
 		// A removed official's answers no longer count.
@@ -170,6 +172,9 @@ func TestTasksStorage(t *testing.T) {
 		if got := titles(storage.TaskFilter{GroupID: g}); !equal(got, []string{"in a tx", "sooner", "later", "undated"}) {
 			t.Errorf("open tasks in order = %v, want by due time, undated last, only this group's", got)
 		}
+		if got := titles(storage.TaskFilter{GroupID: g, Status: storage.TaskOpen}); !equal(got, []string{"in a tx", "sooner", "later", "undated"}) {
+			t.Errorf("open tasks in order = %v, want by due time, undated last", got)
+		}
 		if got := titles(storage.TaskFilter{GroupID: g, AssigneeID: &m}); !equal(got, []string{"later", "undated"}) {
 			t.Errorf("assigned tasks = %v", got)
 		}
@@ -186,8 +191,9 @@ func TestTasksStorage(t *testing.T) {
 		if got := titles(storage.TaskFilter{GroupID: g, Status: storage.TaskDone}); !equal(got, []string{"sooner"}) {
 			t.Errorf("done tasks = %v", got)
 		}
-		if _, total, _ := s.Tasks(ctx, storage.TaskFilter{GroupID: g, Limit: 2}); total != 4 {
-			t.Errorf("total with a limit = %d, want 4", total)
+		page := &storage.Page{Number: 9, Per: 2} // past the last: the last
+		if rows, total, _ := s.Tasks(ctx, storage.TaskFilter{GroupID: g, Page: page}); total != 4 || page.Total != 4 || len(rows) != 2 || rows[0].Title != "undated" {
+			t.Errorf("page 9 of 2 = %d rows from %v, total %d (page %d); want the last 2 of 4, from undated", len(rows), rows, total, page.Total)
 		}
 
 		// Another group's task cannot be completed through this group's id.

@@ -215,8 +215,7 @@ func (s *Store) TasksDueBefore(ctx context.Context, groupID int64, until time.Ti
 	defer wrap(&err, "storage.TasksDueBefore(%d)", groupID)
 	var out []DueTask
 	err = s.with(ctx).Table("tasks t").
-		Select("t.*, COALESCE(m.display_name, '') AS assignee_name").
-		Joins("LEFT JOIN members m ON m.id = t.assignee_id AND m.group_id = t.group_id").
+		Select("t.*, COALESCE("+named("members", "display_name", "t.assignee_id", "t.group_id")+", '') AS assignee_name").
 		Where("t.group_id = ? AND t.status = ? AND t.due_at IS NOT NULL AND t.due_at < ?", groupID, TaskOpen, until).
 		Order("assignee_name, t.due_at, t.number").Scan(&out).Error
 	return out, err
@@ -234,8 +233,7 @@ func (s *Store) AnswersSince(ctx context.Context, groupID int64, since time.Time
 	defer wrap(&err, "storage.AnswersSince(%d)", groupID)
 	var out []LoggedAnswer
 	err = s.with(ctx).Table("answers a").
-		Select("a.*, o.name AS official_name").
-		Joins("JOIN officials o ON o.id = a.official_id AND o.group_id = a.group_id").
+		Select("a.*, COALESCE("+named("officials", "name", "a.official_id", "a.group_id")+", '') AS official_name").
 		Where("a.group_id = ? AND a.created_at >= ?", groupID, since).
 		Order("a.created_at, a.id").Scan(&out).Error
 	return out, err
@@ -256,10 +254,10 @@ type Attendee struct {
 func (s *Store) YesAttendees(ctx context.Context, groupID, meetingID int64) (_ []Attendee, err error) {
 	defer wrap(&err, "storage.YesAttendees(%d, %d)", groupID, meetingID)
 	var out []Attendee
-	err = s.with(ctx).Table("rsvps r").
+	err = s.with(ctx).Table("members m").
 		Select("m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale").
-		Joins("JOIN members m ON m.id = r.member_id AND m.group_id = r.group_id").
-		Where("r.group_id = ? AND r.meeting_id = ? AND r.answer = 'yes' AND m.platform_user_id IS NOT NULL", groupID, meetingID).
+		Where("m.group_id = ? AND m.platform_user_id IS NOT NULL", groupID).
+		Where("m.id IN (SELECT r.member_id FROM rsvps r WHERE r.group_id = ? AND r.meeting_id = ? AND r.answer = 'yes')", groupID, meetingID).
 		Order("m.display_name, m.id").Scan(&out).Error
 	return out, err
 }

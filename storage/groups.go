@@ -27,6 +27,124 @@ func (s *Store) EnsureGroup(ctx context.Context, platform, platformID string) (_
 	return s.groupByPlatform(ctx, platform, platformID)
 }
 
+// Caller is the stored side of who sent a request: their group's id,
+// jurisdiction and zone, their member row and their group-wide roles.
+type Caller struct {
+	GroupID      int64
+	Jurisdiction string
+	TimeZone     string
+	MemberID     int64
+	DisplayName  string
+	Locale       string
+	Roles        []Role // sorted
+}
+
+// Location returns the group's time zone, UTC when it is unset or unknown.
+func (c *Caller) Location() *time.Location { return location(c.TimeZone) }
+
+// callerQuery reads a caller in one statement: the group, the member in
+// it (NULL before their first request) and one row per group-wide role
+// (one row with a NULL role when they hold none).
+const callerQuery = `SELECT g.id AS group_id, g.jurisdiction, g.time_zone,
+	m.id AS member_id, m.display_name, m.locale, ra.role
+FROM groups g
+LEFT JOIN members m ON m.group_id = g.id AND m.platform_user_id = ?
+LEFT JOIN role_assignments ra ON ra.group_id = g.id AND ra.member_id = m.id AND ra.meeting_id IS NULL
+WHERE g.platform = ? AND g.platform_id = ?
+ORDER BY ra.role`
+
+// EnsureCaller returns the group, member and group-wide roles of a
+// platform user, creating the group and member on first sight and keeping
+// the member's display name and locale current (name or locale "": the
+// platform did not say; keep the stored one). Every request comes through
+// here, so a known member whose name and locale have not changed costs
+// one statement; only what is new or changed costs more. Nothing is
+// cached between requests: a role taken away or a zone changed counts
+// from the next request on.
+func (s *Store) EnsureCaller(ctx context.Context, platform, platformID, userID, name, locale string) (_ *Caller, err error) {
+	defer wrap(&err, "storage.EnsureCaller(%q, %q, %q, …)", platform, platformID, userID)
+	c, err := s.caller(ctx, platform, platformID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if c.GroupID == 0 || c.MemberID == 0 {
+		return s.createCaller(ctx, c, platform, platformID, userID, name, locale)
+	}
+	changes := map[string]any{}
+	if name != "" && clipName(name) != c.DisplayName {
+		c.DisplayName = clipName(name)
+		changes["display_name"] = c.DisplayName
+	}
+	if locale = clipLocale(locale); locale != "" && locale != c.Locale {
+		c.Locale = locale
+		changes["locale"] = locale
+	}
+	if len(changes) > 0 {
+		err = s.single(ctx).Model(&Member{}).Where("group_id = ? AND id = ?", c.GroupID, c.MemberID).Updates(changes).Error
+	}
+	return c, err
+}
+
+// single is for one statement that writes one table without hooks: GORM
+// would otherwise wrap it in a transaction of its own, a BEGIN and a
+// COMMIT round trip around it that buy nothing. Inside Tx it runs in the
+// caller's transaction as before.
+func (s *Store) single(ctx context.Context) *gorm.DB {
+	return s.with(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
+}
+
+// caller runs callerQuery; GroupID is 0 when the group is unknown, and
+// MemberID when the member is.
+func (s *Store) caller(ctx context.Context, platform, platformID, userID string) (*Caller, error) {
+	var rows []struct {
+		GroupID      int64
+		Jurisdiction string
+		TimeZone     string
+		MemberID     *int64
+		DisplayName  *string
+		Locale       *string
+		Role         *Role
+	}
+	if err := s.with(ctx).Raw(callerQuery, userID, platform, platformID).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	c := &Caller{}
+	for _, r := range rows {
+		c.GroupID, c.Jurisdiction, c.TimeZone = r.GroupID, r.Jurisdiction, r.TimeZone
+		if r.MemberID != nil {
+			c.MemberID, c.DisplayName, c.Locale = *r.MemberID, *r.DisplayName, *r.Locale
+		}
+		if r.Role != nil {
+			c.Roles = append(c.Roles, *r.Role)
+		}
+	}
+	return c, nil
+}
+
+// createCaller is EnsureCaller's path for a group or member seen for the
+// first time: it creates what is missing, then reads the caller again
+// (a member created by a concurrent request may already hold a role).
+func (s *Store) createCaller(ctx context.Context, c *Caller, platform, platformID, userID, name, locale string) (*Caller, error) {
+	groupID := c.GroupID
+	if groupID == 0 {
+		g, err := s.EnsureGroup(ctx, platform, platformID)
+		if err != nil {
+			return nil, err
+		}
+		groupID = g.ID
+	}
+	m, err := s.EnsureMember(ctx, groupID, userID, name)
+	if err != nil {
+		return nil, err
+	}
+	if locale = clipLocale(locale); locale != "" && locale != m.Locale {
+		if err := s.SetMemberLocale(ctx, groupID, m.ID, locale); err != nil {
+			return nil, err
+		}
+	}
+	return s.caller(ctx, platform, platformID, userID)
+}
+
 // GroupByPlatform finds a workspace's group without creating it, for
 // read-only lookups such as autocomplete; ErrNotFound before first use.
 func (s *Store) GroupByPlatform(ctx context.Context, platform, platformID string) (_ *Group, err error) {
@@ -108,11 +226,17 @@ func clipName(name string) string {
 	return name
 }
 
+// clipLocale cuts a locale to the column's 16 bytes.
+func clipLocale(locale string) string {
+	if len(locale) > 16 {
+		return locale[:16]
+	}
+	return locale
+}
+
 // SetMemberLocale records the locale a member's platform reports.
 func (s *Store) SetMemberLocale(ctx context.Context, groupID, memberID int64, locale string) (err error) {
-	if len(locale) > 16 {
-		locale = locale[:16]
-	}
+	locale = clipLocale(locale)
 	defer wrap(&err, "storage.SetMemberLocale(%d, %d, %q)", groupID, memberID, locale)
 	return s.with(ctx).Model(&Member{}).Where("group_id = ? AND id = ?", groupID, memberID).Update("locale", locale).Error
 }
@@ -197,17 +321,10 @@ type RoleHolder struct {
 // meetingID is set, that meeting's; ordered by role and name.
 func (s *Store) RoleHolders(ctx context.Context, groupID int64, meetingID *int64) (_ []RoleHolder, err error) {
 	defer wrap(&err, "storage.RoleHolders(%d, %v)", groupID, optID(meetingID))
-	var out []RoleHolder
-	q := s.with(ctx).Table("role_assignments ra").
-		Select("ra.role, ra.member_id, m.display_name, m.platform_user_id, mt.number AS meeting_number").
-		Joins("JOIN members m ON m.id = ra.member_id AND m.group_id = ra.group_id").
-		Joins("LEFT JOIN meetings mt ON mt.id = ra.meeting_id AND mt.group_id = ra.group_id").
-		Where("ra.group_id = ?", groupID)
 	if meetingID != nil {
-		q = q.Where("ra.meeting_id IS NULL OR ra.meeting_id = ?", *meetingID)
+		return s.roleHolders(ctx, groupID, "ra.meeting_id IS NULL OR ra.meeting_id = ?", *meetingID)
 	}
-	err = q.Order("ra.role, mt.number, m.display_name").Scan(&out).Error
-	return out, err
+	return s.roleHolders(ctx, groupID, "")
 }
 
 // Audit records a change.
@@ -226,18 +343,20 @@ type AuditRow struct {
 func (s *Store) AuditLog(ctx context.Context, groupID int64, limit int) (_ []AuditRow, err error) {
 	defer wrap(&err, "storage.AuditLog(%d, %d)", groupID, limit)
 	var out []AuditRow
-	err = s.with(ctx).Table("audit_log a").
-		Select("a.*, COALESCE(m.display_name, '') AS actor_name").
-		Joins("LEFT JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
-		Where("a.group_id = ?", groupID).Order("a.created_at DESC, a.id DESC").Limit(limit).Scan(&out).Error
+	// The entries are chosen before their authors are named (see page.go).
+	chosen := s.with(ctx).Table("audit_log a").Where("a.group_id = ?", groupID).Order("a.created_at DESC, a.id DESC").Limit(limit)
+	err = s.with(ctx).Table("(?) AS a", chosen).
+		Select("a.*, COALESCE(" + named("members", "display_name", "a.member_id", "a.group_id") + ", '') AS actor_name").
+		Order("a.created_at DESC, a.id DESC").Scan(&out).Error
 	return out, err
 }
 
 // FirstDelivery records a platform delivery id and reports whether it was
-// new: the replay guard.
+// new: the replay guard, one INSERT … ON CONFLICT DO NOTHING in one round
+// trip (see single).
 func (s *Store) FirstDelivery(ctx context.Context, groupID int64, platform, id string) (_ bool, err error) {
 	defer wrap(&err, "storage.FirstDelivery(%d, %q, %q)", groupID, platform, id)
-	res := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+	res := s.single(ctx).Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&ProcessedInteraction{GroupID: groupID, Platform: platform, DeliveryID: id})
 	if res.Error != nil {
 		return false, res.Error
@@ -256,15 +375,17 @@ func (s *Store) PruneDeliveries(ctx context.Context, age time.Duration) (_ int64
 var zones sync.Map // zone name → *time.Location, loaded once
 
 // Location returns the group's time zone, UTC when it is unset or unknown.
-// Zones are loaded once per process: every request needs one.
-func (g *Group) Location() *time.Location {
-	if loc, ok := zones.Load(g.TimeZone); ok {
+func (g *Group) Location() *time.Location { return location(g.TimeZone) }
+
+// location loads a zone once per process: every request needs one.
+func location(name string) *time.Location {
+	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location)
 	}
-	loc, err := time.LoadLocation(g.TimeZone)
+	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return time.UTC
 	}
-	zones.Store(g.TimeZone, loc)
+	zones.Store(name, loc)
 	return loc
 }

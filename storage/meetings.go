@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"time"
@@ -84,24 +85,38 @@ const (
 )
 
 // Meetings lists the group's meetings, with official names and RSVP
-// counts; which is MeetingsUpcoming, MeetingsPast, MeetingsCancelled or
+// counts: all of them or, given a page, that page's (and page.Total);
+// which is MeetingsUpcoming, MeetingsPast, MeetingsCancelled or
 // MeetingsAll.
-func (s *Store) Meetings(ctx context.Context, groupID int64, which string, now time.Time) (_ []MeetingRow, err error) {
+func (s *Store) Meetings(ctx context.Context, groupID int64, which string, now time.Time, page ...*Page) (_ []MeetingRow, err error) {
 	defer wrap(&err, "storage.Meetings(%d, %q)", groupID, which)
-	q := s.meetingRows(ctx).Where("mt.group_id = ?", groupID)
+	where, args := "mt.group_id = ?", []any{groupID}
+	var order string
 	switch which {
 	case MeetingsUpcoming:
-		q = q.Where("mt.status = ? AND mt.starts_at >= ?", MeetingScheduled, now.UTC()).Order("mt.starts_at, mt.number")
+		where, order = where+" AND mt.status = ? AND mt.starts_at >= ?", "mt.starts_at, mt.number"
+		args = append(args, MeetingScheduled, now.UTC())
 	case MeetingsPast:
-		q = q.Where("(mt.status = ? OR (mt.status = ? AND mt.starts_at < ?))", MeetingHeld, MeetingScheduled, now.UTC()).
-			Order("mt.starts_at DESC, mt.number DESC")
+		where, order = where+" AND (mt.status = ? OR (mt.status = ? AND mt.starts_at < ?))", "mt.starts_at DESC, mt.number DESC"
+		args = append(args, MeetingHeld, MeetingScheduled, now.UTC())
 	case MeetingsCancelled:
-		q = q.Where("mt.status = ?", MeetingCancelled).Order("mt.starts_at DESC, mt.number DESC")
+		where, order = where+" AND mt.status = ?", "mt.starts_at DESC, mt.number DESC"
+		args = append(args, MeetingCancelled)
 	default:
-		q = q.Order("mt.starts_at DESC, mt.number DESC")
+		order = "mt.starts_at DESC, mt.number DESC"
+	}
+	// The page is chosen among the meetings alone, on the index that
+	// orders them; only its rows are joined to their officials and RSVPs.
+	chosen := s.with(ctx).Table("meetings mt").Select("mt.*").Where(where, args...).Order(order)
+	if len(page) > 0 {
+		limit, offset, err := s.pageOf(ctx, page[0], "SELECT COUNT(*) FROM meetings mt WHERE "+where, args)
+		if err != nil || limit == 0 {
+			return nil, err
+		}
+		chosen = chosen.Limit(limit).Offset(offset)
 	}
 	var out []MeetingRow
-	err = q.Scan(&out).Error
+	err = s.meetingRowsOf(ctx, chosen).Order(order).Scan(&out).Error
 	return out, err
 }
 
@@ -144,13 +159,21 @@ func (s *Store) MeetingsWithOfficial(ctx context.Context, groupID, officialID in
 	return out, err
 }
 
-func (s *Store) meetingRows(ctx context.Context) *gorm.DB {
+// meetingRows reads meetings (aliased mt) as MeetingRow.
+func (s *Store) meetingRows(ctx context.Context) *gorm.DB { return s.meetingRowsOf(ctx, nil) }
+
+// meetingRowsOf reads the meetings a subquery chose (all of them when nil)
+// as MeetingRow.
+func (s *Store) meetingRowsOf(ctx context.Context, chosen *gorm.DB) *gorm.DB {
 	count := func(answer string) string {
 		return "(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = '" + answer + "') AS " + answer
 	}
-	return s.with(ctx).Table("meetings mt").
-		Select("mt.*, COALESCE(o.name, '') AS official_name, " + count("yes") + ", " + count("maybe") + ", " + count("no")).
-		Joins("LEFT JOIN officials o ON o.id = mt.official_id AND o.group_id = mt.group_id")
+	q := s.with(ctx).Table("meetings mt")
+	if chosen != nil {
+		q = s.with(ctx).Table("(?) AS mt", chosen)
+	}
+	return q.Select("mt.*, COALESCE(" + named("officials", "name", "mt.official_id", "mt.group_id") + ", '') AS official_name, " +
+		count("yes") + ", " + count("maybe") + ", " + count("no"))
 }
 
 // LatestMeetingPlace returns where the group's most recent meeting of a
@@ -231,16 +254,15 @@ func (s *Store) RecordAttendance(ctx context.Context, groupID, meetingID int64, 
 			return 0, ErrNotFound
 		}
 	}
-	var added int64
-	for _, id := range memberIDs {
-		res := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-			Create(&Attendance{GroupID: groupID, MeetingID: meetingID, MemberID: id, RecordedBy: &by})
-		if res.Error != nil {
-			return added, res.Error
-		}
-		added += res.RowsAffected
+	if len(memberIDs) == 0 {
+		return 0, nil
 	}
-	return added, nil
+	rows := make([]Attendance, len(memberIDs))
+	for i, id := range memberIDs {
+		rows[i] = Attendance{GroupID: groupID, MeetingID: meetingID, MemberID: id, RecordedBy: &by}
+	}
+	res := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows)
+	return res.RowsAffected, res.Error
 }
 
 // RSVPNames lists who answered a meeting's invitation, by answer (yes,
@@ -249,15 +271,16 @@ func (s *Store) RSVPNames(ctx context.Context, groupID, meetingID int64) (_ map[
 	defer wrap(&err, "storage.RSVPNames(%d, %d)", groupID, meetingID)
 	var rows []struct {
 		Answer string
-		Name   string
+		Name   *string
 	}
-	err = s.with(ctx).Table("rsvps r").Select("r.answer, m.display_name AS name").
-		Joins("JOIN members m ON m.id = r.member_id AND m.group_id = r.group_id").
+	err = s.with(ctx).Table("rsvps r").Select("r.answer, "+named("members", "display_name", "r.member_id", "r.group_id")+" AS name").
 		Where("r.group_id = ? AND r.meeting_id = ?", groupID, meetingID).
-		Order("m.display_name, m.id").Scan(&rows).Error
+		Order("name, r.member_id").Scan(&rows).Error
 	out := map[string][]string{}
 	for _, r := range rows {
-		out[r.Answer] = append(out[r.Answer], r.Name)
+		if r.Name != nil { // a member of the group
+			out[r.Answer] = append(out[r.Answer], *r.Name)
+		}
 	}
 	return out, err
 }
@@ -266,10 +289,16 @@ func (s *Store) RSVPNames(ctx context.Context, groupID, meetingID int64) (_ map[
 func (s *Store) AttendeeNames(ctx context.Context, groupID, meetingID int64) (_ []string, err error) {
 	defer wrap(&err, "storage.AttendeeNames(%d, %d)", groupID, meetingID)
 	var names []string
-	err = s.with(ctx).Table("attendance a").
-		Joins("JOIN members m ON m.id = a.member_id AND m.group_id = a.group_id").
-		Where("a.group_id = ? AND a.meeting_id = ?", groupID, meetingID).
-		Order("m.display_name, m.id").Pluck("m.display_name", &names).Error
+	err = s.eachRow(ctx, "SELECT "+named("members", "display_name", "a.member_id", "a.group_id")+` AS name
+		FROM attendance a WHERE a.group_id = ? AND a.meeting_id = ? ORDER BY name, a.member_id`,
+		[]any{groupID, meetingID}, func(rows *sql.Rows) error {
+			var name sql.NullString
+			err := rows.Scan(&name)
+			if name.Valid { // a member of the group
+				names = append(names, name.String)
+			}
+			return err
+		})
 	return names, err
 }
 

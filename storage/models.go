@@ -151,6 +151,31 @@ type Settlement struct {
 // TableName names the settlements table.
 func (Settlement) TableName() string { return "rule_settlements" }
 
+// LatestAnswer is the answer that counts for one official and rule: the
+// latest logged, by time then id. AddAnswers keeps it in the transaction
+// that logs answers, copying what the standing needs, so that reading the
+// standing never reads the history behind it.
+type LatestAnswer struct {
+	GroupID      int64  `gorm:"primaryKey;autoIncrement:false"`
+	OfficialID   int64  `gorm:"primaryKey;autoIncrement:false"`
+	Rule         string `gorm:"primaryKey;size:8"`
+	AnswerID     int64  `gorm:"not null"`
+	InPlace      Mark   `gorm:"size:8;not null"`
+	WouldSupport Mark   `gorm:"size:8;not null;default:''"`
+	MeetingID    *int64
+	CreatedAt    time.Time `gorm:"not null"`
+}
+
+// LatestSettlement is the ruling that counts for one rule, kept by
+// AddSettlement as LatestAnswer is by AddAnswers.
+type LatestSettlement struct {
+	GroupID      int64     `gorm:"primaryKey;autoIncrement:false"`
+	Rule         string    `gorm:"primaryKey;size:8"`
+	SettlementID int64     `gorm:"not null"`
+	InPlace      Mark      `gorm:"size:8;not null"`
+	CreatedAt    time.Time `gorm:"not null"`
+}
+
 // Task is a piece of campaign work, optionally assigned, due and tied to a
 // meeting or tactic.
 type Task struct {
@@ -205,5 +230,6 @@ type GroupCounter struct {
 // Models lists every mapped type, for the schema test.
 func Models() []any {
 	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{},
-		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}, &Settlement{}, &GroupCounter{}}
+		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}, &Settlement{}, &GroupCounter{},
+		&LatestAnswer{}, &LatestSettlement{}}
 }

@@ -1,6 +1,10 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
 
 // CreateOfficial adds an official to o.GroupID and gives it the group's next
 // number. Call it inside Tx, so that the number and the row commit
@@ -53,13 +57,69 @@ func (s *Store) RemoveOfficial(ctx context.Context, groupID, id int64) (err erro
 	return nil
 }
 
-// Officials lists the group's current officials by name.
-func (s *Store) Officials(ctx context.Context, groupID int64) (_ []Official, err error) {
+// officialColumns are the columns scanOfficial reads, in its order.
+const officialColumns = "id, group_id, number, name, office, jurisdiction, contact, removed_at, created_at, updated_at"
+
+// scanOfficial reads a row of officialColumns, by hand: the scorecard and
+// the targets read every official on every call.
+func scanOfficial(rows *sql.Rows) (Official, error) {
+	var o Official
+	var office string
+	var removed sql.NullTime
+	err := rows.Scan(&o.ID, &o.GroupID, &o.Number, &o.Name, &office, &o.Jurisdiction, &o.Contact, &removed, &o.CreatedAt, &o.UpdatedAt)
+	o.Office = Office(office)
+	if removed.Valid {
+		o.RemovedAt = &removed.Time
+	}
+	return o, err
+}
+
+// Officials lists the group's current officials by name: all of them or,
+// given a page, that page's (and page.Total).
+func (s *Store) Officials(ctx context.Context, groupID int64, page ...*Page) (_ []Official, err error) {
 	defer wrap(&err, "storage.Officials(%d)", groupID)
+	const where = " FROM officials WHERE group_id = ? AND removed_at IS NULL"
+	args := []any{groupID}
+	query := "SELECT " + officialColumns + where + " ORDER BY lower(name), number"
+	if len(page) > 0 {
+		limit, offset, err := s.pageOf(ctx, page[0], "SELECT COUNT(*)"+where, args)
+		if err != nil || limit == 0 {
+			return nil, err
+		}
+		query += " LIMIT ? OFFSET ?"
+		args = append(args, limit, offset)
+	}
 	var out []Official
-	err = s.with(ctx).Where("group_id = ? AND removed_at IS NULL", groupID).
-		Order("lower(name), number").Find(&out).Error
+	err = s.eachRow(ctx, query, args, func(rows *sql.Rows) error {
+		o, err := scanOfficial(rows)
+		out = append(out, o)
+		return err
+	})
 	return out, err
+}
+
+// FirstOfficialOf returns the first of the group's current officials,
+// by name, who holds the first of offices that any holds; nil when none
+// does.
+func (s *Store) FirstOfficialOf(ctx context.Context, groupID int64, offices ...Office) (_ *Official, err error) {
+	defer wrap(&err, "storage.FirstOfficialOf(%d, %q)", groupID, offices)
+	if len(offices) == 0 {
+		return nil, nil
+	}
+	rank := "CASE office"
+	args := []any{groupID, offices}
+	for i, o := range offices {
+		rank += fmt.Sprintf(" WHEN ? THEN %d", i)
+		args = append(args, o)
+	}
+	var found *Official
+	err = s.eachRow(ctx, "SELECT "+officialColumns+" FROM officials WHERE group_id = ? AND removed_at IS NULL AND office IN ? ORDER BY "+
+		rank+" END, lower(name), number LIMIT 1", args, func(rows *sql.Rows) error {
+		o, err := scanOfficial(rows)
+		found = &o
+		return err
+	})
+	return found, err
 }
 
 // OfficialByID returns one of the group's officials by row id, removed or

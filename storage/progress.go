@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -11,20 +12,20 @@ type Progress struct {
 	// FirstOrganizing is the group's earliest organizing meeting that was
 	// held (marked held, or past and not cancelled); nil when none.
 	FirstOrganizing *Meeting
-	// CampaignRoles counts campaign role assignments (not lead/coordinator).
-	CampaignRoles int64
+	// CampaignRoles reports whether anyone holds a campaign role (not
+	// lead or coordinator).
+	CampaignRoles bool
 	// LawEnforcement is the earliest law-enforcement meeting that is not
 	// cancelled; nil when none.
 	LawEnforcement *Meeting
 	// LawEnforcementHeld reports whether any law-enforcement meeting was
 	// held (marked held, or past and not cancelled).
 	LawEnforcementHeld bool
-	// FullyAnswered counts officials with an answer on all nine rules.
-	FullyAnswered int64
-	// AnsweredOfficials counts officials with at least one answer.
-	AnsweredOfficials int64
-	// ReportsFiled counts meetings whose report-back was filed.
-	ReportsFiled int64
+	// FullyAnswered reports whether an official has answered all nine
+	// rules.
+	FullyAnswered bool
+	// ReportFiled reports whether a meeting's report-back was filed.
+	ReportFiled bool
 	// Unfiled is the latest meeting with an official that took place and
 	// whose report-back is not filed; nil when none.
 	Unfiled *Meeting
@@ -33,80 +34,79 @@ type Progress struct {
 	// whether it took place.
 	FollowUp     *Meeting
 	FollowUpHeld bool
-	// TacticTasks and TacticTasksDone count tasks that carry a tactic.
-	TacticTasks, TacticTasksDone int64
+	// TacticTasks reports whether a task carries a tactic, TacticTaskDone
+	// whether such a task is done.
+	TacticTasks, TacticTaskDone bool
 }
 
-// Progress reads the group's progress at now.
+// Progress reads the group's progress at now: one statement for the
+// facts and the meetings' ids, one for those meetings, and one for the
+// follow-up once there was a first organizing meeting. Each fact is an
+// existence test or the first row in an index's order: none counts the
+// group's history.
 func (s *Store) Progress(ctx context.Context, groupID int64, now time.Time) (_ *Progress, err error) {
 	defer wrap(&err, "storage.Progress(%d)", groupID)
-	p := &Progress{}
+	now = now.UTC()
 	held := "(status = '" + string(MeetingHeld) + "' OR (status = '" + string(MeetingScheduled) + "' AND starts_at < ?))"
-	var m Meeting
-	res := s.with(ctx).Where("group_id = ? AND kind = ? AND "+held, groupID, KindOrganizing, now.UTC()).Order("starts_at").Limit(1).Find(&m)
-	if res.Error != nil {
-		return nil, res.Error
+	first := func(where string) string {
+		return "(SELECT id FROM meetings WHERE group_id = ? AND " + where + " ORDER BY starts_at LIMIT 1)"
 	}
-	if res.RowsAffected == 1 {
-		first := m
-		p.FirstOrganizing = &first
-		var f Meeting
-		res = s.with(ctx).Where("group_id = ? AND kind = ? AND status <> ? AND starts_at >= ?", groupID, KindOrganizing, MeetingCancelled, first.StartsAt.Add(14*24*time.Hour)).
-			Order("starts_at").Limit(1).Find(&f)
-		if res.Error != nil {
-			return nil, res.Error
+	p := &Progress{}
+	var firstID, lawID, unfiledID sql.NullInt64
+	err = s.with(ctx).Raw(`SELECT `+first("kind = ? AND "+held)+`, `+first("kind = ? AND status <> ?")+`,
+		(SELECT id FROM meetings WHERE group_id = ? AND official_id IS NOT NULL AND report_filed_at IS NULL AND `+held+` ORDER BY starts_at DESC LIMIT 1),
+		EXISTS (SELECT 1 FROM meetings WHERE group_id = ? AND kind = ? AND `+held+`),
+		EXISTS (SELECT 1 FROM role_assignments WHERE group_id = ? AND role NOT IN ?),
+		EXISTS (SELECT 1 FROM latest_answers WHERE group_id = ? GROUP BY official_id HAVING COUNT(CASE WHEN rule IN ? THEN 1 END) = 9),
+		EXISTS (SELECT 1 FROM meetings WHERE group_id = ? AND report_filed_at IS NOT NULL),
+		EXISTS (SELECT 1 FROM tasks WHERE group_id = ? AND tactic <> ''),
+		EXISTS (SELECT 1 FROM tasks WHERE group_id = ? AND tactic <> '' AND status = ?)`,
+		groupID, KindOrganizing, now, groupID, KindLawEnforcement, MeetingCancelled,
+		groupID, now, groupID, KindLawEnforcement, now,
+		groupID, []Role{RoleLead, RoleCoordinator},
+		groupID, []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"},
+		groupID, groupID, groupID, TaskDone).Row().
+		Scan(&firstID, &lawID, &unfiledID, &p.LawEnforcementHeld, &p.CampaignRoles, &p.FullyAnswered, &p.ReportFiled, &p.TacticTasks, &p.TacticTaskDone)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, id := range []sql.NullInt64{firstID, lawID, unfiledID} {
+		if id.Valid {
+			ids = append(ids, id.Int64)
 		}
-		if res.RowsAffected == 1 {
-			p.FollowUp = &f
-			p.FollowUpHeld = f.TookPlace(now)
+	}
+	var found []Meeting
+	if len(ids) > 0 {
+		if err := s.with(ctx).Where("group_id = ? AND id IN ?", groupID, ids).Find(&found).Error; err != nil {
+			return nil, err
 		}
 	}
-	var le Meeting
-	res = s.with(ctx).Where("group_id = ? AND kind = ? AND status <> ?", groupID, KindLawEnforcement, MeetingCancelled).Order("starts_at").Limit(1).Find(&le)
+	for i := range found {
+		m := &found[i]
+		for _, pick := range []struct {
+			id  sql.NullInt64
+			set **Meeting
+		}{{firstID, &p.FirstOrganizing}, {lawID, &p.LawEnforcement}, {unfiledID, &p.Unfiled}} {
+			if pick.id.Valid && pick.id.Int64 == m.ID {
+				*pick.set = m
+			}
+		}
+	}
+	if p.FirstOrganizing == nil {
+		return p, nil
+	}
+	var f Meeting
+	res := s.with(ctx).Where("group_id = ? AND kind = ? AND status <> ? AND starts_at >= ?", groupID, KindOrganizing, MeetingCancelled, p.FirstOrganizing.StartsAt.Add(14*24*time.Hour)).
+		Order("starts_at").Limit(1).Find(&f)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected == 1 {
-		p.LawEnforcement = &le
+		p.FollowUp = &f
+		p.FollowUpHeld = f.TookPlace(now)
 	}
-	var n int64
-	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND kind = ? AND "+held, groupID, KindLawEnforcement, now.UTC()).Count(&n).Error
-	if err != nil {
-		return nil, err
-	}
-	p.LawEnforcementHeld = n > 0
-	err = s.with(ctx).Model(&RoleAssignment{}).Where("group_id = ? AND role NOT IN ?", groupID, []Role{RoleLead, RoleCoordinator}).Count(&p.CampaignRoles).Error
-	if err != nil {
-		return nil, err
-	}
-	answered := s.with(ctx).Model(&Answer{}).Select("official_id").
-		Where("group_id = ? AND rule IN ?", groupID, []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}).
-		Group("official_id")
-	if err := s.with(ctx).Table("(?) AS a", answered).Count(&p.AnsweredOfficials).Error; err != nil {
-		return nil, err
-	}
-	if err := s.with(ctx).Table("(?) AS a", answered.Having("COUNT(DISTINCT rule) = 9")).Count(&p.FullyAnswered).Error; err != nil {
-		return nil, err
-	}
-	err = s.with(ctx).Model(&Meeting{}).Where("group_id = ? AND report_filed_at IS NOT NULL", groupID).Count(&p.ReportsFiled).Error
-	if err != nil {
-		return nil, err
-	}
-	var u Meeting
-	res = s.with(ctx).Where("group_id = ? AND official_id IS NOT NULL AND report_filed_at IS NULL AND "+held, groupID, now.UTC()).
-		Order("starts_at DESC").Limit(1).Find(&u)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 1 {
-		p.Unfiled = &u
-	}
-	err = s.with(ctx).Model(&Task{}).Where("group_id = ? AND tactic <> ''", groupID).Count(&p.TacticTasks).Error
-	if err != nil {
-		return nil, err
-	}
-	err = s.with(ctx).Model(&Task{}).Where("group_id = ? AND tactic <> '' AND status = 'done'", groupID).Count(&p.TacticTasksDone).Error
-	return p, err
+	return p, nil
 }
 
 // MeetingReport is what a report-back needs about one meeting.

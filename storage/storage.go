@@ -344,7 +344,30 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 	for _, r := range results {
 		s.log.Info("migrated", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 	}
-	return nil
+	return s.Analyze(ctx)
+}
+
+// Analyze refreshes the statistics the query planner reads, so that no
+// query's plan rests on a fresh database's lack of them or on figures
+// from when the tables were small. Migrate runs it, and the job queue
+// hourly: SQLite never gathers statistics on its own, and a PostgreSQL
+// server may run with autovacuum off (as CI's does). On SQLite it is
+// PRAGMA optimize, which analyzes only the tables that were never
+// analyzed or have grown or shrunk a lot since, within a bounded effort
+// (SQLite's advice for long-lived connections); on PostgreSQL, ANALYZE of
+// this schema's tables, which samples a bounded number of rows of each.
+func (s *Store) Analyze(ctx context.Context) (err error) {
+	defer wrap(&err, "storage.Analyze(%s)", s.dialect)
+	if s.dialect == SQLite {
+		return s.with(ctx).Exec("PRAGMA optimize=0x10002").Error
+	}
+	var tables []string
+	err = s.with(ctx).Raw("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").
+		Scan(&tables).Error
+	if err != nil || len(tables) == 0 {
+		return err
+	}
+	return s.with(ctx).Exec("ANALYZE " + strings.Join(tables, ", ")).Error
 }
 
 // MigrationState is one migration's status.

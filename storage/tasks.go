@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -69,8 +70,7 @@ type TaskFilter struct {
 	Status     string     // TaskOpen, TaskDone, or "" for both
 	AssigneeID *int64     // only this member's tasks
 	DueBefore  *time.Time // only tasks due before this instant (overdue)
-	Limit      int
-	Offset     int
+	Page       *Page      // only this page; nil for every match
 }
 
 // TaskRow is a task with the names users see.
@@ -84,28 +84,46 @@ type TaskRow struct {
 // (undated last), then done ones, newest done first. total counts every
 // match, for paging.
 func (s *Store) Tasks(ctx context.Context, f TaskFilter) (rows []TaskRow, total int64, err error) {
-	defer wrap(&err, "storage.Tasks(%d, %q, %v, %d, %d)", f.GroupID, f.Status, optID(f.AssigneeID), f.Limit, f.Offset)
-	q := s.with(ctx).Table("tasks t").Where("t.group_id = ?", f.GroupID)
+	defer wrap(&err, "storage.Tasks(%d, %q, %v)", f.GroupID, f.Status, optID(f.AssigneeID))
+	where, args := "t.group_id = ?", []any{f.GroupID}
 	if f.Status != "" {
-		q = q.Where("t.status = ?", f.Status)
+		where, args = where+" AND t.status = ?", append(args, f.Status)
 	}
 	if f.AssigneeID != nil {
-		q = q.Where("t.assignee_id = ?", *f.AssigneeID)
+		where, args = where+" AND t.assignee_id = ?", append(args, *f.AssigneeID)
 	}
 	if f.DueBefore != nil {
-		q = q.Where("t.due_at IS NOT NULL AND t.due_at < ?", f.DueBefore.UTC())
+		where, args = where+" AND t.due_at IS NOT NULL AND t.due_at < ?", append(args, f.DueBefore.UTC())
 	}
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+	page := f.Page
+	if page == nil {
+		page = &Page{Number: 1, Per: math.MaxInt32}
 	}
-	q = q.Select("t.*, COALESCE(m.display_name, '') AS assignee_name, mt.number AS meeting_number").
-		Joins("LEFT JOIN members m ON m.id = t.assignee_id AND m.group_id = t.group_id").
-		Joins("LEFT JOIN meetings mt ON mt.id = t.meeting_id AND mt.group_id = t.group_id").
-		Order("CASE WHEN t.status = 'open' THEN 0 ELSE 1 END, CASE WHEN t.status = 'open' AND t.due_at IS NULL THEN 1 ELSE 0 END").
-		Order("CASE WHEN t.status = 'open' THEN t.due_at END, t.done_at DESC, t.number")
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit).Offset(f.Offset)
+	limit, offset, err := s.pageOf(ctx, page, "SELECT COUNT(*) FROM tasks t WHERE "+where, args)
+	if err != nil || limit == 0 {
+		return nil, page.Total, err
 	}
-	err = q.Scan(&rows).Error
-	return rows, total, err
+	// The page is chosen among the tasks alone, on the index that orders
+	// them; only its rows are joined to the names they show.
+	order := taskOrder(f.Status)
+	chosen := s.with(ctx).Table("tasks t").Select("t.*").Where(where, args...).Order(order).Limit(limit).Offset(offset)
+	err = s.with(ctx).Table("(?) AS t", chosen).
+		Select("t.*, COALESCE(" + named("members", "display_name", "t.assignee_id", "t.group_id") + ", '') AS assignee_name, " +
+			named("meetings", "number", "t.meeting_id", "t.group_id") + " AS meeting_number").
+		Order(order).Scan(&rows).Error
+	return rows, page.Total, err
+}
+
+// taskOrder is the order of Tasks for a status, written for one status so
+// that the index on (group, status, due time, number) serves the open
+// tasks' (both databases read NULLS LAST off an ascending index).
+func taskOrder(status string) string {
+	switch status {
+	case TaskOpen:
+		return "t.due_at NULLS LAST, t.number"
+	case TaskDone:
+		return "t.done_at DESC, t.number"
+	}
+	return "CASE WHEN t.status = 'open' THEN 0 ELSE 1 END, CASE WHEN t.status = 'open' AND t.due_at IS NULL THEN 1 ELSE 0 END, " +
+		"CASE WHEN t.status = 'open' THEN t.due_at END, t.done_at DESC, t.number"
 }
