@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,8 @@ type choice struct {
 }
 
 // autocomplete answers an autocomplete interaction with suggestions for
-// the focused option from its source; problems give no suggestions.
+// the focused option from its source; problems, and a full gate, give no
+// suggestions.
 func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) autocompleteResponse {
 	resp := autocompleteResponse{Type: int(discordgo.InteractionApplicationCommandAutocompleteResult)}
 	resp.Data.Choices = []choice{}
@@ -61,9 +63,10 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) au
 	if req.Group == "" {
 		return resp
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	values, err := a.suggest.Suggest(ctx, req, opt.Autocomplete, strings.TrimSpace(rawValue(focused)))
+	values, err := a.suggestions(ctx, req, opt.Autocomplete, strings.TrimSpace(rawValue(focused)))
+	if errors.Is(err, bot.ErrBusy) {
+		return resp // the gate logs its refusals
+	}
 	if err != nil {
 		a.log.WarnContext(ctx, "discord: autocomplete failed", "source", opt.Autocomplete, "err", err)
 		return resp
@@ -92,4 +95,21 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) au
 		resp.Data.Choices = append(resp.Data.Choices, c)
 	}
 	return resp
+}
+
+// suggestions asks the Suggester, within the gate: an autocomplete cannot
+// be deferred, so one that finds no slot within 2 seconds (or no place at
+// all) gets none.
+func (a *Adapter) suggestions(ctx context.Context, req *bot.Request, source, typed string) (values []bot.ChoiceValue, err error) {
+	pass, ok := a.gate.Admit()
+	if !ok {
+		return nil, bot.ErrBusy
+	}
+	defer pass.Leave()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if busy := pass.Run(ctx, func() { values, err = a.suggest.Suggest(ctx, req, source, typed) }); busy != nil {
+		return nil, busy
+	}
+	return values, err
 }

@@ -8,10 +8,11 @@
 // embeds, buttons and modals (forms with choices as sheets: Components
 // V2 messages of selects, see sheet.go), and answer within Discord's 3
 // seconds, deferring slow work and completing it by editing the original
-// response or sending a follow-up. Interactions dated outside FreshWindow
-// are refused (fresh.go), and with a bot token every request carries a
-// Directory that asks Discord whether the people and channels it names
-// belong to its server (directory.go).
+// response or sending a follow-up. Commands run within the process's gate
+// (bot.Gate); beyond it they get the busy reply at once. Interactions
+// dated outside FreshWindow are refused (fresh.go), and with a bot token
+// every request carries a Directory that asks Discord whether the people
+// and channels it names belong to its server (directory.go).
 //
 // discordgo stays behind the private api and gateway interfaces; commands
 // and the rest of the core never see it.
@@ -56,6 +57,10 @@ type Suggester interface {
 // Config wires an Adapter.
 type Config struct {
 	Router *bot.Router
+	// Gate bounds the commands in flight, shared with the other
+	// platforms; nil gives the adapter a gate of its own, of the default
+	// size.
+	Gate *bot.Gate
 	// Session is the discordgo session from NewSession.
 	Session *discordgo.Session
 	// PublicKey enables HTTP interactions mode (ServeHTTP).
@@ -73,6 +78,7 @@ type Config struct {
 // Adapter connects the router to Discord.
 type Adapter struct {
 	router  *bot.Router
+	gate    *bot.Gate
 	gw      gateway
 	key     ed25519.PublicKey
 	suggest Suggester
@@ -102,10 +108,13 @@ func New(cfg Config) *Adapter {
 	if cfg.Clock == nil {
 		cfg.Clock = bot.SystemClock{}
 	}
+	if cfg.Gate == nil {
+		cfg.Gate = bot.NewGate(bot.GateConfig{Log: cfg.Log})
+	}
 	log := cfg.Log.With("platform", Platform)
 	hasToken := cfg.Session.Token != ""
 	a := &Adapter{
-		router: cfg.Router, gw: cfg.Session, key: cfg.PublicKey, suggest: cfg.Suggester,
+		router: cfg.Router, gate: cfg.Gate, gw: cfg.Session, key: cfg.PublicKey, suggest: cfg.Suggester,
 		log: log, budget: cfg.Budget, clock: cfg.Clock,
 		sender: newSender(cfg.Session, hasToken, log),
 	}
@@ -159,13 +168,21 @@ func (a *Adapter) Run(ctx context.Context) error {
 // Wait blocks until deferred work has finished.
 func (a *Adapter) Wait() { a.inflight.Wait() }
 
+// onGateway answers an interaction that came over the gateway, where
+// even the initial response is a call to Discord: a busy reply is sent
+// within the gate's bound on such notices, or dropped.
 func (a *Adapter) onGateway(ctx context.Context, i *discordgo.Interaction) {
 	out := a.interact(ctx, i)
-	if err := a.sender.respond(ctx, i, out.initial); err != nil {
-		return
+	if out.busy {
+		done, ok := a.gate.Notice()
+		if !ok {
+			return
+		}
+		defer done()
 	}
+	err := a.sender.respond(ctx, i, out.initial)
 	if out.after != nil {
-		out.after()
+		out.after(err == nil)
 	}
 }
 
@@ -210,16 +227,19 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.Flush()
 	}
 	if out.after != nil {
-		a.background(out.after)
+		a.background(func() { out.after(true) })
 	}
 }
 
 // outcome is an interaction's initial response and, when the work
 // outlived the budget, what completes it once the initial response (a
-// defer) has been delivered.
+// defer) has been delivered; delivered false says it was not, and then
+// after only waits for the work to end and gives its place in the gate
+// back.
 type outcome struct {
 	initial any
-	after   func()
+	after   func(delivered bool)
+	busy    bool // initial is the busy reply of a request the gate refused
 }
 
 // interact handles one interaction of any type. Apart from a PING, which
@@ -258,36 +278,39 @@ func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction) outcom
 	return a.run(ctx, i, c)
 }
 
-// run dispatches a decoded call through the router and answers within the
-// budget, or defers the answer.
+// run dispatches a decoded call through the router, within the gate, and
+// answers within the budget, or defers the answer. A call the gate
+// refuses is answered busy at once, and one that waited for a slot longer
+// than the gate allows gets the busy reply like any answer.
 func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) outcome {
+	pass, ok := a.gate.Admit()
+	if !ok {
+		return outcome{initial: a.answer(c, bot.Busy(c.req.Locale)), busy: true}
+	}
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	done := make(chan bot.Reply, 1)
-	a.background(func() { done <- a.router.Dispatch(work, c.req, c.inv, c.users, a.sender).Reply })
+	a.background(func() {
+		err := pass.Run(work, func() { done <- a.router.Dispatch(work, c.req, c.inv, c.users, a.sender).Reply })
+		if err != nil {
+			done <- bot.Busy(c.req.Locale)
+		}
+	})
 	timer := time.NewTimer(a.budget)
 	defer timer.Stop()
 	select {
 	case reply := <-done:
 		cancel()
+		pass.Leave()
 		return outcome{initial: a.answer(c, reply)}
 	case <-timer.C:
 	}
 	// The router owns c.req until the reply arrives: name the command from
 	// the invocation.
 	a.log.DebugContext(ctx, "discord: deferred", "command", c.inv.Command.Path())
-	// Ephemerality is fixed by the defer: clicks are answered privately;
-	// commands publicly, and an ephemeral result then replaces the public
-	// placeholder with a private follow-up. A sheet's save defers an
-	// update of the sheet (type 6, no placeholder): the sheet becomes the
-	// result, or stays beside a private refusal.
-	deferred := map[string]any{"type": int(discordgo.InteractionResponseDeferredChannelMessageWithSource)}
-	switch {
-	case c.save:
-		deferred = map[string]any{"type": int(discordgo.InteractionResponseDeferredMessageUpdate)}
-	case c.click:
-		deferred["data"] = map[string]any{"flags": int(discordgo.MessageFlagsEphemeral)}
-	}
-	return outcome{initial: deferred, after: func() {
+	// The pass is left once the result is delivered, so that the work
+	// still to deliver counts against the gate too.
+	return outcome{initial: deferral(c), after: func(delivered bool) {
+		defer pass.Leave()
 		defer cancel()
 		var reply bot.Reply
 		select {
@@ -295,9 +318,27 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) ou
 		case <-work.Done():
 			return
 		}
-		m, how := a.completion(c, reply)
-		a.sender.complete(work, i, m, how)
+		if delivered {
+			m, how := a.completion(c, reply)
+			a.sender.complete(work, i, m, how)
+		}
 	}}
+}
+
+// deferral is the initial response that defers c's answer. Ephemerality
+// is fixed by the defer: clicks are answered privately; commands
+// publicly, and an ephemeral result then replaces the public placeholder
+// with a private follow-up. A sheet's save defers an update of the sheet
+// (type 6, no placeholder): the sheet becomes the result, or stays beside
+// a private refusal.
+func deferral(c *call) map[string]any {
+	switch {
+	case c.save:
+		return map[string]any{"type": int(discordgo.InteractionResponseDeferredMessageUpdate)}
+	case c.click:
+		return map[string]any{"type": int(discordgo.InteractionResponseDeferredChannelMessageWithSource), "data": map[string]any{"flags": int(discordgo.MessageFlagsEphemeral)}}
+	}
+	return map[string]any{"type": int(discordgo.InteractionResponseDeferredChannelMessageWithSource)}
 }
 
 // answer is the initial response for a finished reply: a sheet or a modal

@@ -55,6 +55,7 @@ type rig struct {
 type rigOpt struct {
 	extra  []*bot.Command // test-only commands beside the real ones
 	budget time.Duration
+	gate   *bot.Gate // nil: the adapter's default
 }
 
 func newRig(t *testing.T, s *storage.Store, o rigOpt) *rig {
@@ -78,7 +79,7 @@ func newRig(t *testing.T, s *storage.Store, o rigOpt) *rig {
 		t.Fatal(err)
 	}
 	key := discordtest.NewKey(t)
-	ad := discord.New(discord.Config{Router: router, Session: sess, PublicKey: key.Public, Suggester: env, Log: quiet(), Budget: o.budget})
+	ad := discord.New(discord.Config{Router: router, Gate: o.gate, Session: sess, PublicKey: key.Public, Suggester: env, Log: quiet(), Budget: o.budget})
 	srv := httptest.NewServer(ad)
 	t.Cleanup(func() { srv.Close(); ad.Wait() })
 	return &rig{t: t, store: s, env: env, fake: fake, key: key, ad: ad, srv: srv}

@@ -3,9 +3,10 @@
 // text grammar; replies are drawn with Block Kit, buttons run their action
 // as the clicker, and forms open as modals. It receives commands over
 // Socket Mode (an app-level token, no public URL) or over HTTP (signed
-// requests to /slack/commands and /slack/interactions), acknowledges
-// within Slack's three seconds, and makes every outgoing Web API call
-// through one Sender.
+// requests to /slack/commands and /slack/interactions), runs them within
+// the process's gate (bot.Gate), acknowledges within Slack's three seconds
+// (with the busy reply when the gate is full), and makes every outgoing
+// Web API call through one Sender.
 package slack
 
 import (
@@ -37,8 +38,12 @@ type Config struct {
 	SigningSecret string
 	// APIURL is the Web API's base URL, ending in "/"; Socket Mode's
 	// apps.connections.open goes there too. Empty means Slack's.
-	APIURL     string
-	Router     *bot.Router
+	APIURL string
+	Router *bot.Router
+	// Gate bounds the commands in flight, shared with the other
+	// platforms; nil gives the adapter a gate of its own, of the default
+	// size.
+	Gate       *bot.Gate
 	Log        *slog.Logger
 	HTTPClient *http.Client // optional
 	// AckWithin is how long a command may run before it is acknowledged
@@ -50,6 +55,7 @@ type Config struct {
 // Adapter serves one Slack app.
 type Adapter struct {
 	router    *bot.Router
+	gate      *bot.Gate
 	log       *slog.Logger
 	client    *slack.Client
 	sender    *Sender
@@ -77,6 +83,9 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Gate == nil {
+		cfg.Gate = bot.NewGate(bot.GateConfig{Log: cfg.Log})
+	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -98,6 +107,7 @@ func New(cfg Config) (*Adapter, error) {
 	log := cfg.Log.With("platform", Platform)
 	return &Adapter{
 		router:      cfg.Router,
+		gate:        cfg.Gate,
 		log:         log,
 		client:      client,
 		sender:      &Sender{api: client, http: cfg.HTTPClient, log: log},
@@ -239,7 +249,7 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, d del
 		ans.res.Reply = a.maybeForm(ctx, ans.o, ans.o.locale, ans.res.Reply)
 		return ans
 	}
-	return a.acknowledge(ctx, log, work, func(ans answer) (any, bool) {
+	return a.acknowledge(ctx, log, o, work, func(ans answer) (any, bool) {
 		if ans.res.Reply.Form != nil { // the modal is open: nothing to say
 			return nil, true
 		}
@@ -350,8 +360,9 @@ func enterpriseOf(cb slack.InteractionCallback) string {
 	return firstNonEmpty(cb.Enterprise.ID, cb.Team.EnterpriseID)
 }
 
-// click runs a button's action as the clicker. Slack ignores the
-// acknowledgement's body for clicks, so the reply goes to response_url.
+// click runs a button's action as the clicker, within the gate. Slack
+// ignores the acknowledgement's body for clicks, so the reply goes to
+// response_url, as does the busy reply when the gate refuses the click.
 func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, d delivery) {
 	if len(cb.ActionCallback.BlockActions) == 0 {
 		return
@@ -366,17 +377,30 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, d del
 		channel = cb.Container.ChannelID
 	}
 	o := origin{team: firstNonEmpty(cb.Team.ID, cb.User.TeamID), enterprise: enterpriseOf(cb), channel: channel, user: cb.User.ID, userName: firstNonEmpty(cb.User.Name, cb.User.ID), id: d.id, trigger: cb.TriggerID, responseURL: cb.ResponseURL}
+	pass, ok := a.gate.Admit()
+	if !ok {
+		a.notify(ctx, a.busy(o))
+		return
+	}
 	ctx, cancel := a.detach(ctx)
 	a.background(func() {
+		defer pass.Leave() // once the answer is delivered
 		defer cancel()
-		ans := a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {
-			if action == "" {
-				return bot.Result{Reply: bot.Reply{Text: req.T("slack.unknown_action"), Tone: bot.Failure, Ephemeral: true}}
-			}
-			text, names := normalize(action)
-			return a.router.Run(ctx, req, "/"+strings.TrimPrefix(text, "/"), a.resolver(ctx, names), a.sender)
+		var ans answer
+		err := pass.Run(ctx, func() {
+			ans = a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {
+				if action == "" {
+					return bot.Result{Reply: bot.Reply{Text: req.T("slack.unknown_action"), Tone: bot.Failure, Ephemeral: true}}
+				}
+				text, names := normalize(action)
+				return a.router.Run(ctx, req, "/"+strings.TrimPrefix(text, "/"), a.resolver(ctx, names), a.sender)
+			})
+			ans.res.Reply = a.maybeForm(ctx, ans.o, ans.o.locale, ans.res.Reply)
 		})
-		a.later(ctx, ans.o, a.maybeForm(ctx, ans.o, ans.o.locale, ans.res.Reply))
+		if err != nil {
+			ans = a.busy(o)
+		}
+		a.later(ctx, ans.o, ans.res.Reply)
 	})
 }
 
@@ -404,7 +428,7 @@ func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback, d de
 		return ans
 	}
 	log := a.log.With("group", o.team, "user", o.user, "command", meta.Command)
-	return a.acknowledge(ctx, log, work, func(ans answer) (any, bool) {
+	return a.acknowledge(ctx, log, o, work, func(ans answer) (any, bool) {
 		if ans.res.Reply.Tone != bot.Failure {
 			return nil, false // the modal closes; the result follows
 		}

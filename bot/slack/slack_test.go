@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,7 +39,11 @@ type rig struct {
 	srv    *httptest.Server
 	count  *atomic.Int64 // what /count added up
 	saved  *atomic.Int64 // forms saved by /survey-save
+	held   *atomic.Int64 // runs of /hold that began
 	serial atomic.Int64
+	// letGo releases every run of /hold, now and later.
+	letGo   func()
+	release chan struct{}
 }
 
 type rigOptions struct {
@@ -46,13 +51,15 @@ type rigOptions struct {
 	ackWithin    time.Duration // 0: the adapter's default
 	appToken     string
 	httpClient   *http.Client // nil: the adapter's default
+	gate         *bot.Gate    // nil: the adapter's default
 }
 
 func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	env := &commands.Env{Store: s, Clock: bot.SystemClock{}, Log: log}
-	r := &rig{t: t, fake: fakeslack.New(t), count: new(atomic.Int64), saved: new(atomic.Int64)}
+	r := &rig{t: t, fake: fakeslack.New(t), count: new(atomic.Int64), saved: new(atomic.Int64), held: new(atomic.Int64), release: make(chan struct{})}
+	r.letGo = sync.OnceFunc(func() { close(r.release) })
 	router := commands.Router(env)
 	if o.testCommands {
 		router = bot.NewRouter(bot.Config{
@@ -65,7 +72,7 @@ func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
 	r.fake.AddUser(fakeslack.User{ID: "U0003", Name: "Carol", Locale: "en-US", Admin: true})
 	ad, err := slack.New(slack.Config{
 		BotToken: "xoxb-test", AppToken: o.appToken, SigningSecret: secret, APIURL: r.fake.APIURL(),
-		Router: router, Log: log, AckWithin: o.ackWithin, HTTPClient: o.httpClient,
+		Router: router, Gate: o.gate, Log: log, AckWithin: o.ackWithin, HTTPClient: o.httpClient,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +84,7 @@ func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
 	r.srv = httptest.NewServer(mux)
 	// No work may outlive the test's database, as in production (Wait
 	// before the store closes).
-	t.Cleanup(func() { r.srv.Close(); ad.Wait() })
+	t.Cleanup(func() { r.letGo(); r.srv.Close(); ad.Wait() })
 	return r
 }
 
@@ -140,6 +147,17 @@ func (r *rig) testCommands() []*bot.Command {
 				}
 				return bot.Reply{Text: "channel " + id}, nil
 			}},
+		{Name: "hold", Description: "Wait until the test lets go", Options: []bot.Option{{Name: "n", Description: "Which", Kind: bot.Integer}},
+			Handler: func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+				r.held.Add(1)
+				select {
+				case <-r.release:
+				case <-ctx.Done():
+					return bot.Reply{}, ctx.Err()
+				}
+				n, _ := req.Int("n")
+				return bot.Reply{Text: fmt.Sprintf("held %d", n)}, nil
+			}},
 		{Name: "slow", Description: "Take a while",
 			Handler: func(ctx context.Context, _ *bot.Request) (bot.Reply, error) {
 				time.Sleep(400 * time.Millisecond)
@@ -159,23 +177,32 @@ func (r *rig) trigger() string { return fmt.Sprintf("13345224609.%d.abc", r.seri
 // JSON body (nil when empty).
 func (r *rig) do(path string, form url.Values, ts time.Time, header ...string) (int, map[string]any) {
 	r.t.Helper()
+	code, m, err := r.send(http.DefaultClient, path, form, ts, header...)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return code, m
+}
+
+// send is do for any goroutine: it returns what went wrong.
+func (r *rig) send(client *http.Client, path string, form url.Values, ts time.Time, header ...string) (int, map[string]any, error) {
 	req := fakeslack.Request(r.srv.URL+path, secret, form, ts)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
-		r.t.Fatal(err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	var m map[string]any
 	if len(strings.TrimSpace(string(body))) > 0 && resp.StatusCode == http.StatusOK {
 		if err := json.Unmarshal(body, &m); err != nil {
-			r.t.Fatalf("%s: body %q is not JSON: %v", path, body, err)
+			return 0, nil, fmt.Errorf("%s: body %q is not JSON: %w", path, body, err)
 		}
 	}
-	return resp.StatusCode, m
+	return resp.StatusCode, m, nil
 }
 
 // slash runs a slash command as user and returns the immediate answer.

@@ -57,17 +57,28 @@ func (a *Adapter) runAs(ctx context.Context, o origin, run func(context.Context,
 	return answer{o: o, res: run(ctx, req)}
 }
 
-// acknowledge is the one "acknowledge now or answer later": it runs work as
-// detached background work and waits up to AckWithin for its answer. An
-// answer in time is the acknowledgement's payload when inAck takes it (ok);
-// an answer inAck leaves, or one that comes too late, is delivered
-// afterwards (see later) and the acknowledgement is empty.
-func (a *Adapter) acknowledge(ctx context.Context, log *slog.Logger, work func(context.Context) answer, inAck func(answer) (payload any, ok bool)) any {
+// acknowledge is the one "acknowledge now or answer later", within the
+// gate: a request the gate admits runs work as detached background work,
+// once a slot is free, and waits up to AckWithin for its answer. An answer
+// in time is the acknowledgement's payload when inAck takes it (ok); an
+// answer inAck leaves, or one that comes too late, is delivered afterwards
+// (see later) and the acknowledgement is empty. A request the gate
+// refuses gets the busy reply for o as its acknowledgement: inAck must
+// take a failure. One that waited for a slot longer than the gate allows
+// gets it like any answer.
+func (a *Adapter) acknowledge(ctx context.Context, log *slog.Logger, o origin, work func(context.Context) answer, inAck func(answer) (payload any, ok bool)) any {
+	pass, ok := a.gate.Admit()
+	if !ok {
+		payload, _ := inAck(a.busy(o))
+		return payload
+	}
 	ctx, cancel := a.detach(ctx)
 	done := make(chan answer, 1)
 	a.background(func() {
 		defer close(done) // also after a panic: then there is nothing to deliver
-		done <- work(ctx)
+		if err := pass.Run(ctx, func() { done <- work(ctx) }); err != nil {
+			done <- a.busy(o)
+		}
 	})
 	timer := time.NewTimer(a.ackWithin)
 	defer timer.Stop()
@@ -75,19 +86,25 @@ func (a *Adapter) acknowledge(ctx context.Context, log *slog.Logger, work func(c
 	case ans, ok := <-done:
 		if !ok {
 			cancel()
+			pass.Leave()
 			return nil
 		}
 		if payload, ok := inAck(ans); ok {
 			cancel()
+			pass.Leave()
 			return payload
 		}
 		a.background(func() {
+			defer pass.Leave()
 			defer cancel()
 			a.later(ctx, ans.o, ans.res.Reply)
 		})
 	case <-timer.C:
 		log.InfoContext(ctx, "slow command: acknowledged empty, answering later")
+		// The pass is left once the answer is delivered, so that the work
+		// still to deliver counts against the gate too.
 		a.background(func() {
+			defer pass.Leave()
 			defer cancel()
 			if ans, ok := <-done; ok {
 				a.later(ctx, ans.o, ans.res.Reply)
@@ -95,4 +112,33 @@ func (a *Adapter) acknowledge(ctx context.Context, log *slog.Logger, work func(c
 		})
 	}
 	return nil
+}
+
+// busy is the answer to a request the gate refused, in the user's locale
+// when the adapter already knows it: asking Slack would cost what the
+// gate saves.
+func (a *Adapter) busy(o origin) answer {
+	o.locale = "en"
+	a.mu.Lock()
+	if u, ok := a.users[o.user]; ok && u.locale != "" {
+		o.locale = u.locale
+	}
+	a.mu.Unlock()
+	return answer{o: o, res: bot.Result{Reply: bot.Busy(o.locale), Err: bot.ErrBusy}}
+}
+
+// notify delivers a busy answer that needs a call of its own (see later),
+// within the gate's bound on such notices; beyond it, the answer is
+// dropped, and the gate counts it.
+func (a *Adapter) notify(ctx context.Context, ans answer) {
+	done, ok := a.gate.Notice()
+	if !ok {
+		return
+	}
+	ctx, cancel := a.detach(ctx)
+	a.background(func() {
+		defer done()
+		defer cancel()
+		a.later(ctx, ans.o, ans.res.Reply)
+	})
 }

@@ -30,7 +30,7 @@ func (a *app) setupDiscord() error {
 			return fmt.Errorf("DISCORD_PUBLIC_KEY: %w", err)
 		}
 	}
-	ad := discord.New(discord.Config{Router: a.router, Session: s, PublicKey: key, Suggester: a.env, Log: a.log})
+	ad := discord.New(discord.Config{Router: a.router, Gate: a.gate, Session: s, PublicKey: key, Suggester: a.env, Log: a.log})
 	a.senders[discord.Platform] = ad.Sender()
 	// Deferred replies finish before the job queue stops.
 	a.adapters = append(a.adapters, ad)

@@ -60,9 +60,11 @@ type app struct {
 	router *bot.Router
 	mux    *http.ServeMux
 	routes int // handlers added to mux besides /healthz
-	// inflight holds a token per platform request being served.
-	inflight chan struct{}
-	health   *health
+	// inflight bounds the request bodies the platform routes hold.
+	inflight *serve.InFlight
+	// gate bounds the commands in flight, for every platform and intake.
+	gate   *bot.Gate
+	health *health
 
 	// senders deliver unrequested messages per platform name.
 	senders map[string]bot.Sender
@@ -202,7 +204,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, clock bot.Clock, mi
 		cfg: cfg, log: log, clock: clock, store: store, env: env,
 		router:   commands.Router(env),
 		mux:      http.NewServeMux(),
-		inflight: make(chan struct{}, limits.MaxInFlight),
+		inflight: limits.InFlight(log),
+		gate:     bot.NewGate(bot.GateConfig{Slots: conns(store), Log: log}),
 		health:   &health{store: store, log: log, ttl: healthTTL},
 		senders:  map[string]bot.Sender{},
 	}, nil
@@ -219,11 +222,20 @@ func migrateAll(ctx context.Context, store *storage.Store) error {
 	return nil
 }
 
-// handle adds an HTTP route for a platform, served within the limit of
-// requests in flight that all platform routes share (/healthz is not
+// conns is how many connections the store's pool opens at most: how
+// many commands can use the database at once, and so the gate's slots.
+func conns(store *storage.Store) int {
+	if p := store.Pool(); p != nil {
+		return int(p.Config().MaxConns)
+	}
+	return store.SQL().Stats().MaxOpenConnections
+}
+
+// handle adds an HTTP route for a platform, served within the bound on
+// bodies in flight that all platform routes share (/healthz is not
 // counted, so it answers even when they are full).
 func (a *app) handle(pattern string, h http.Handler) {
-	a.mux.Handle(pattern, serve.LimitInFlight(a.inflight, a.log, h))
+	a.mux.Handle(pattern, a.inflight.Limit(h))
 	a.routes++
 }
 

@@ -22,6 +22,7 @@ func (a *app) setupSlack() error {
 		SigningSecret: a.cfg.SlackSigningSecret,
 		APIURL:        a.cfg.SlackAPIURL,
 		Router:        a.router,
+		Gate:          a.gate,
 		Log:           a.log,
 	})
 	if err != nil {
