@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -58,38 +59,37 @@ func DueDigest(now time.Time, loc *time.Location, sendAt string) (date string, d
 }
 
 // Tick enqueues a digest job for every group whose digest is due and not
-// yet sent. One group's trouble is logged and does not stop the others.
+// yet sent. It asks the database which groups those are in a constant
+// number of statements (storage.DueDigests), deciding DueDigest once per
+// time zone and digest time that groups share, so that a minute's tick
+// costs the same for ten groups as for thousands.
 func (q *Queue) Tick(ctx context.Context) error {
-	now := q.clock.Now()
-	groups, err := q.store.Groups(ctx)
-	if err != nil {
-		return err
-	}
-	var params []river.InsertManyParams
-	for _, g := range groups {
-		ds, err := q.store.DigestSettingsOf(ctx, g.ID)
-		if err != nil {
-			q.log.ErrorContext(ctx, "digest settings", "group", g.ID, "err", err)
-			continue
-		}
-		date, due := DueDigest(now, g.Location(), ds.SendAt)
-		if !due {
-			continue
-		}
-		done, err := q.store.DigestDone(ctx, g.ID, date)
-		if err != nil {
-			q.log.ErrorContext(ctx, "digest guard", "group", g.ID, "err", err)
-			continue
-		}
-		if !done {
-			params = append(params, river.InsertManyParams{Args: DigestArgs{GroupID: g.ID, Date: date}})
-		}
-	}
-	if len(params) == 0 {
-		return nil
-	}
-	_, err = q.client.InsertMany(ctx, params)
+	_, _, err := q.tick(ctx)
 	return err
+}
+
+// tick is Tick, returning the jobs it enqueued and how many statements
+// the store ran to find them, counted before the jobs exist (once they
+// do, workers run them).
+func (q *Queue) tick(ctx context.Context) ([]*rivertype.JobInsertResult, int64, error) {
+	now, before := q.clock.Now(), q.store.Statements()
+	due, err := q.store.DueDigests(ctx, func(sl storage.DigestSlot) (string, bool) {
+		zone := storage.Group{TimeZone: sl.TimeZone}
+		return DueDigest(now, zone.Location(), sl.SendAt)
+	})
+	statements := q.store.Statements() - before
+	if err != nil || len(due) == 0 {
+		return nil, statements, err
+	}
+	params := make([]river.InsertManyParams, len(due))
+	for i, d := range due {
+		params[i] = river.InsertManyParams{Args: DigestArgs{GroupID: d.GroupID, Date: d.LocalDate}}
+	}
+	res, err := q.client.InsertMany(ctx, params)
+	if err != nil {
+		return nil, statements, fmt.Errorf("enqueue digests: %w", err)
+	}
+	return res, statements, nil
 }
 
 type tickWorker struct {

@@ -128,12 +128,18 @@ func New(cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &deliverWorker{q: q})
 	river.AddWorker(workers, &pruneWorker{q: q})
 	rc := &river.Config{
-		ID:                   cfg.ID,
-		Logger:               q.log.With("component", "river"),
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
-		Workers:              workers,
-		FetchPollInterval:    poll,
-		FetchCooldown:        min(poll, 100*time.Millisecond),
+		ID:                cfg.ID,
+		Logger:            q.log.With("component", "river"),
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers:           workers,
+		FetchPollInterval: poll,
+		// River fetches at most once per cooldown, each time as many jobs
+		// as workers are free: at its default of 100 ms, ten workers start
+		// at most 100 jobs a second, and the morning's digests of 1,000
+		// groups (3,000 jobs with their deliveries) would take half a
+		// minute. Fetches come only from inserts, finished jobs and the
+		// poll, so a short cooldown costs nothing when the queue is idle.
+		FetchCooldown:        min(poll, 10*time.Millisecond),
 		RescueStuckJobsAfter: cmp.Or(cfg.RescueAfter, RescueAfter),
 		JobTimeout:           time.Minute,
 	}

@@ -19,8 +19,9 @@ const ReplayWindow = 24 * time.Hour
 // seized database holds little.
 const DeliveryRetention = time.Hour
 
-// PruneArgs is the hourly job that forgets old delivery ids and the jobs
-// of finished deliveries.
+// PruneArgs is the hourly upkeep: it forgets old delivery ids and the
+// jobs of finished deliveries, and refreshes the query planner's
+// statistics (storage.Store.Analyze) as the tables grow.
 type PruneArgs struct{}
 
 // Kind names the job.
@@ -33,8 +34,9 @@ type pruneWorker struct {
 
 func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error { return w.q.prune(ctx) }
 
-// prune forgets delivery ids older than ReplayWindow and deletes the jobs
-// of deliveries finished more than DeliveryRetention ago.
+// prune forgets delivery ids older than ReplayWindow, deletes the jobs of
+// deliveries finished more than DeliveryRetention ago, and analyzes what
+// has changed.
 func (q *Queue) prune(ctx context.Context) error {
 	n, err := q.store.PruneDeliveries(ctx, ReplayWindow)
 	if err != nil {
@@ -55,7 +57,7 @@ func (q *Queue) prune(ctx context.Context) error {
 			if len(res.Jobs) > 0 {
 				q.log.DebugContext(ctx, "deleted finished deliveries", "jobs", len(res.Jobs))
 			}
-			return nil
+			return q.store.Analyze(ctx)
 		}
 	}
 }
