@@ -22,7 +22,8 @@ type Env struct {
 	Log    *slog.Logger
 	Outbox Outbox
 
-	tree *bot.Tree // set by Tree, read by /help
+	tree    *bot.Tree  // set by Tree, read by /help
+	replies replyCache // see fromStanding
 }
 
 // Outbox delivers messages durably; the job queue implements it.

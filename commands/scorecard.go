@@ -317,6 +317,10 @@ func (env *Env) scorecardCommand() *bot.Command {
 }
 
 func (env *Env) scorecard(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	return env.fromStanding(ctx, req, env.renderScorecard)
+}
+
+func (env *Env) renderScorecard(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	st, err := env.loadStanding(ctx, req.Caller.GroupID, req.Caller.GroupName)
 	if err != nil {
 		return bot.Reply{}, err

@@ -111,6 +111,10 @@ func (env *Env) targetCommand() *bot.Command {
 }
 
 func (env *Env) targetList(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	return env.fromStanding(ctx, req, env.renderTargetList)
+}
+
+func (env *Env) renderTargetList(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	st, err := env.loadStanding(ctx, req.Caller.GroupID, req.Caller.GroupName)
 	if err != nil {
 		return bot.Reply{}, err

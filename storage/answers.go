@@ -23,7 +23,19 @@ func (s *Store) AddAnswers(ctx context.Context, answers []Answer) (err error) {
 		if err := tx.with(ctx).Create(&answers).Error; err != nil {
 			return err
 		}
-		return tx.keepLatestAnswers(ctx, answers)
+		if err := tx.keepLatestAnswers(ctx, answers); err != nil {
+			return err
+		}
+		bumped := map[int64]bool{}
+		for _, a := range answers {
+			if !bumped[a.GroupID] {
+				if err := tx.bumpStanding(ctx, a.GroupID); err != nil {
+					return err
+				}
+				bumped[a.GroupID] = true
+			}
+		}
+		return nil
 	})
 }
 
@@ -88,6 +100,9 @@ func (s *Store) AddSettlement(ctx context.Context, st *Settlement) (err error) {
 		if err := tx.with(ctx).Create(st).Error; err != nil {
 			return err
 		}
-		return tx.keepLatestSettlement(ctx, st)
+		if err := tx.keepLatestSettlement(ctx, st); err != nil {
+			return err
+		}
+		return tx.bumpStanding(ctx, st.GroupID)
 	})
 }

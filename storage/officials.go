@@ -17,7 +17,10 @@ func (s *Store) CreateOfficial(ctx context.Context, o *Official) (err error) {
 		return err
 	}
 	o.Number = n
-	return s.with(ctx).Create(o).Error
+	if err := s.with(ctx).Create(o).Error; err != nil {
+		return err
+	}
+	return s.bumpStanding(ctx, o.GroupID)
 }
 
 // UpdateOfficial saves o's name, office, jurisdiction and contact. It
@@ -25,6 +28,10 @@ func (s *Store) CreateOfficial(ctx context.Context, o *Official) (err error) {
 // removed (ErrNotFound).
 func (s *Store) UpdateOfficial(ctx context.Context, o *Official) (err error) {
 	defer wrap(&err, "storage.UpdateOfficial(%d, %d)", o.GroupID, o.ID)
+	return s.inTx(ctx, func(tx *Store) error { return tx.updateOfficial(ctx, o) })
+}
+
+func (s *Store) updateOfficial(ctx context.Context, o *Official) error {
 	res := s.with(ctx).Model(&Official{}).
 		Where("group_id = ? AND id = ? AND removed_at IS NULL", o.GroupID, o.ID).
 		Updates(map[string]any{
@@ -37,13 +44,17 @@ func (s *Store) UpdateOfficial(ctx context.Context, o *Official) (err error) {
 	if res.RowsAffected == 0 {
 		return ErrNotFound
 	}
-	return nil
+	return s.bumpStanding(ctx, o.GroupID)
 }
 
 // RemoveOfficial marks one of the group's officials removed. The row stays,
 // so that answers and meetings that name the official keep their history.
 func (s *Store) RemoveOfficial(ctx context.Context, groupID, id int64) (err error) {
 	defer wrap(&err, "storage.RemoveOfficial(%d, %d)", groupID, id)
+	return s.inTx(ctx, func(tx *Store) error { return tx.removeOfficial(ctx, groupID, id) })
+}
+
+func (s *Store) removeOfficial(ctx context.Context, groupID, id int64) error {
 	now := s.Now()
 	res := s.with(ctx).Model(&Official{}).
 		Where("group_id = ? AND id = ? AND removed_at IS NULL", groupID, id).
@@ -54,7 +65,7 @@ func (s *Store) RemoveOfficial(ctx context.Context, groupID, id int64) (err erro
 	if res.RowsAffected == 0 {
 		return ErrNotFound
 	}
-	return nil
+	return s.bumpStanding(ctx, groupID)
 }
 
 // officialColumns are the columns scanOfficial reads, in its order.

@@ -127,6 +127,34 @@ func (s *Store) keepLatestSettlement(ctx context.Context, st *Settlement) error 
 		st.GroupID, st.Rule, st.ID, st.InPlace, st.CreatedAt).Error
 }
 
+// standingEntity is the group_counters row that counts the changes to a
+// group's standing: its officials (added, edited, removed), their answers
+// and the group's rulings. Every write of those bumps it in its own
+// transaction, so that a reader who saw a version saw every change up to
+// it, on any replica.
+const standingEntity = "standing"
+
+// StandingVersion returns the number of changes made to the group's
+// standing so far (0 before the first). Read before the standing itself,
+// it tells whether a reply rendered from an earlier read is still true:
+// what that read saw is at least as new as the version.
+func (s *Store) StandingVersion(ctx context.Context, groupID int64) (_ int64, err error) {
+	defer wrap(&err, "storage.StandingVersion(%d)", groupID)
+	var v []int64
+	err = s.with(ctx).Raw("SELECT last FROM group_counters WHERE group_id = ? AND entity = ?", groupID, standingEntity).Scan(&v).Error
+	if err != nil || len(v) == 0 {
+		return 0, err
+	}
+	return v[0], nil
+}
+
+// bumpStanding counts one change to the group's standing; call it in the
+// transaction of the change.
+func (s *Store) bumpStanding(ctx context.Context, groupID int64) error {
+	return s.single(ctx).Exec(`INSERT INTO group_counters (group_id, entity, last) VALUES (?, ?, 1)
+		ON CONFLICT (group_id, entity) DO UPDATE SET last = group_counters.last + 1`, groupID, standingEntity).Error
+}
+
 // eachRow runs a query through GORM (so that it is counted and runs in
 // the store's transaction) and hands each row to scan: hot reads scan
 // their columns by hand instead of by reflection.
