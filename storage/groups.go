@@ -80,6 +80,7 @@ func (s *Store) EnsureCaller(ctx context.Context, platform, platformID, userID, 
 		changes["locale"] = locale
 	}
 	if len(changes) > 0 {
+		defer s.writer()()
 		err = s.single(ctx).Model(&Member{}).Where("group_id = ? AND id = ?", c.GroupID, c.MemberID).Updates(changes).Error
 	}
 	return c, err
@@ -356,6 +357,7 @@ func (s *Store) AuditLog(ctx context.Context, groupID int64, limit int) (_ []Aud
 // trip (see single).
 func (s *Store) FirstDelivery(ctx context.Context, groupID int64, platform, id string) (_ bool, err error) {
 	defer wrap(&err, "storage.FirstDelivery(%d, %q, %q)", groupID, platform, id)
+	defer s.writer()()
 	res := s.single(ctx).Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&ProcessedInteraction{GroupID: groupID, Platform: platform, DeliveryID: id})
 	if res.Error != nil {
