@@ -75,7 +75,7 @@ func TestStandingVersionCountsEachChange(t *testing.T) {
 			return v
 		}
 		for _, s := range []struct {
-			line string
+			line  string
 			bumps bool
 		}{
 			{`/official add name:"Sheriff Roe" office:sheriff`, true},
