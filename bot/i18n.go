@@ -65,6 +65,11 @@ func Translate(locale string, m Message) string {
 	s, err := l.(*i18n.Localizer).Localize(cfg)
 	if err != nil {
 		slog.Warn("missing message", "id", m.ID, "locale", locale, "err", err)
+		// A message or plural form missing in the reader's language comes
+		// back in English, with the error: English is better than the id.
+		if s != "" {
+			return s
+		}
 		return m.ID
 	}
 	return s
