@@ -3,8 +3,11 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // Level is a member's permission level within a group. Levels are ordered:
@@ -31,6 +34,12 @@ func (l Level) String() string {
 	}
 }
 
+// Localize names the level as a sentence in locale shows it: lead;
+// líder (`lead`).
+func (l Level) Localize(locale string) string {
+	return Translate(locale, M("role.name."+l.String()))
+}
+
 // OptionKind is the type of an option's value.
 type OptionKind int
 
@@ -46,24 +55,29 @@ const (
 	Choice
 )
 
-// String names the kind for help texts and registration code.
+// String names the kind in logs and in the catalog id of its word in help
+// ("help.kind.text").
 func (k OptionKind) String() string {
 	return [...]string{"text", "integer", "boolean", "user", "users", "time", "choice"}[k]
 }
 
-// ChoiceValue is one allowed value of a Choice option.
+// ChoiceValue is one allowed value of a Choice option, or one choice of a
+// form's picker or of a suggestion list.
 type ChoiceValue struct {
 	Value string
-	Label string // shown on platforms with pickers; defaults to Value
+	// Label is what a form's picker or a suggestion shows, already in the
+	// reader's language; it defaults to Value. A command option's choices
+	// are named by the catalog instead (Option.ChoiceName).
+	Label string
 }
 
-// Option is one named argument of a command.
+// Option is one named argument of a command. Its description is not
+// written here but in the catalog, under Key, in every language.
 type Option struct {
-	Name        string
-	Description string
-	Kind        OptionKind
-	Required    bool
-	Choices     []ChoiceValue
+	Name     string
+	Kind     OptionKind
+	Required bool
+	Choices  []ChoiceValue
 	// MaxLength bounds Text values; 0 means the core default.
 	MaxLength int
 	// Min and Max bound Integer values when Max > Min.
@@ -75,6 +89,27 @@ type Option struct {
 	// text grammar, after the required ones (`/task list overdue`). Typed
 	// platforms (Discord) ignore it.
 	Positional bool
+
+	key string // the catalog id of the description; set by NewTree
+}
+
+// Key returns the catalog id of the option's description,
+// "cmd.PATH.opt.NAME" ("cmd.meeting.rsvp.opt.answer"); the tree sets it, so
+// an option that several commands share is described for each.
+func (o *Option) Key() string { return o.key }
+
+// Describe returns the option's description in locale.
+func (o *Option) Describe(locale string) string { return Translate(locale, M(o.key)) }
+
+// ChoiceKey returns the catalog id of the name a picker shows for one of
+// the option's choices, "cmd.PATH.opt.NAME.choice.VALUE"; the value itself
+// is what is typed and sent, in every language.
+func (o *Option) ChoiceKey(value string) string { return o.key + ".choice." + value }
+
+// ChoiceName returns the name a picker shows for the choice value in
+// locale.
+func (o *Option) ChoiceName(locale, value string) string {
+	return Translate(locale, M(o.ChoiceKey(value)))
 }
 
 // DefaultMaxLength bounds text options that set no MaxLength.
@@ -88,8 +123,8 @@ func (o *Option) Limit() int {
 	return DefaultMaxLength
 }
 
-// Choices builds choice values whose labels equal their values: strings,
-// or a typed list of words (storage.MeetingKinds).
+// Choices builds the choice values of an option from strings or a typed
+// list of words (storage.MeetingKinds).
 func Choices[T ~string](values ...T) []ChoiceValue {
 	out := make([]ChoiceValue, len(values))
 	for i, v := range values {
@@ -99,10 +134,10 @@ func Choices[T ~string](values ...T) []ChoiceValue {
 }
 
 // Command is a slash command or one of its subcommands. A command has either
-// a Handler or Subcommands, never both.
+// a Handler or Subcommands, never both. Its description is in the catalog,
+// under Key, in every language.
 type Command struct {
-	Name        string
-	Description string
+	Name string
 	// Example is a complete, working invocation shown in help and in errors,
 	// e.g. `/rules number:3`.
 	Example     string
@@ -125,6 +160,13 @@ func (c *Command) Path() string {
 	}
 	return c.parent.Path() + " " + c.Name
 }
+
+// Key returns the catalog id of the command's description: "cmd." and its
+// path, dotted ("cmd.meeting.schedule").
+func (c *Command) Key() string { return "cmd." + strings.ReplaceAll(c.Path(), " ", ".") }
+
+// Describe returns the command's description in locale.
+func (c *Command) Describe(locale string) string { return Translate(locale, M(c.Key())) }
 
 // Parent returns the command this one is a subcommand of, or nil.
 func (c *Command) Parent() *Command { return c.parent }
@@ -169,9 +211,10 @@ type Tree struct {
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
-// NewTree links parents, checks the declarations and indexes the commands. A
-// malformed declaration is a programming error and panics at start-up, so it
-// cannot reach users.
+// NewTree links parents, checks the declarations, gives each option its
+// catalog key and indexes the commands. A malformed declaration is a
+// programming error and panics at start-up, so it cannot reach users.
+// Descriptions are the catalog's: Undescribed lists those it lacks.
 func NewTree(roots ...*Command) *Tree {
 	t := &Tree{roots: roots, byKey: map[string]*Command{}}
 	var link func(parent, c *Command)
@@ -179,9 +222,6 @@ func NewTree(roots ...*Command) *Tree {
 		c.parent = parent
 		if !nameRE.MatchString(c.Name) {
 			panic(fmt.Sprintf("bot: command name %q is not 1-32 lower-case letters, digits or dashes", c.Name))
-		}
-		if c.Description == "" {
-			panic(fmt.Sprintf("bot: command %q has no description", c.Path()))
 		}
 		if (c.Handler == nil) == (len(c.Subcommands) == 0) {
 			panic(fmt.Sprintf("bot: command %q needs either a handler or subcommands", c.Path()))
@@ -192,10 +232,15 @@ func NewTree(roots ...*Command) *Tree {
 		t.byKey[c.Path()] = c
 		optional := false
 		seen := map[string]bool{}
-		for _, o := range c.Options {
-			if !nameRE.MatchString(o.Name) || o.Description == "" {
-				panic(fmt.Sprintf("bot: option %q of %q needs a lower-case name and a description", o.Name, c.Path()))
+		// Declarations may share one slice of options between commands;
+		// each command's copy carries its own keys.
+		c.Options = slices.Clone(c.Options)
+		for i := range c.Options {
+			o := &c.Options[i]
+			if !nameRE.MatchString(o.Name) {
+				panic(fmt.Sprintf("bot: option %q of %q needs a lower-case name", o.Name, c.Path()))
 			}
+			o.key = c.Key() + ".opt." + o.Name
 			if seen[o.Name] {
 				panic(fmt.Sprintf("bot: option %q of %q declared twice", o.Name, c.Path()))
 			}
@@ -220,6 +265,47 @@ func NewTree(roots ...*Command) *Tree {
 
 // Roots returns the top-level commands in declaration order.
 func (t *Tree) Roots() []*Command { return t.roots }
+
+// Keys lists, in declaration order, the catalog ids the tree's
+// descriptions are read from: each command's, each option's and the name
+// of each choice of each option.
+func (t *Tree) Keys() []string {
+	var keys []string
+	var walk func(c *Command)
+	walk = func(c *Command) {
+		keys = append(keys, c.Key())
+		for i := range c.Options {
+			o := &c.Options[i]
+			keys = append(keys, o.Key())
+			for _, ch := range o.Choices {
+				keys = append(keys, o.ChoiceKey(ch.Value))
+			}
+		}
+		for _, s := range c.Subcommands {
+			walk(s)
+		}
+	}
+	for _, c := range t.roots {
+		walk(c)
+	}
+	return keys
+}
+
+// Undescribed lists the tree's catalog ids (Keys) that the catalog lacks
+// in lang ("en", "es"): a command set with any in English cannot be
+// registered, and the commands' tests require none in any language.
+func (t *Tree) Undescribed(lang string) []string {
+	l := i18n.NewLocalizer(catalog(), lang)
+	var missing []string
+	for _, id := range t.Keys() {
+		// Found only in another language is an error too: go-i18n
+		// reports the fallback.
+		if _, err := l.Localize(&i18n.LocalizeConfig{MessageID: id}); err != nil {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
 
 // Lookup finds a command by its path ("meeting rsvp"), or returns nil.
 func (t *Tree) Lookup(path string) *Command { return t.byKey[strings.Join(strings.Fields(path), " ")] }

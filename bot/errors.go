@@ -51,7 +51,7 @@ func NotFound(msg Message, suggestions []string) *Error {
 
 // Forbidden reports that the caller's level is below need.
 func Forbidden(need Level) *Error {
-	return &Error{Kind: KindForbidden, Msg: M("error.forbidden", "Level", need.String()), Need: need}
+	return &Error{Kind: KindForbidden, Msg: M("error.forbidden", "Level", need), Need: need}
 }
 
 // Conflict reports a change that clashes with the group's current state.
@@ -72,7 +72,7 @@ func Describe(ctx context.Context, log *slog.Logger, req *Request, err error) Re
 		}
 		if e.Example != "" {
 			b.WriteString(" ")
-			b.WriteString(Translate(req.Locale, M("error.example", "Example", e.Example)))
+			b.WriteString(Translate(req.Locale, M("error.example", "Example", LocalExample(req.Locale, req.Command, e.Example))))
 		}
 		return Reply{Text: b.String(), Tone: Failure, Ephemeral: true}
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"io/fs"
 	"log/slog"
+	"maps"
 	"sync"
 
 	"github.com/BurntSushi/toml"
@@ -19,7 +20,9 @@ type Message struct {
 }
 
 // M builds a Message; kv are template name/value pairs:
-// M("rules.unknown", "Number", 12).
+// M("rules.unknown", "Number", 12). A value that is itself a Message, or
+// another Localized value (a Moment, a Word), is rendered in the reader's
+// locale too.
 func M(id string, kv ...any) Message {
 	m := Message{ID: id}
 	if len(kv) > 0 {
@@ -49,6 +52,10 @@ var catalog = sync.OnceValue(func() *i18n.Bundle {
 
 var localizers sync.Map // locale → *i18n.Localizer
 
+// Localize renders m in locale: a Message inside another's values is
+// rendered in the outer one's locale.
+func (m Message) Localize(locale string) string { return Translate(locale, m) }
+
 // Translate renders m in locale, falling back to English and, for an id
 // that no catalog has, to the id itself (which a test keeps from shipping).
 // A message's "Count" value picks its plural form ("one", "other"): a
@@ -58,7 +65,7 @@ func Translate(locale string, m Message) string {
 	if !ok {
 		l, _ = localizers.LoadOrStore(locale, i18n.NewLocalizer(catalog(), locale, "en"))
 	}
-	cfg := &i18n.LocalizeConfig{MessageID: m.ID, TemplateData: m.Data}
+	cfg := &i18n.LocalizeConfig{MessageID: m.ID, TemplateData: translateData(locale, m.Data)}
 	if n, ok := m.Data["Count"]; ok {
 		cfg.PluralCount = n
 	}
@@ -73,6 +80,36 @@ func Translate(locale string, m Message) string {
 		return m.ID
 	}
 	return s
+}
+
+// translateData renders the Messages and other Localized values among a
+// message's values in locale (an option's description inside an error, a
+// date, an answer's word), leaving the others as they are.
+func translateData(locale string, data map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range data {
+		if sub, ok := v.(Localized); ok {
+			if out == nil {
+				out = maps.Clone(data)
+			}
+			out[k] = sub.Localize(locale)
+		}
+	}
+	if out == nil {
+		return data
+	}
+	return out
+}
+
+// Languages lists the languages the catalog has, as BCP 47 tags, English
+// (the fallback) first.
+func Languages() []string {
+	tags := catalog().LanguageTags()
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		out[i] = t.String()
+	}
+	return out
 }
 
 // HasMessage reports whether the English catalog defines id.

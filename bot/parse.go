@@ -27,9 +27,11 @@ var keyRE = regexp.MustCompile(`^([a-z][a-z0-9-]*):(.*)$`)
 // Words before the first key:value fill the command's required options in
 // order, then its optional options marked Positional, then optional
 // choices whose values they are (`/meeting list past`); surplus words join
-// the last required or Positional option when it takes text or users;
+// the last required or Positional option when it takes text or users, or
+// when they continue one of its choices' words of several (tal vez);
 // words after a key:value continue its value, so quotes are optional;
-// "help" anywhere after the command asks for its help.
+// "help" (or its word in another language: ayuda) anywhere after the
+// command asks for its help, and as the command is /help.
 func (t *Tree) ParseLine(line string) (*Invocation, error) {
 	words, err := split(line)
 	if err != nil {
@@ -40,12 +42,15 @@ func (t *Tree) ParseLine(line string) (*Invocation, error) {
 	}
 	name := strings.TrimPrefix(strings.ToLower(words[0].text), "/")
 	cmd := t.Lookup(name)
+	if cmd == nil && IsHelp(name) {
+		cmd = t.Lookup("help")
+	}
 	if cmd == nil {
 		return nil, NotFound(M("parse.unknown_command", "Name", name), Closest(name, t.names(), 3)).withExample("/help")
 	}
 	words = words[1:]
 	for len(cmd.Subcommands) > 0 {
-		if len(words) == 0 || strings.ToLower(words[0].text) == "help" {
+		if len(words) == 0 || IsHelp(words[0].text) {
 			return &Invocation{Command: cmd, Help: true}, nil
 		}
 		sub := cmd.Sub(strings.ToLower(words[0].text))
@@ -62,7 +67,7 @@ func (t *Tree) ParseLine(line string) (*Invocation, error) {
 	var positional []string
 	current := ""
 	for _, w := range words {
-		if !w.quoted && strings.EqualFold(w.text, "help") && current == "" {
+		if !w.quoted && IsHelp(w.text) && current == "" {
 			inv.Help = true
 			continue
 		}
@@ -115,6 +120,10 @@ func fillPositional(cmd *Command, args map[string]string, positional []string) e
 		}
 		if last != nil && (last.Kind == Text || last.Kind == Users || last.Kind == Time) {
 			args[last.Name] += " " + word
+			continue
+		}
+		if last != nil && last.Kind == Choice && startsChoiceWord(last.Choices, args[last.Name]+" "+word) {
+			args[last.Name] += " " + word // a choice's word of several: tal vez
 			continue
 		}
 		return Invalid("", M("parse.unexpected_word", "Word", word, "Command", cmd.Path()), cmd.Example)
@@ -214,7 +223,7 @@ func Bind(cmd *Command, args map[string]string, users UserResolver) (map[string]
 		raw = strings.TrimSpace(CleanText(raw))
 		if !given || raw == "" {
 			if o.Required {
-				return nil, Invalid(o.Name, M("bind.missing", "Name", o.Name, "Description", o.Description), cmd.Example)
+				return nil, Invalid(o.Name, M("bind.missing", "Name", o.Name, "Description", M(o.Key())), cmd.Example)
 			}
 			if given {
 				return nil, Invalid(o.Name, M("bind.empty", "Name", o.Name), cmd.Example)
@@ -249,25 +258,21 @@ func bindOne(o *Option, raw string, users UserResolver) (Value, *Error) {
 		}
 		v.Int = n
 	case Boolean:
-		switch strings.ToLower(raw) {
-		case "yes", "y", "true", "on", "1":
+		// yes, sí, true, on…: the words for true and false in every language
+		switch {
+		case Means(raw, "true"):
 			v.Bool = true
-		case "no", "n", "false", "off", "0":
+		case Means(raw, "false"):
 		default:
 			return v, &Error{Kind: KindInvalid, Msg: M("bind.not_boolean", "Name", o.Name, "Value", Clip(raw, 40))}
 		}
 	case Choice:
-		for _, c := range o.Choices {
-			if strings.EqualFold(c.Value, raw) {
-				v.Text = c.Value
-				return v, nil
-			}
+		// A value, or its word in any language: sí for yes.
+		value, ok := choiceOf(o.Choices, raw)
+		if !ok {
+			return v, &Error{Kind: KindInvalid, Msg: M("bind.not_choice", "Name", o.Name, "Value", Clip(raw, 40), "List", choiceList(o.Choices))}
 		}
-		var vals []string
-		for _, c := range o.Choices {
-			vals = append(vals, c.Value)
-		}
-		return v, &Error{Kind: KindInvalid, Msg: M("bind.not_choice", "Name", o.Name, "Value", Clip(raw, 40), "List", strings.Join(vals, ", "))}
+		v.Text = value
 	case UserKind:
 		u, ok := users(raw)
 		if !ok {

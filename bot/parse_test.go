@@ -14,32 +14,32 @@ func noop(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{}
 
 func testTree() *bot.Tree {
 	return bot.NewTree(
-		&bot.Command{Name: "rules", Description: "rules", Example: "/rules number:3", Handler: noop,
-			Options: []bot.Option{{Name: "number", Description: "n", Kind: bot.Integer, Min: 1, Max: 1373}}},
-		&bot.Command{Name: "meeting", Description: "meetings", Subcommands: []*bot.Command{
-			{Name: "rsvp", Description: "rsvp", Example: "/meeting rsvp 3 yes", Handler: noop, Options: []bot.Option{
-				{Name: "id", Description: "meeting", Kind: bot.Integer, Required: true},
-				{Name: "answer", Description: "answer", Kind: bot.Choice, Required: true, Choices: bot.Choices("yes", "no", "maybe")},
+		&bot.Command{Name: "rules", Example: "/rules number:3", Handler: noop,
+			Options: []bot.Option{{Name: "number", Kind: bot.Integer, Min: 1, Max: 1373}}},
+		&bot.Command{Name: "meeting", Subcommands: []*bot.Command{
+			{Name: "rsvp", Example: "/meeting rsvp 3 yes", Handler: noop, Options: []bot.Option{
+				{Name: "id", Kind: bot.Integer, Required: true},
+				{Name: "answer", Kind: bot.Choice, Required: true, Choices: bot.Choices("yes", "no", "maybe")},
 			}},
-			{Name: "schedule", Description: "schedule", Example: "/meeting schedule when:tomorrow 3pm where:HQ", Handler: noop, Options: []bot.Option{
-				{Name: "when", Description: "when", Kind: bot.Time, Required: true},
-				{Name: "where", Description: "where", Kind: bot.Text, Required: true, MaxLength: 10},
-				{Name: "official", Description: "who", Kind: bot.Text},
-				{Name: "capacity", Description: "n", Kind: bot.Integer},
+			{Name: "schedule", Example: "/meeting schedule when:tomorrow 3pm where:HQ", Handler: noop, Options: []bot.Option{
+				{Name: "when", Kind: bot.Time, Required: true},
+				{Name: "where", Kind: bot.Text, Required: true, MaxLength: 10},
+				{Name: "official", Kind: bot.Text},
+				{Name: "capacity", Kind: bot.Integer},
 			}},
-			{Name: "list", Description: "list", Example: "/meeting list past", Handler: noop, Options: []bot.Option{
-				{Name: "which", Description: "which", Kind: bot.Choice, Choices: bot.Choices("upcoming", "past"), Positional: true},
-				{Name: "page", Description: "page", Kind: bot.Integer},
+			{Name: "list", Example: "/meeting list past", Handler: noop, Options: []bot.Option{
+				{Name: "which", Kind: bot.Choice, Choices: bot.Choices("upcoming", "past"), Positional: true},
+				{Name: "page", Kind: bot.Integer},
 			}},
-			{Name: "attendance", Description: "att", Example: "/meeting attendance 3 @a @b", Handler: noop, Options: []bot.Option{
-				{Name: "id", Description: "meeting", Kind: bot.Integer, Required: true},
-				{Name: "users", Description: "who came", Kind: bot.Users, Required: true},
+			{Name: "attendance", Example: "/meeting attendance 3 @a @b", Handler: noop, Options: []bot.Option{
+				{Name: "id", Kind: bot.Integer, Required: true},
+				{Name: "users", Kind: bot.Users, Required: true},
 			}},
 		}},
-		&bot.Command{Name: "role", Description: "roles", Subcommands: []*bot.Command{
-			{Name: "assign", Description: "assign", Example: "/role assign user:@bob role:scheduler", Handler: noop, Options: []bot.Option{
-				{Name: "user", Description: "who", Kind: bot.UserKind, Required: true},
-				{Name: "flag", Description: "b", Kind: bot.Boolean},
+		&bot.Command{Name: "role", Subcommands: []*bot.Command{
+			{Name: "assign", Example: "/role assign user:@bob role:scheduler", Handler: noop, Options: []bot.Option{
+				{Name: "user", Kind: bot.UserKind, Required: true},
+				{Name: "flag", Kind: bot.Boolean},
 			}},
 		}},
 	)
@@ -181,11 +181,10 @@ func TestBind(t *testing.T) {
 
 func TestNewTreeRejectsBadDeclarations(t *testing.T) {
 	bad := map[string]*bot.Command{
-		"upper-case name":     {Name: "Rules", Description: "d", Handler: noop},
-		"no description":      {Name: "rules", Handler: noop},
-		"handler and subs":    {Name: "x", Description: "d", Handler: noop, Subcommands: []*bot.Command{{Name: "y", Description: "d", Handler: noop}}},
-		"required after opt":  {Name: "x", Description: "d", Handler: noop, Options: []bot.Option{{Name: "a", Description: "a"}, {Name: "b", Description: "b", Required: true}}},
-		"choice without list": {Name: "x", Description: "d", Handler: noop, Options: []bot.Option{{Name: "a", Description: "a", Kind: bot.Choice}}},
+		"upper-case name":     {Name: "Rules", Handler: noop},
+		"handler and subs":    {Name: "x", Handler: noop, Subcommands: []*bot.Command{{Name: "y", Handler: noop}}},
+		"required after opt":  {Name: "x", Handler: noop, Options: []bot.Option{{Name: "a"}, {Name: "b", Required: true}}},
+		"choice without list": {Name: "x", Handler: noop, Options: []bot.Option{{Name: "a", Kind: bot.Choice}}},
 	}
 	for name, c := range bad {
 		t.Run(name, func(t *testing.T) {

@@ -8,15 +8,15 @@ import (
 func TestPositionalOptionalOptions(t *testing.T) {
 	noop := func(context.Context, *Request) (Reply, error) { return Reply{}, nil }
 	tree := NewTree(
-		&Command{Name: "list", Description: "d", Handler: noop, Options: []Option{
-			{Name: "show", Description: "d", Kind: Choice, Choices: Choices("open", "all"), Positional: true},
-			{Name: "page", Description: "d", Kind: Integer},
+		&Command{Name: "list", Handler: noop, Options: []Option{
+			{Name: "show", Kind: Choice, Choices: Choices("open", "all"), Positional: true},
+			{Name: "page", Kind: Integer},
 		}},
-		&Command{Name: "card", Description: "d", Handler: noop, Options: []Option{
-			{Name: "jurisdiction", Description: "d", Kind: Text, Positional: true},
+		&Command{Name: "card", Handler: noop, Options: []Option{
+			{Name: "jurisdiction", Kind: Text, Positional: true},
 		}},
-		&Command{Name: "plain", Description: "d", Handler: noop, Options: []Option{
-			{Name: "number", Description: "d", Kind: Integer},
+		&Command{Name: "plain", Handler: noop, Options: []Option{
+			{Name: "number", Kind: Integer},
 		}},
 	)
 	tests := []struct {

@@ -28,9 +28,19 @@ type Caller struct {
 	GroupID  int64 // the group's row, never shown to users
 	MemberID int64 // the member's row, never shown to users
 	Level    Level
+	// TimeZone is the zone times are shown to the caller in: their own,
+	// else the group's.
 	TimeZone *time.Location
+	// GroupZone is the group's zone, in which the times people type are
+	// read; nil means TimeZone.
+	GroupZone *time.Location
+	// GroupLocale is the group's language, in which channel posts are
+	// written.
+	GroupLocale string
 	// GroupName is the group's jurisdiction name, or "" before /setup.
 	GroupName string
+	// GroupKind is the jurisdiction's kind: city, county or state.
+	GroupKind string
 }
 
 // Request is one command invocation, decoded by an adapter.
@@ -43,7 +53,10 @@ type Request struct {
 	Group   string
 	User    User
 	Channel string
-	Locale  string
+	// Locale is the user's locale as the platform reports it ("" when it
+	// does not) until the caller is resolved; from then on it is the
+	// language the caller reads, which the Resolver sets.
+	Locale string
 	// Admin is true when the platform says the user administers the
 	// workspace (Discord Administrator or Manage Server; Slack admin or
 	// owner). Such users count as leads.
@@ -106,12 +119,22 @@ func (r *Request) UsersOpt(name string) []User { return r.Options[name].Users }
 // for the message template.
 func (r *Request) T(id string, kv ...any) string { return Translate(r.Locale, M(id, kv...)) }
 
-// Location returns the group's time zone, UTC before /setup.
+// Location returns the zone times are shown to the caller in: their own,
+// else the group's; UTC before /setup.
 func (r *Request) Location() *time.Location {
 	if r.Caller.TimeZone == nil {
 		return time.UTC
 	}
 	return r.Caller.TimeZone
+}
+
+// GroupLocation returns the group's time zone, in which the times people
+// type are read; UTC before /setup.
+func (r *Request) GroupLocation() *time.Location {
+	if r.Caller.GroupZone == nil {
+		return r.Location()
+	}
+	return r.Caller.GroupZone
 }
 
 // Handler runs one command.

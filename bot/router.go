@@ -330,35 +330,38 @@ func timeout(d time.Duration) middleware {
 }
 
 // CommandHelp explains one command (or a command group) with its options
-// and example.
+// and example, in locale; names and typed values stay as they are typed.
 func CommandHelp(locale string, c *Command) Reply {
-	rep := Reply{Title: "/" + c.Path(), Text: c.Description, Ephemeral: true}
+	rep := Reply{Title: "/" + c.Path(), Text: c.Describe(locale), Ephemeral: true}
 	if len(c.Subcommands) > 0 {
 		for _, s := range c.Subcommands {
-			rep.Items = append(rep.Items, fmt.Sprintf("/%s: %s", s.Path(), s.Description))
+			rep.Items = append(rep.Items, fmt.Sprintf("/%s: %s", s.Path(), s.Describe(locale)))
 		}
 		return rep
 	}
-	for _, o := range c.Options {
-		kind := o.Kind.String()
+	for i := range c.Options {
+		o := &c.Options[i]
+		var kind string
 		if o.Kind == Choice {
 			vals := make([]string, len(o.Choices))
 			for i, ch := range o.Choices {
 				vals[i] = ch.Value
 			}
 			kind = strings.Join(vals, "|")
+		} else {
+			kind = Translate(locale, M("help.kind."+o.Kind.String()))
 		}
 		need := Translate(locale, M("help.optional"))
 		if o.Required {
 			need = Translate(locale, M("help.required"))
 		}
-		rep.Items = append(rep.Items, fmt.Sprintf("%s:%s (%s) %s", o.Name, kind, need, o.Description))
+		rep.Items = append(rep.Items, fmt.Sprintf("%s:%s (%s) %s", o.Name, kind, need, o.Describe(locale)))
 	}
 	if c.Level > Member {
-		rep.Footer = Translate(locale, M("help.level", "Level", c.Level.String()))
+		rep.Footer = Translate(locale, M("help.level", "Level", c.Level))
 	}
 	if c.Example != "" {
-		rep.Text += "\n" + Translate(locale, M("error.example", "Example", c.Example))
+		rep.Text += "\n" + Translate(locale, M("error.example", "Example", LocalExample(locale, c, c.Example)))
 	}
 	return rep
 }

@@ -41,7 +41,7 @@ func (s *failingSender) Send(_ context.Context, to bot.Destination, r bot.Reply)
 }
 
 func newRouter(level bot.Level, log *bytes.Buffer, handler bot.Handler, cmdLevel bot.Level) (*bot.Router, *bot.Command) {
-	cmd := &bot.Command{Name: "go", Description: "d", Example: "/go", Handler: handler, Level: cmdLevel}
+	cmd := &bot.Command{Name: "go", Example: "/go", Handler: handler, Level: cmdLevel}
 	r := bot.NewRouter(bot.Config{
 		Tree:     bot.NewTree(cmd),
 		Log:      slog.New(slog.NewTextHandler(log, nil)),
@@ -216,7 +216,7 @@ func (slowResolver) Resolve(ctx context.Context, _ *bot.Request) (bot.Caller, er
 // the same deadline as the handler, so a stuck database cannot hold a
 // request forever.
 func TestDispatchDeadlineCoversResolving(t *testing.T) {
-	cmd := &bot.Command{Name: "go", Description: "d", Handler: func(context.Context, *bot.Request) (bot.Reply, error) {
+	cmd := &bot.Command{Name: "go", Handler: func(context.Context, *bot.Request) (bot.Reply, error) {
 		return bot.Reply{Text: "ran"}, nil
 	}}
 	r := bot.NewRouter(bot.Config{Tree: bot.NewTree(cmd), Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Resolver: slowResolver{}, Timeout: 20 * time.Millisecond})
@@ -240,7 +240,7 @@ func TestDispatchNamesTheRefusedField(t *testing.T) {
 	r, cmd := newRouter(bot.Lead, &bytes.Buffer{}, func(context.Context, *bot.Request) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("check: %w", bot.Invalid("note", bot.M("bind.empty", "Name", "note"), "/go"))
 	}, bot.Member)
-	cmd.Options = []bot.Option{{Name: "n", Description: "a number", Kind: bot.Integer}}
+	cmd.Options = []bot.Option{{Name: "n", Kind: bot.Integer}}
 	for _, tt := range []struct {
 		args  map[string]string
 		field string
@@ -270,8 +270,8 @@ func (brokenGuard) First(context.Context, *bot.Request) (bool, error) {
 // something is not run unguarded.
 func TestReadOnlyCommandsNeedNoGuard(t *testing.T) {
 	handler := func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{Text: "ran"}, nil }
-	read := &bot.Command{Name: "show", Description: "d", Handler: handler, ReadOnly: true}
-	write := &bot.Command{Name: "change", Description: "d", Handler: handler}
+	read := &bot.Command{Name: "show", Handler: handler, ReadOnly: true}
+	write := &bot.Command{Name: "change", Handler: handler}
 	r := bot.NewRouter(bot.Config{Tree: bot.NewTree(read, write), Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Resolver: fixedResolver{bot.Lead}, Guard: brokenGuard{}})
 	if res := r.Dispatch(context.Background(), &bot.Request{ID: "d-1", Locale: "en"}, &bot.Invocation{Command: read}, nil, nil); res.Err != nil || res.Reply.Text != "ran" {
 		t.Errorf("read-only command with a broken guard: %q (%v), want it answered", res.Reply.Text, res.Err)

@@ -16,12 +16,11 @@ const (
 
 func (env *Env) auditCommand() *bot.Command {
 	return &bot.Command{
-		Name:        "audit",
-		Description: "Recent changes: who changed what, before and after (leads only)",
-		Example:     "/audit limit:10",
-		Level:       bot.Lead,
+		Name:    "audit",
+		Example: "/audit limit:10",
+		Level:   bot.Lead,
 		Options: []bot.Option{
-			{Name: "limit", Description: "How many recent changes: 1 to 50 (default 20)", Kind: bot.Integer, Min: 1, Max: auditMax},
+			{Name: "limit", Kind: bot.Integer, Min: 1, Max: auditMax},
 			pageOption(),
 		},
 		ReadOnly: true,
@@ -69,7 +68,7 @@ func auditLine(req *bot.Request, r storage.AuditRow) string {
 	if actor == "" {
 		actor = req.T("audit.nobody")
 	}
-	parts := []string{r.CreatedAt.In(req.Location()).Format("Jan 2 3:04 PM"), actor, what}
+	parts := []string{bot.FormatDate(req.Locale, r.CreatedAt.In(req.Location()), bot.DateLog), actor, what}
 	change := ""
 	switch {
 	case r.Before != "" && r.After != "":

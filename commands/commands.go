@@ -70,13 +70,19 @@ func All(env *Env) []*bot.Command {
 		env.guideCommand(),
 		env.reportCommand(),
 		env.digestCommand(),
+		env.meCommand(),
 		env.auditCommand(),
 	}
 }
 
-// Tree builds the command tree from All.
+// Tree builds the command tree from All. A command, option or choice the
+// English catalog does not describe is a programming error, found here at
+// start-up rather than as a raw catalog id in front of users.
 func Tree(env *Env) *bot.Tree {
 	env.tree = bot.NewTree(All(env)...)
+	if missing := env.tree.Undescribed("en"); len(missing) > 0 {
+		panic(fmt.Sprintf("commands: locales/*.en.toml lacks %q", missing))
+	}
 	return env.tree
 }
 
@@ -96,14 +102,17 @@ func Router(env *Env) *bot.Router {
 // leads; holders of the coordinator role are coordinators. A known member
 // costs one statement (storage.EnsureCaller), and nothing is cached: a lead
 // whose role is taken away is a member from the next request on. The
-// locale is remembered so that messages sent to them later (a role's
-// script, reminders) are in their language.
+// platform's locale is remembered, for messages sent to them later.
+//
+// It also makes the request the caller's to read: req.Locale becomes the
+// language they read (see Language), and the caller's TimeZone their own
+// zone when they set one, GroupZone staying the group's.
 func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, error) {
 	sc, err := env.Store.EnsureCaller(ctx, req.Platform, req.Group, req.User.ID, req.User.Name, req.Locale)
 	if err != nil {
 		return bot.Caller{}, err
 	}
-	c := bot.Caller{GroupID: sc.GroupID, MemberID: sc.MemberID, Level: bot.Member, GroupName: sc.Jurisdiction}
+	c := bot.Caller{GroupID: sc.GroupID, MemberID: sc.MemberID, Level: bot.Member, GroupName: sc.Jurisdiction, GroupKind: sc.Kind}
 	for _, r := range sc.Roles {
 		switch r {
 		case storage.RoleLead:
@@ -115,7 +124,9 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	if req.Admin {
 		c.Level = bot.Lead
 	}
-	c.TimeZone = sc.Location()
+	c.GroupZone, c.GroupLocale = sc.Location(), sc.GroupLanguage
+	c.TimeZone = storage.ZoneOr(sc.MemberZone, c.GroupZone)
+	req.Locale = Language(sc.Language, sc.Locale, sc.GroupLanguage)
 	return c, nil
 }
 
@@ -123,14 +134,6 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 // one statement.
 func (env *Env) First(ctx context.Context, req *bot.Request) (bool, error) {
 	return env.Store.FirstDelivery(ctx, req.Caller.GroupID, req.Platform, req.ID)
-}
-
-// place is the group's jurisdiction as rule texts name it.
-func place(req *bot.Request) string {
-	if req.Caller.GroupName == "" {
-		return "[County/City/State]"
-	}
-	return req.Caller.GroupName
 }
 
 // audit records a change by the caller.
@@ -156,5 +159,5 @@ func notFound(err error, msg bot.Message, suggestions []string) error {
 
 // pageOption is the page:N option of list commands.
 func pageOption() bot.Option {
-	return bot.Option{Name: "page", Description: "Which page of the list to show, from 1", Kind: bot.Integer, Min: 1, Max: 100000}
+	return bot.Option{Name: "page", Kind: bot.Integer, Min: 1, Max: 100000}
 }

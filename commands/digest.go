@@ -19,38 +19,37 @@ const (
 
 func (env *Env) digestCommand() *bot.Command {
 	return &bot.Command{
-		Name:        "digest",
-		Description: "The daily digest coordinators receive: when, where, and a preview",
+		Name: "digest",
 		Subcommands: []*bot.Command{
 			{
-				Name: "now", Description: "Preview today's digest (only you see it)",
+				Name:     "now",
 				ReadOnly: true,
 				Example:  "/digest now", Level: bot.Coordinator, Handler: env.digestNow,
 			},
 			{
-				Name: "time", Description: "Set the time of day the digest is sent, in the group's time zone",
+				Name:    "time",
 				Example: digestTimeExample, Level: bot.Coordinator, Handler: env.digestTime,
-				Options: []bot.Option{{Name: "at", Description: "Time of day as HH:MM, 24-hour (default 08:00)", Kind: bot.Text, Required: true, MaxLength: 5}},
+				Options: []bot.Option{{Name: "at", Kind: bot.Text, Required: true, MaxLength: 5}},
 			},
 			{
-				Name: "subscribe", Description: "Receive the digest by direct message",
+				Name:    "subscribe",
 				Example: "/digest subscribe", Level: bot.Coordinator, Handler: env.digestSubscribe(true),
 			},
 			{
-				Name: "unsubscribe", Description: "Stop receiving the digest by direct message",
+				Name:    "unsubscribe",
 				Example: "/digest unsubscribe", Level: bot.Coordinator, Handler: env.digestSubscribe(false),
 			},
 			{
-				Name: "quiet", Description: "Skip days with nothing to say (on by default)",
+				Name:    "quiet",
 				Example: digestQuietExample, Level: bot.Coordinator, Handler: env.digestQuiet,
-				Options: []bot.Option{{Name: "mode", Description: "on skips empty days, off sends every day", Kind: bot.Choice, Required: true, Choices: bot.Choices("on", "off")}},
+				Options: []bot.Option{{Name: "mode", Kind: bot.Choice, Required: true, Choices: bot.Choices("on", "off")}},
 			},
 			{
-				Name: "channel", Description: "Post the digest in this channel (or a named one) instead of direct messages",
+				Name:    "channel",
 				Example: digestChannelExample, Level: bot.Coordinator, Handler: env.digestChannel,
 				Options: []bot.Option{
-					{Name: "channel", Description: "Channel id; default: the channel you run this in", Kind: bot.Text, MaxLength: 64},
-					{Name: "off", Description: "yes to go back to direct messages", Kind: bot.Boolean},
+					{Name: "channel", Kind: bot.Text, MaxLength: 64},
+					{Name: "off", Kind: bot.Boolean},
 				},
 			},
 		},
@@ -94,7 +93,7 @@ func (env *Env) digestTime(ctx context.Context, req *bot.Request) (bot.Reply, er
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	return bot.Reply{Text: req.T("digest.time_set", "At", at, "Zone", req.Location().String()), Tone: bot.Success}, nil
+	return bot.Reply{Text: req.T("digest.time_set", "At", at, "Zone", req.GroupLocation().String()), Tone: bot.Success}, nil
 }
 
 func (env *Env) digestQuiet(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -167,7 +166,7 @@ func (env *Env) digestSubscribe(subscribed bool) bot.Handler {
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		text := req.T("digest.subscribed", "At", ds.SendAt, "Zone", req.Location().String())
+		text := req.T("digest.subscribed", "At", ds.SendAt, "Zone", req.GroupLocation().String())
 		if !subscribed {
 			text = req.T("digest.unsubscribed")
 		}
@@ -179,7 +178,7 @@ func (env *Env) digestSubscribe(subscribed bool) bot.Handler {
 }
 
 func (env *Env) digestNow(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-	d, err := env.BuildDigest(ctx, req.Caller.GroupID, req.Now, req.Locale)
+	d, err := env.BuildDigest(ctx, req.Caller.GroupID, req.Now, req.Locale, req.Location())
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -206,19 +205,21 @@ type Digest struct {
 // failed, and the playbook's next step. Each section's title counts what
 // it lists; a section too long for the message ends by counting what it
 // left out.
-func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, locale string) (Digest, error) {
+//
+// It is written in locale with times in loc: the reader's, or for a
+// channel the group's.
+func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, locale string, loc *time.Location) (Digest, error) {
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
 	g, err := env.Store.GroupByID(ctx, groupID)
 	if err != nil {
 		return Digest{}, err
 	}
-	loc := g.Location()
 	name := g.Jurisdiction
 	if name == "" {
 		name = t("digest.your_group")
 	}
 	var d Digest
-	d.Reply.Title = t("digest.title", "Name", name, "Date", now.In(loc).Format("Mon Jan 2"))
+	d.Reply.Title = t("digest.title", "Name", name, "Date", bot.At(now, loc, bot.DateDay))
 	d.Reply.Text = t("digest.zone", "Zone", loc.String())
 	// section adds a field whose title counts its lines (or says none).
 	section := func(title string, lines []string, none string) {
@@ -263,7 +264,7 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 		section("digest.failures", lines, "")
 		d.Empty = false
 	}
-	next, err := env.nextStepOf(ctx, g, locale, now)
+	next, err := env.nextStepOf(ctx, g, locale, loc, now)
 	if err != nil {
 		return Digest{}, err
 	}
@@ -324,15 +325,15 @@ func digestMeetingLine(t func(string, ...any) string, m storage.UpcomingMeeting,
 	}
 	gather := ""
 	if !m.GatherAt.IsZero() && m.GatherPlace != "" {
-		gather = t("digest.gather", "Time", m.GatherAt.In(loc).Format("3:04 PM"), "Place", m.GatherPlace)
+		gather = t("digest.gather", "Time", bot.At(m.GatherAt, loc, bot.DateClock), "Place", m.GatherPlace)
 	} else if !m.GatherAt.IsZero() && !m.GatherAt.Equal(m.StartsAt) {
-		gather = t("digest.gather_time", "Time", m.GatherAt.In(loc).Format("3:04 PM"))
+		gather = t("digest.gather_time", "Time", bot.At(m.GatherAt, loc, bot.DateClock))
 	}
 	spoke := t("digest.no_spokesperson")
 	if forMeeting, groupWide := spokespeople(holders, m.Number); len(forMeeting)+len(groupWide) > 0 {
 		spoke = t("digest.spokesperson", "Name", spokesperson(t, holders, &m.Meeting))
 	}
-	return t("digest.meeting", "Number", m.Number, "What", what, "When", m.StartsAt.In(loc).Format("Mon Jan 2 3:04 PM"),
+	return t("digest.meeting", "Number", m.Number, "What", what, "When", bot.At(m.StartsAt, loc, bot.DateList),
 		"Place", m.Place, "Gather", gather, "Yes", m.Yes, "Maybe", m.Maybe, "No", m.No, "Spokesperson", spoke)
 }
 
@@ -345,7 +346,7 @@ func taskLines(t func(string, ...any) string, tasks []storage.DueTask, now time.
 		if who == "" {
 			who = t("digest.unassigned")
 		}
-		when := task.DueAt.In(loc).Format("Mon Jan 2 3:04 PM")
+		when := bot.At(*task.DueAt, loc, bot.DateList)
 		state := t("digest.task_due", "When", when)
 		if task.DueAt.Before(now) {
 			state = t("digest.task_overdue", "When", when)
@@ -362,9 +363,9 @@ func digestAnswerLine(t func(string, ...any) string, a storage.LoggedAnswer) str
 			rule = t("digest.rule", "Number", r.Number, "Name", t("rule."+r.Number+".name"))
 		}
 	}
-	line := t("digest.answer", "Official", a.OfficialName, "Rule", rule, "InPlace", a.InPlace)
+	line := t("digest.answer", "Official", a.OfficialName, "Rule", rule, "InPlace", bot.Word(a.InPlace))
 	if a.WouldSupport != "" {
-		line += t("digest.would_support", "Answer", a.WouldSupport)
+		line += t("digest.would_support", "Answer", bot.Word(a.WouldSupport))
 	}
 	return line
 }

@@ -26,12 +26,11 @@ func (env *Env) guideCommand() *bot.Command {
 		roles[i] = r.role
 	}
 	return &bot.Command{
-		Name:        "guide",
-		Description: "Where your campaign stands and the one next thing to do; role:R gives a role its script",
-		Example:     "/guide role:spokesperson",
+		Name:    "guide",
+		Example: "/guide role:spokesperson",
 		Options: []bot.Option{
-			{Name: "show", Description: "stages (default), or tactics: the tactics and when each fits", Kind: bot.Choice, Choices: bot.Choices("stages", "tactics"), Positional: true},
-			{Name: "role", Description: "A campaign role whose script to show", Kind: bot.Choice, Choices: bot.Choices(roles...)},
+			{Name: "show", Kind: bot.Choice, Choices: bot.Choices("stages", "tactics"), Positional: true},
+			{Name: "role", Kind: bot.Choice, Choices: bot.Choices(roles...)},
 		},
 		ReadOnly: true,
 		Handler:  env.guide,
@@ -60,7 +59,7 @@ func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return roleScript(req.Locale, storage.Role(role), place(req), form), nil
+		return roleScript(req.Locale, storage.Role(role), req.Caller, form), nil
 	}
 	if req.Str("show") == "tactics" {
 		return guideTactics(req), nil
@@ -76,7 +75,8 @@ func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	reply := bot.Reply{Title: req.T("guide.title", "Place", place(req)), Footer: req.T("guide.footer")}
+	where := place(req)
+	reply := bot.Reply{Title: placeText(req.Locale, where, bot.M("guide.title", "Place", where)), Footer: req.T("guide.footer")}
 	reached := furthest(p)
 	for i, s := range stages {
 		mark, state := "✅", req.T("guide.done")
@@ -93,7 +93,7 @@ func (env *Env) guide(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 		}
 		reply.Items = append(reply.Items, line)
 	}
-	next, err := env.nextStep(ctx, g, req.Locale, p, req.Now)
+	next, err := env.nextStep(ctx, g, req.Locale, req.Location(), p, req.Now)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -131,11 +131,11 @@ func (env *Env) NextStep(ctx context.Context, groupID int64, locale string, now 
 	if err != nil {
 		return "", err
 	}
-	return env.nextStepOf(ctx, g, locale, now)
+	return env.nextStepOf(ctx, g, locale, g.Location(), now)
 }
 
-// nextStepOf is NextStep for a group already read.
-func (env *Env) nextStepOf(ctx context.Context, g *storage.Group, locale string, now time.Time) (string, error) {
+// nextStepOf is NextStep for a group already read, with times in loc.
+func (env *Env) nextStepOf(ctx context.Context, g *storage.Group, locale string, loc *time.Location, now time.Time) (string, error) {
 	if g.Jurisdiction == "" {
 		return bot.Translate(locale, bot.M("guide.setup", "Example", setupExample)), nil
 	}
@@ -143,13 +143,14 @@ func (env *Env) nextStepOf(ctx context.Context, g *storage.Group, locale string,
 	if err != nil {
 		return "", err
 	}
-	return env.nextStep(ctx, g, locale, p, now)
+	return env.nextStep(ctx, g, locale, loc, p, now)
 }
 
-// nextStep words the first stage after the furthest one reached.
-func (env *Env) nextStep(ctx context.Context, g *storage.Group, locale string, p *storage.Progress, now time.Time) (string, error) {
+// nextStep words the first stage after the furthest one reached, with
+// times in loc.
+func (env *Env) nextStep(ctx context.Context, g *storage.Group, locale string, loc *time.Location, p *storage.Progress, now time.Time) (string, error) {
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
-	groupID, loc := g.ID, g.Location()
+	groupID := g.ID
 	officialName := func(m *storage.Meeting) (string, error) {
 		if m.OfficialID == nil {
 			return env.chiefOfficer(ctx, groupID)
@@ -217,7 +218,9 @@ func (env *Env) nextStep(ctx context.Context, g *storage.Group, locale string, p
 			from = now.Add(24 * time.Hour)
 		}
 		d := from.In(loc)
-		return t("guide.next.follow-up", "Date", d.Format("Mon Jan 2"), "When", strings.ToLower(d.Format("Jan 2"))+" 7pm", "Map", eventsMap), nil
+		// When is typed into a command: the English form, which every
+		// language reads.
+		return t("guide.next.follow-up", "Date", bot.At(d, loc, bot.DateDay), "When", strings.ToLower(d.Format("Jan 2"))+" 7pm", "Map", eventsMap), nil
 	case "targets":
 		return t("guide.next.targets"), nil
 	default: // "tactics"
@@ -245,12 +248,14 @@ func (env *Env) chiefOfficer(ctx context.Context, groupID int64) (string, error)
 	return o.Name, nil
 }
 
-// roleScript is a role's part, in the group's words. The guide's own
-// addresses (the experts' email, the report form, the events map) are
-// filled in where a step names them.
-func roleScript(locale string, role storage.Role, where, form string) bot.Reply {
+// roleScript is a role's part, in the group's words (group is the caller
+// of the request, whose group's jurisdiction the script names), in the
+// reader's locale. The guide's own addresses (the experts' email, the
+// report form, the events map) are filled in where a step names them.
+func roleScript(locale string, role storage.Role, group bot.Caller, form string) bot.Reply {
+	where := placeName(locale, group.GroupName, group.GroupKind)
 	reply := bot.Reply{
-		Title:  bot.Translate(locale, bot.M("guide.role.title", "Role", role, "Place", where)),
+		Title:  placeText(locale, where, bot.M("guide.role.title", "Role", roleName(role), "Place", where)),
 		Footer: bot.Translate(locale, bot.M("guide.role.footer")),
 	}
 	for _, r := range scriptRoles {
@@ -258,7 +263,7 @@ func roleScript(locale string, role storage.Role, where, form string) bot.Reply 
 			continue
 		}
 		for i := 1; i <= r.steps; i++ {
-			reply.Items = append(reply.Items, bot.Translate(locale, bot.M(fmt.Sprintf("guide.script.%s.%d", role, i),
+			reply.Items = append(reply.Items, placeText(locale, where, bot.M(fmt.Sprintf("guide.script.%s.%d", role, i),
 				"Place", where, "Experts", expertsContact, "Map", eventsMap, "Form", form)))
 		}
 	}

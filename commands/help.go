@@ -9,11 +9,10 @@ import (
 
 func (env *Env) helpCommand() *bot.Command {
 	return &bot.Command{
-		Name:        "help",
-		Description: "What you can do here, with an example of each command",
-		Example:     "/help command:rules",
+		Name:    "help",
+		Example: "/help command:rules",
 		Options: []bot.Option{
-			{Name: "command", Description: "A command to explain in full, e.g. meeting or meeting schedule", Kind: bot.Text, MaxLength: 64},
+			{Name: "command", Kind: bot.Text, MaxLength: 64},
 		},
 		ReadOnly: true,
 		Handler:  env.help,
@@ -43,12 +42,12 @@ func (env *Env) help(_ context.Context, req *bot.Request) (bot.Reply, error) {
 		if len(allowed) == 0 {
 			continue
 		}
-		line := "/" + c.Name + ": " + c.Description
+		line := "/" + c.Name + ": " + c.Describe(req.Locale)
 		if ex := allowed[0].Example; ex != "" {
-			line += " " + req.T("help.example", "Example", ex)
+			line += " " + req.T("help.example", "Example", bot.LocalExample(req.Locale, allowed[0], ex))
 		}
 		reply.Items = append(reply.Items, line)
 	}
-	reply.Footer = req.T("help.footer", "Level", req.Caller.Level.String())
+	reply.Footer = req.T("help.footer", "Level", req.Caller.Level)
 	return reply, nil
 }

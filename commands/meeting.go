@@ -42,7 +42,7 @@ const (
 
 // meetingIDOption is the required first option naming a meeting.
 func meetingIDOption() bot.Option {
-	return bot.Option{Name: "id", Description: "The meeting's number, e.g. 3 (see /meeting list)", Kind: bot.Integer, Required: true, Min: 1, Max: maxNumber, Autocomplete: "meeting"}
+	return bot.Option{Name: "id", Kind: bot.Integer, Required: true, Min: 1, Max: maxNumber, Autocomplete: "meeting"}
 }
 
 // Anyone may schedule a meeting and answer an invitation. Rescheduling,
@@ -50,100 +50,89 @@ func meetingIDOption() bot.Option {
 // meeting and to coordinators and leads; attendance to coordinators,
 // leads and the attendance-keeper (group-wide or for that meeting).
 func (env *Env) meetingCommand() *bot.Command {
-	whenDesc := "When it starts, in the group's time zone: tomorrow 3pm, next tuesday 12:30, dec 3 noon, 2026-12-03 12:00"
 	return &bot.Command{
-		Name:        "meeting",
-		Description: "Meetings with officials and the group's own: schedule, list, show, RSVP, attendance, reschedule, cancel, held",
+		Name: "meeting",
 		Subcommands: []*bot.Command{
 			{
-				Name:        "schedule",
-				Description: "Schedule a meeting; the group gathers 20 minutes early nearby (anyone)",
-				Example:     meetingScheduleExample,
+				Name:    "schedule",
+				Example: meetingScheduleExample,
 				Options: []bot.Option{
-					{Name: "when", Description: whenDesc, Kind: bot.Time, Required: true, MaxLength: 100},
-					{Name: "where", Description: "Where it takes place, e.g. Sheriff's Office, 100 Main St", Kind: bot.Text, Required: true, MaxLength: 200},
-					{Name: "official", Description: "The official you meet (needed for a law-enforcement meeting)", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
-					{Name: "kind", Description: "The kind of meeting: law-enforcement when an official is given, organizing otherwise", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
-					{Name: "gather", Description: "Where to gather first; defaults to near the meeting place", Kind: bot.Text, MaxLength: 200},
-					{Name: "gather-at", Description: "When to gather; defaults to 20 minutes before, e.g. 12:10pm", Kind: bot.Time, MaxLength: 100},
-					{Name: "capacity", Description: "How many people the room holds", Kind: bot.Integer, Min: 1, Max: 100000},
+					{Name: "when", Kind: bot.Time, Required: true, MaxLength: 100},
+					{Name: "where", Kind: bot.Text, Required: true, MaxLength: 200},
+					{Name: "official", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
+					{Name: "kind", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
+					{Name: "gather", Kind: bot.Text, MaxLength: 200},
+					{Name: "gather-at", Kind: bot.Time, MaxLength: 100},
+					{Name: "capacity", Kind: bot.Integer, Min: 1, Max: 100000},
 				},
 				Handler: env.meetingSchedule,
 			},
 			{
-				Name:        "record",
-				Description: "Record a meeting that already took place (e.g. before the bot came); saved as held",
-				Example:     meetingRecordExample,
+				Name:    "record",
+				Example: meetingRecordExample,
 				Options: []bot.Option{
-					{Name: "when", Description: "When it took place, in the group's time zone: yesterday 7pm, nov 20 7pm, 2026-11-20 19:00", Kind: bot.Time, Required: true, MaxLength: 100},
-					{Name: "where", Description: "Where it took place", Kind: bot.Text, Required: true, MaxLength: 200},
-					{Name: "kind", Description: "The kind of meeting: law-enforcement when an official is given, organizing otherwise", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
-					{Name: "official", Description: "The official you met (needed for a law-enforcement meeting)", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
+					{Name: "when", Kind: bot.Time, Required: true, MaxLength: 100},
+					{Name: "where", Kind: bot.Text, Required: true, MaxLength: 200},
+					{Name: "kind", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
+					{Name: "official", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
 				},
 				Handler: env.meetingRecord,
 			},
 			{
-				Name:        "list",
-				Description: "The upcoming meetings; which:past, cancelled or all for the others",
-				Example:     meetingListExample,
+				Name:    "list",
+				Example: meetingListExample,
 				Options: []bot.Option{
-					{Name: "which", Description: "Which meetings: upcoming (the default), past, cancelled or all", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsCancelled, storage.MeetingsAll), Positional: true},
+					{Name: "which", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingsUpcoming, storage.MeetingsPast, storage.MeetingsCancelled, storage.MeetingsAll), Positional: true},
 					pageOption(),
 				},
 				ReadOnly: true,
 				Handler:  env.meetingList,
 			},
 			{
-				Name:        "show",
-				Description: "Show a meeting: when and where to gather, who said yes, maybe or no, who came",
-				Example:     meetingShowExample,
-				Options:     []bot.Option{meetingIDOption()},
-				ReadOnly:    true,
-				Handler:     env.meetingShow,
+				Name:     "show",
+				Example:  meetingShowExample,
+				Options:  []bot.Option{meetingIDOption()},
+				ReadOnly: true,
+				Handler:  env.meetingShow,
 			},
 			{
-				Name:        "rsvp",
-				Description: "Say whether you are coming; answering again changes your answer",
-				Example:     meetingRSVPExample,
+				Name:    "rsvp",
+				Example: meetingRSVPExample,
 				Options: []bot.Option{
 					meetingIDOption(),
-					{Name: "answer", Description: "yes, no or maybe", Kind: bot.Choice, Required: true, Choices: bot.Choices("yes", "no", "maybe")},
+					{Name: "answer", Kind: bot.Choice, Required: true, Choices: bot.Choices("yes", "no", "maybe")},
 				},
 				Handler: env.meetingRSVP,
 			},
 			{
-				Name:        "attendance",
-				Description: "Record who came (coordinators, leads and the attendance-keeper)",
-				Example:     meetingAttendanceExample,
+				Name:    "attendance",
+				Example: meetingAttendanceExample,
 				Options: []bot.Option{
 					meetingIDOption(),
-					{Name: "users", Description: "Everyone who came, e.g. @alex @sam", Kind: bot.Users, Required: true},
+					{Name: "users", Kind: bot.Users, Required: true},
 				},
 				Handler: env.meetingAttendance,
 			},
 			{
-				Name:        "reschedule",
-				Description: "Move a meeting and tell who said yes or maybe (its scheduler, coordinators and leads)",
-				Example:     meetingRescheduleExample,
+				Name:    "reschedule",
+				Example: meetingRescheduleExample,
 				Options: []bot.Option{
 					meetingIDOption(),
-					{Name: "when", Description: whenDesc, Kind: bot.Time, Required: true, MaxLength: 100},
+					{Name: "when", Kind: bot.Time, Required: true, MaxLength: 100},
 				},
 				Handler: env.meetingReschedule,
 			},
 			{
-				Name:        "cancel",
-				Description: "Cancel a meeting and tell who said yes or maybe (its scheduler, coordinators and leads)",
-				Example:     meetingCancelExample,
-				Options:     []bot.Option{meetingIDOption()},
-				Handler:     env.meetingCancel,
+				Name:    "cancel",
+				Example: meetingCancelExample,
+				Options: []bot.Option{meetingIDOption()},
+				Handler: env.meetingCancel,
 			},
 			{
-				Name:        "held",
-				Description: "Mark a meeting held, once it has started (its scheduler, coordinators and leads)",
-				Example:     meetingHeldExample,
-				Options:     []bot.Option{meetingIDOption()},
-				Handler:     env.meetingHeld,
+				Name:    "held",
+				Example: meetingHeldExample,
+				Options: []bot.Option{meetingIDOption()},
+				Handler: env.meetingHeld,
 			},
 		},
 	}
@@ -152,7 +141,7 @@ func (env *Env) meetingCommand() *bot.Command {
 // parseWhen reads a time option and refuses unreadable and past times,
 // showing a working example.
 func parseWhen(req *bot.Request, field, example string) (time.Time, error) {
-	t, err := ParseTime(req.Str(field), req.Now, req.Location())
+	t, err := ParseTime(req.Str(field), req.Now, req.GroupLocation())
 	if err != nil {
 		return time.Time{}, timeError(field, req.Str(field), err, example)
 	}
@@ -170,7 +159,7 @@ var clockOnly = regexp.MustCompile(`^(\d{1,2})(?::(\d\d))?\s*(am|pm|a\.m\.|p\.m\
 // day; anything else is read like when.
 func parseGatherAt(req *bot.Request, start time.Time) (time.Time, error) {
 	text := strings.ToLower(strings.TrimSpace(req.Str("gather-at")))
-	loc := req.Location()
+	loc := req.GroupLocation()
 	day := start.In(loc)
 	if text == "noon" {
 		text = "12pm"
@@ -309,7 +298,7 @@ func (env *Env) meetingSchedule(ctx context.Context, req *bot.Request) (bot.Repl
 // group's first organizing meeting often came before the bot did.
 func (env *Env) meetingRecord(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	loc := req.Location()
-	start, err := ParsePastTime(req.Str("when"), req.Now, loc)
+	start, err := ParsePastTime(req.Str("when"), req.Now, req.GroupLocation())
 	if err != nil {
 		return bot.Reply{}, timeError("when", req.Str("when"), err, meetingRecordExample)
 	}
@@ -355,9 +344,9 @@ func (env *Env) meetingRecord(ctx context.Context, req *bot.Request) (bot.Reply,
 // start within clashWindow of m, or that meet m's official the same local
 // day: each is named, and nothing is refused for it.
 func (env *Env) clashes(ctx context.Context, req *bot.Request, m *storage.Meeting) ([]string, error) {
-	loc := req.Location()
-	d := m.StartsAt.In(loc)
-	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	loc, group := req.Location(), req.GroupLocation() // the official's day is the group's
+	d := m.StartsAt.In(group)
+	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, group)
 	rows, err := env.Store.MeetingsNear(ctx, req.Caller.GroupID, m.ID, m.StartsAt, clashWindow, m.OfficialID, day, day.AddDate(0, 0, 1))
 	if err != nil {
 		return nil, err
@@ -417,7 +406,7 @@ func rsvpButtons(req *bot.Request, m *storage.Meeting) []bot.Button {
 func meetingFields(req *bot.Request, m *storage.Meeting, official *storage.Official) []bot.Field {
 	loc := req.Location()
 	fields := []bot.Field{
-		{Name: req.T("meeting.field.when"), Value: FormatTime(m.StartsAt, loc)},
+		{Name: req.T("meeting.field.when"), Value: inZones(req, m.StartsAt)},
 		{Name: req.T("meeting.field.where"), Value: m.Place},
 		{Name: req.T("meeting.field.gather"), Value: req.T("meeting.gather", "When", FormatTime(m.GatherAt, loc), "Place", m.GatherPlace)},
 		{Name: req.T("meeting.field.kind"), Value: kindLabel(req, m.Kind), Inline: true},
@@ -447,9 +436,10 @@ func officialName(o *storage.Official) string {
 	return o.Name
 }
 
-// describeMeeting is the meeting as the audit log records it.
+// describeMeeting is the meeting as the audit log records it, in English
+// as all of the log is.
 func describeMeeting(m *storage.Meeting, o *storage.Official, loc *time.Location) string {
-	s := fmt.Sprintf("%s at %s, %s; gather %s at %s", m.Kind, FormatTime(m.StartsAt, loc), m.Place, FormatTime(m.GatherAt, loc), m.GatherPlace)
+	s := fmt.Sprintf("%s at %s, %s; gather %s at %s", m.Kind, FormatTime(m.StartsAt, loc).Localize("en"), m.Place, FormatTime(m.GatherAt, loc).Localize("en"), m.GatherPlace)
 	if o != nil {
 		s += "; official " + o.Name
 	}
@@ -461,7 +451,7 @@ func describeMeeting(m *storage.Meeting, o *storage.Official, loc *time.Location
 
 // meetingLine is one meeting in a list.
 func meetingLine(req *bot.Request, r *storage.MeetingRow) string {
-	parts := []string{fmt.Sprintf("#%d", r.Number), FormatTime(r.StartsAt, req.Location()), meetingWhat(req, r), r.Place,
+	parts := []string{fmt.Sprintf("#%d", r.Number), FormatTime(r.StartsAt, req.Location()).Localize(req.Locale), meetingWhat(req, r), r.Place,
 		req.T("meeting.counts", "Yes", r.Yes, "Maybe", r.Maybe, "No", r.No)}
 	if r.Status != storage.MeetingScheduled {
 		parts = append(parts, strings.ToUpper(statusLabel(req, r.Status)))
@@ -635,7 +625,7 @@ func (env *Env) meetingRSVP(ctx context.Context, req *bot.Request) (bot.Reply, e
 		msg = "meeting.rsvp.changed." + answer
 	}
 	lines := []string{
-		req.T(msg, "Number", m.Number, "When", FormatTime(m.StartsAt, loc), "Gather", FormatTime(m.GatherAt, loc), "Place", m.GatherPlace, "Previous", prev),
+		req.T(msg, "Number", m.Number, "When", FormatTime(m.StartsAt, loc), "Gather", FormatTime(m.GatherAt, loc), "Place", m.GatherPlace, "Previous", bot.Word(prev)),
 		req.T("meeting.counts", "Yes", counts["yes"], "Maybe", counts["maybe"], "No", counts["no"]),
 	}
 	reply := bot.Reply{Tone: bot.Success, Ephemeral: true}
@@ -788,11 +778,11 @@ func (env *Env) meetingReschedule(ctx context.Context, req *bot.Request) (bot.Re
 			return changedMeanwhile(err, m)
 		}
 		var err error
-		told, err = env.tellConcerned(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
+		told, err = env.tellConcerned(ctx, tx, req, m, func(t func(string, ...any) string, loc *time.Location, c storage.Concerned) bot.Reply {
 			return bot.Reply{
 				Title: t("meeting.notice.moved.title", "Number", m.Number),
 				Text: t("meeting.notice.moved", "What", noticeWhat(t, m, official), "Was", FormatTime(oldStart, loc), "When", FormatTime(m.StartsAt, loc),
-					"Place", m.Place, "Gather", m.GatherAt.In(loc).Format("3:04 PM"), "GatherPlace", m.GatherPlace, "By", req.User.Name) +
+					"Place", m.Place, "Gather", bot.At(m.GatherAt, loc, bot.DateClock), "GatherPlace", m.GatherPlace, "By", req.User.Name) +
 					" " + noticeWhy(t, c) + " " + t("meeting.notice.moved.rsvp", "Number", m.Number),
 				Tone: bot.Warning,
 			}
@@ -842,7 +832,7 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 			return changedMeanwhile(err, m)
 		}
 		var err error
-		told, err = env.tellConcerned(ctx, tx, req, m, func(t func(string, ...any) string, c storage.Concerned) bot.Reply {
+		told, err = env.tellConcerned(ctx, tx, req, m, func(t func(string, ...any) string, loc *time.Location, c storage.Concerned) bot.Reply {
 			return bot.Reply{
 				Title: t("meeting.notice.cancelled.title", "Number", m.Number),
 				Text: t("meeting.notice.cancelled", "What", noticeWhat(t, m, official), "When", FormatTime(m.StartsAt, loc), "Place", m.Place, "By", req.User.Name) +
@@ -867,9 +857,10 @@ func (env *Env) meetingCancel(ctx context.Context, req *bot.Request) (bot.Reply,
 // tellConcerned queues, inside tx, the direct message a change to m sends
 // to everyone who said yes or maybe and everyone who holds a role for the
 // meeting, except the caller, who sees the change in the reply; write
-// words each in its reader's language. It returns the readers' names.
+// words each in its reader's language, with times in their zone. It
+// returns the readers' names.
 func (env *Env) tellConcerned(ctx context.Context, tx *storage.Store, req *bot.Request, m *storage.Meeting,
-	write func(t func(string, ...any) string, c storage.Concerned) bot.Reply) ([]string, error) {
+	write func(t func(string, ...any) string, loc *time.Location, c storage.Concerned) bot.Reply) ([]string, error) {
 	concerned, err := tx.ConcernedMembers(ctx, req.Caller.GroupID, m.ID)
 	if err != nil {
 		return nil, err
@@ -880,14 +871,12 @@ func (env *Env) tellConcerned(ctx context.Context, tx *storage.Store, req *bot.R
 		if c.MemberID == req.Caller.MemberID {
 			continue
 		}
-		locale := c.Locale
-		if locale == "" {
-			locale = "en"
-		}
+		locale := Language(c.Language, c.Locale, req.Caller.GroupLocale)
 		t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
 		notices = append(notices, Notice{
 			GroupID: req.Caller.GroupID, MemberID: c.MemberID, Name: c.Name,
-			What: fmt.Sprintf("notice for meeting %d", m.Number), Reply: write(t, c),
+			What:  fmt.Sprintf("notice for meeting %d", m.Number),
+			Reply: write(t, storage.ZoneOr(c.TimeZone, req.GroupLocation()), c),
 		})
 		names = append(names, c.Name)
 	}
@@ -909,19 +898,19 @@ func noticeWhat(t func(string, ...any) string, m *storage.Meeting, o *storage.Of
 func noticeWhy(t func(string, ...any) string, c storage.Concerned) string {
 	var why []string
 	if c.Answer != "" {
-		why = append(why, t("meeting.notice.answered", "Answer", c.Answer))
+		why = append(why, t("meeting.notice.answered", "Answer", bot.Word(c.Answer)))
 	}
 	if len(c.Roles) > 0 {
-		why = append(why, t("meeting.notice.roles", "Roles", strings.Join(roleNames(c.Roles), ", ")))
+		why = append(why, t("meeting.notice.roles", "Roles", strings.Join(roleNames(t, c.Roles), ", ")))
 	}
 	return strings.Join(why, " ")
 }
 
 // roleNames are roles as words.
-func roleNames(roles []storage.Role) []string {
+func roleNames(t func(string, ...any) string, roles []storage.Role) []string {
 	out := make([]string, len(roles))
 	for i, r := range roles {
-		out[i] = string(r)
+		out[i] = t("role.name." + string(r))
 	}
 	return out
 }

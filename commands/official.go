@@ -23,71 +23,62 @@ const (
 )
 
 // officialNameOption is the option that names an existing official.
-func officialNameOption(desc string) bot.Option {
-	return bot.Option{Name: "name", Description: desc, Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"}
+func officialNameOption() bot.Option {
+	return bot.Option{Name: "name", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"}
 }
 
 // Coordinators and leads curate the officials (the scorecard and the
 // target list are computed from them); anyone may read them.
 func (env *Env) officialCommand() *bot.Command {
-	officeOpt := bot.Option{Name: "office", Description: "The office they hold", Kind: bot.Choice, Choices: bot.Choices(storage.Offices...)}
+	officeOpt := bot.Option{Name: "office", Kind: bot.Choice, Choices: bot.Choices(storage.Offices...)}
 	requiredOffice := officeOpt
 	requiredOffice.Required = true
-	jurisdiction := bot.Option{Name: "jurisdiction", Description: "The jurisdiction they serve, when not the group's own (e.g. the county of a city group's sheriff)", Kind: bot.Text, MaxLength: 100}
-	contact := bot.Option{Name: "contact", Description: "Their PUBLIC office phone, email or web page only; never a personal number or address", Kind: bot.Text, MaxLength: 200}
-	editJurisdiction, editContact := jurisdiction, contact
-	editJurisdiction.Description += `; "none" clears it`
-	editContact.Description += `; "none" clears it`
+	jurisdiction := bot.Option{Name: "jurisdiction", Kind: bot.Text, MaxLength: 100}
+	contact := bot.Option{Name: "contact", Kind: bot.Text, MaxLength: 200}
 	return &bot.Command{
-		Name:        "official",
-		Description: "The officials you ask to adopt the rules: add, edit, remove (coordinators and leads), list and show (everyone)",
+		Name: "official",
 		Subcommands: []*bot.Command{
 			{
-				Name:        "add",
-				Description: "Add an official (coordinators and leads)",
-				Example:     officialAddExample,
-				Level:       bot.Coordinator,
+				Name:    "add",
+				Example: officialAddExample,
+				Level:   bot.Coordinator,
 				Options: []bot.Option{
-					{Name: "name", Description: "Their name as you call them, e.g. Jane Roe", Kind: bot.Text, Required: true, MaxLength: 100},
+					{Name: "name", Kind: bot.Text, Required: true, MaxLength: 100},
 					requiredOffice, jurisdiction, contact,
 				},
 				Handler: env.officialAdd,
 			},
 			{
-				Name:        "edit",
-				Description: "Change an official's name, office, jurisdiction or contact (coordinators and leads)",
-				Example:     officialEditExample,
-				Level:       bot.Coordinator,
+				Name:    "edit",
+				Example: officialEditExample,
+				Level:   bot.Coordinator,
 				Options: []bot.Option{
-					officialNameOption("The official to change"),
-					{Name: "new-name", Description: "Their new name", Kind: bot.Text, MaxLength: 100},
-					officeOpt, editJurisdiction, editContact,
+					officialNameOption(),
+					{Name: "new-name", Kind: bot.Text, MaxLength: 100},
+					officeOpt, jurisdiction, contact,
 				},
 				Handler: env.officialEdit,
 			},
 			{
-				Name:        "remove",
-				Description: "Take an official off the list; their recorded answers stay (coordinators and leads)",
-				Example:     officialRemoveExample,
-				Level:       bot.Coordinator,
-				Options:     []bot.Option{officialNameOption("The official to remove")},
-				Handler:     env.officialRemove,
+				Name:    "remove",
+				Example: officialRemoveExample,
+				Level:   bot.Coordinator,
+				Options: []bot.Option{officialNameOption()},
+				Handler: env.officialRemove,
 			},
 			{
-				Name:        "list",
-				Description: "List the group's officials",
-				Example:     officialListExample,
-				Options:     []bot.Option{pageOption()},
-				ReadOnly:    true,
-				Handler:     env.officialList,
+				Name:     "list",
+				Example:  officialListExample,
+				Options:  []bot.Option{pageOption()},
+				ReadOnly: true,
+				Handler:  env.officialList,
 			},
 			{
-				Name:        "show",
-				Description: "Show one official with their office, contact and meetings",
-				Example:     officialShowExample,
-				Options:     []bot.Option{officialNameOption("The official to show")},
-				ReadOnly:    true,
-				Handler:     env.officialShow,
+				Name:     "show",
+				Example:  officialShowExample,
+				Options:  []bot.Option{officialNameOption()},
+				ReadOnly: true,
+				Handler:  env.officialShow,
 			},
 		},
 	}

@@ -28,12 +28,11 @@ const (
 
 func (env *Env) reportCommand() *bot.Command {
 	return &bot.Command{
-		Name:        "report",
-		Description: "A meeting's report-back, ready to paste into the report form; filed:yes records it as filed",
-		Example:     reportExample,
+		Name:    "report",
+		Example: reportExample,
 		Options: []bot.Option{
-			{Name: "meeting", Description: "The meeting's number", Kind: bot.Integer, Required: true, Min: 1, Max: maxNumber, Autocomplete: "meeting"},
-			{Name: "filed", Description: "yes once the report form is filled in (reporter, note-taker, spokesperson, coordinators, leads)", Kind: bot.Boolean},
+			{Name: "meeting", Kind: bot.Integer, Required: true, Min: 1, Max: maxNumber, Autocomplete: "meeting"},
+			{Name: "filed", Kind: bot.Boolean},
 		},
 		Handler: env.report,
 	}
@@ -99,7 +98,8 @@ func (env *Env) fileReport(ctx context.Context, req *bot.Request, m *storage.Mee
 func (env *Env) reportReply(ctx context.Context, req *bot.Request, r *storage.MeetingReport) (bot.Reply, error) {
 	m := r.Meeting
 	loc := req.Location()
-	residents := req.T("report.residents", "Place", place(req))
+	where := place(req)
+	residents := placeText(req.Locale, where, bot.M("report.residents", "Place", where))
 	var lines []string
 	if r.Official != nil {
 		lines = append(lines, req.T("report.who", "Group", residents, "Official", r.Official.Name, "Office", officeLabel(req, r.Official.Office)))
@@ -127,7 +127,7 @@ func (env *Env) reportReply(ctx context.Context, req *bot.Request, r *storage.Me
 				continue
 			}
 			answers = append(answers, req.T("report.answer", "Rule", rule.Number, "Name", rule.Name(req.Locale),
-				"InPlace", strings.ToUpper(string(a.InPlace)), "Support", strings.ToUpper(string(a.WouldSupport))))
+				"InPlace", bot.Upper(bot.Word(a.InPlace)), "Support", bot.Upper(bot.Word(a.WouldSupport))))
 			if dodges(a) {
 				evasive = append(evasive, "#"+rule.Number)
 			}

@@ -25,8 +25,8 @@ func TestResolveCost(t *testing.T) {
 			level = req.Caller.Level
 			return bot.Reply{Text: "ok"}, nil
 		}
-		read := &bot.Command{Name: "show", Description: "d", Handler: handler, ReadOnly: true}
-		write := &bot.Command{Name: "change", Description: "d", Handler: handler}
+		read := &bot.Command{Name: "show", Handler: handler, ReadOnly: true}
+		write := &bot.Command{Name: "change", Handler: handler}
 		r := bot.NewRouter(bot.Config{Tree: bot.NewTree(read, write), Log: env.Log, Resolver: env, Guard: env})
 		n := 0
 		run := func(cmd *bot.Command, name, locale string) (int64, bot.Level) {

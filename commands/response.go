@@ -26,66 +26,60 @@ var (
 )
 
 func (env *Env) responseCommand() *bot.Command {
-	official := bot.Option{Name: "official", Description: "The official who answered, by name", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"}
-	meeting := bot.Option{Name: "meeting", Description: "The meeting where they answered (its number)", Kind: bot.Integer, Autocomplete: "meeting"}
-	source := bot.Option{Name: "source", Description: "Where the answer came from (meeting when meeting: is given)", Kind: bot.Choice, Choices: bot.Choices(sourceValues...)}
-	note := bot.Option{Name: "note", Description: "What they said, in brief", Kind: bot.Text, MaxLength: 500}
+	official := bot.Option{Name: "official", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"}
+	meeting := bot.Option{Name: "meeting", Kind: bot.Integer, Autocomplete: "meeting"}
+	source := bot.Option{Name: "source", Kind: bot.Choice, Choices: bot.Choices(sourceValues...)}
+	note := bot.Option{Name: "note", Kind: bot.Text, MaxLength: 500}
 	return &bot.Command{
-		Name:        "response",
-		Description: "Log officials' answers on the rules: is it in place? would you support it?",
+		Name: "response",
 		Subcommands: []*bot.Command{
 			{
-				Name:        "log",
-				Description: "Log one official's answer on one rule; the latest answer counts, history is kept",
-				Example:     responseLogExample,
+				Name:    "log",
+				Example: responseLogExample,
 				Options: []bot.Option{
 					official,
-					{Name: "rule", Description: "The rule number: 1 to 9, or 1373", Kind: bot.Text, Required: true, MaxLength: 8},
-					{Name: "in-place", Description: "Is the rule in place?", Kind: bot.Choice, Required: true, Choices: bot.Choices(storage.Marks...)},
-					{Name: "would-support", Description: "If not in place: would they support it?", Kind: bot.Choice, Choices: bot.Choices(storage.Marks...)},
+					{Name: "rule", Kind: bot.Text, Required: true, MaxLength: 8},
+					{Name: "in-place", Kind: bot.Choice, Required: true, Choices: bot.Choices(storage.Marks...)},
+					{Name: "would-support", Kind: bot.Choice, Choices: bot.Choices(storage.Marks...)},
 					meeting, source, note,
 				},
 				Handler: env.responseLog,
 			},
 			{
-				Name:        "bulk",
-				Description: "Log one official's answers at once: one mark per rule, y/n/e/u, - for a rule not asked",
-				Example:     responseBulkExample,
+				Name:    "bulk",
+				Example: responseBulkExample,
 				Options: []bot.Option{
 					official,
-					{Name: "in-place", Description: "Nine (or ten, with 1373) marks y/n/e/u: is each rule in place? - skips a rule", Kind: bot.Text, Required: true, MaxLength: 120},
-					{Name: "would-support", Description: "The same number of marks y/n/e/u, - where the rule is in place", Kind: bot.Text, MaxLength: 120},
+					{Name: "in-place", Kind: bot.Text, Required: true, MaxLength: 120},
+					{Name: "would-support", Kind: bot.Text, MaxLength: 120},
 					meeting, source, note,
 				},
 				Handler: env.responseBulk,
 			},
 			{
-				Name:        "sheet",
-				Description: "An answer sheet for one official: a choice per rule on Discord and Slack, the bulk syntax elsewhere",
-				Example:     responseSheetExample,
-				Options:     []bot.Option{official},
-				ReadOnly:    true,
-				Handler:     env.responseSheet,
+				Name:     "sheet",
+				Example:  responseSheetExample,
+				Options:  []bot.Option{official},
+				ReadOnly: true,
+				Handler:  env.responseSheet,
 			},
 			{
-				Name:        "settle",
-				Description: "Rule on whether a rule is in place when officials disagree (coordinators and leads)",
-				Example:     responseSettleExample,
-				Level:       bot.Coordinator,
+				Name:    "settle",
+				Example: responseSettleExample,
+				Level:   bot.Coordinator,
 				Options: []bot.Option{
-					{Name: "rule", Description: "The rule number: 1 to 9, or 1373", Kind: bot.Text, Required: true, MaxLength: 8},
-					{Name: "in-place", Description: "Is it in place, as the group has checked?", Kind: bot.Choice, Required: true, Choices: bot.Choices(storage.MarkYes, storage.MarkNo)},
-					{Name: "note", Description: "How you know (an ordinance, a policy, a call)", Kind: bot.Text, MaxLength: 500},
+					{Name: "rule", Kind: bot.Text, Required: true, MaxLength: 8},
+					{Name: "in-place", Kind: bot.Choice, Required: true, Choices: bot.Choices(storage.MarkYes, storage.MarkNo)},
+					{Name: "note", Kind: bot.Text, MaxLength: 500},
 				},
 				Handler: env.responseSettle,
 			},
 			{
-				Name:        "history",
-				Description: "Every answer an official gave, newest first",
-				Example:     responseHistoryExample,
+				Name:    "history",
+				Example: responseHistoryExample,
 				Options: []bot.Option{
 					official,
-					{Name: "rule", Description: "Only this rule: 1 to 9, or 1373", Kind: bot.Text, MaxLength: 8},
+					{Name: "rule", Kind: bot.Text, MaxLength: 8},
 					pageOption(),
 				},
 				ReadOnly: true,
@@ -219,13 +213,14 @@ func (env *Env) responseLog(ctx context.Context, req *bot.Request) (bot.Reply, e
 		a.MeetingID = &m.ID
 	}
 	var before string
+	var earlier *storage.Answer
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		latest, err := tx.OfficialAnswers(ctx, req.Caller.GroupID, o.ID)
 		if err != nil {
 			return err
 		}
 		if prev, ok := latest[rule.Number]; ok {
-			before = answerText(prev)
+			before, earlier = answerText(prev), &prev
 		}
 		if err := tx.AddAnswers(ctx, []storage.Answer{a}); err != nil {
 			return err
@@ -240,8 +235,9 @@ func (env *Env) responseLog(ctx context.Context, req *bot.Request) (bot.Reply, e
 		Text:  answerLine(req, a),
 		Tone:  bot.Success,
 	}
-	if before != "" {
-		reply.Footer = req.T("response.replaces", "Before", before)
+	if earlier != nil {
+		reply.Footer = req.T("response.replaces", "Before", bot.M("response.earlier", "Rule", earlier.Rule,
+			"InPlace", bot.Word(earlier.InPlace), "Support", bot.Word(earlier.WouldSupport)))
 	}
 	if inPlace == storage.MarkEvasive || support == storage.MarkEvasive {
 		reply.Text += "\n" + req.T("response.call_out", "Name", o.Name)
@@ -269,16 +265,18 @@ func answerLine(req *bot.Request, a storage.Answer) string {
 	return s
 }
 
-func shout(v storage.Mark) string {
+// shout is a mark in the reader's words, an evasion in capitals: yes,
+// EVASIVE; sí, EVASIVA.
+func shout(v storage.Mark) bot.Localized {
 	if v == storage.MarkEvasive {
-		return strings.ToUpper(string(v))
+		return bot.Upper(bot.Word(v))
 	}
-	return string(v)
+	return bot.Word(v)
 }
 
 // bulkMarks reads a list of answers typed as marks: y/n/e/u (or the words
-// yes, no, evasive, unknown), "-" for not asked, with or without spaces,
-// commas or other separators. It returns one value per rule ("" for "-"),
+// for yes, no, evasive and unknown in any language: sí, evasiva), "-" for
+// not asked, with or without spaces, commas or other separators. It returns one value per rule ("" for "-"),
 // or an Invalid error that names the field and the position at fault.
 func bulkMarks(field, raw string) ([]storage.Mark, error) {
 	words := strings.FieldsFunc(strings.ToLower(raw), func(r rune) bool {
@@ -287,7 +285,7 @@ func bulkMarks(field, raw string) ([]storage.Mark, error) {
 	var tokens []string
 	for _, w := range words {
 		w = strings.ReplaceAll(w, "\ufe0f", "") // the emoji presentation selector of ⚠️
-		if _, ok := markWords[w]; ok {
+		if _, ok := markOf(w); ok {
 			tokens = append(tokens, w)
 			continue
 		}
@@ -303,7 +301,7 @@ func bulkMarks(field, raw string) ([]storage.Mark, error) {
 	}
 	out := make([]storage.Mark, len(tokens))
 	for i, tok := range tokens {
-		v, ok := markWords[tok]
+		v, ok := markOf(tok)
 		if !ok {
 			return nil, bot.Invalid(field, bot.M("response.bulk.bad_mark", "Field", field, "Rule", Rules[i].Number, "Position", i+1, "Value", bot.Clip(tok, 12)), responseBulkExample)
 		}
@@ -312,12 +310,27 @@ func bulkMarks(field, raw string) ([]storage.Mark, error) {
 	return out, nil
 }
 
-var markWords = map[string]storage.Mark{
-	"y": storage.MarkYes, "yes": storage.MarkYes, "✅": storage.MarkYes,
-	"n": storage.MarkNo, "no": storage.MarkNo, "❌": storage.MarkNo,
-	"e": storage.MarkEvasive, "evasive": storage.MarkEvasive, "⚠": storage.MarkEvasive,
-	"u": storage.MarkUnknown, "unknown": storage.MarkUnknown, "?": storage.MarkUnknown, "❔": storage.MarkUnknown,
+// markSigns are the bulk notation's letters and signs, the same in every
+// language: a mark's words (yes, sí) are the catalog's.
+var markSigns = map[string]storage.Mark{
+	"y": storage.MarkYes, "✅": storage.MarkYes,
+	"n": storage.MarkNo, "❌": storage.MarkNo,
+	"e": storage.MarkEvasive, "⚠": storage.MarkEvasive,
+	"u": storage.MarkUnknown, "?": storage.MarkUnknown, "❔": storage.MarkUnknown,
 	"-": "", "–": "", "—": "", "na": "",
+}
+
+// markOf reads one typed mark: a sign, or a mark's word in any language.
+func markOf(typed string) (storage.Mark, bool) {
+	if v, ok := markSigns[typed]; ok {
+		return v, true
+	}
+	for _, v := range storage.Marks {
+		if bot.Means(typed, string(v)) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func (env *Env) responseBulk(ctx context.Context, req *bot.Request) (bot.Reply, error) {

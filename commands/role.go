@@ -65,8 +65,8 @@ const (
 )
 
 // meetingOption is an optional option naming a meeting by its number.
-func meetingOption(desc string) bot.Option {
-	return bot.Option{Name: "meeting", Description: desc, Kind: bot.Integer, Min: 1, Max: maxNumber, Autocomplete: "meeting"}
+func meetingOption() bot.Option {
+	return bot.Option{Name: "meeting", Kind: bot.Integer, Min: 1, Max: maxNumber, Autocomplete: "meeting"}
 }
 
 // maxNumber bounds the per-group numbers users type.
@@ -74,35 +74,31 @@ const maxNumber = 1_000_000_000
 
 // Only leads give and take roles; anyone may see who holds which.
 func (env *Env) roleCommand() *bot.Command {
-	roleOpt := bot.Option{Name: "role", Description: "The role: a campaign role, or lead or coordinator (group-wide only)", Kind: bot.Choice, Required: true, Choices: bot.Choices(roleOrder()...)}
-	userOpt := bot.Option{Name: "user", Description: "The member, e.g. @alex", Kind: bot.UserKind, Required: true}
+	roleOpt := bot.Option{Name: "role", Kind: bot.Choice, Required: true, Choices: bot.Choices(roleOrder()...)}
+	userOpt := bot.Option{Name: "user", Kind: bot.UserKind, Required: true}
 	return &bot.Command{
-		Name:        "role",
-		Description: "Who does what: leads assign and remove roles, for the group or for one meeting; anyone lists them",
+		Name: "role",
 		Subcommands: []*bot.Command{
 			{
-				Name:        "assign",
-				Description: "Give a member a role, group-wide or for one meeting (leads only)",
-				Example:     roleAssignExample,
-				Level:       bot.Lead,
-				Options:     []bot.Option{userOpt, roleOpt, meetingOption("Hold the role for this meeting only, e.g. 3 (not for lead or coordinator)")},
-				Handler:     env.roleAssign,
+				Name:    "assign",
+				Example: roleAssignExample,
+				Level:   bot.Lead,
+				Options: []bot.Option{userOpt, roleOpt, meetingOption()},
+				Handler: env.roleAssign,
 			},
 			{
-				Name:        "remove",
-				Description: "Take a role away; the last lead cannot be removed (leads only)",
-				Example:     roleRemoveExample,
-				Level:       bot.Lead,
-				Options:     []bot.Option{userOpt, roleOpt, meetingOption("The meeting the role was given for, e.g. 3")},
-				Handler:     env.roleRemove,
+				Name:    "remove",
+				Example: roleRemoveExample,
+				Level:   bot.Lead,
+				Options: []bot.Option{userOpt, roleOpt, meetingOption()},
+				Handler: env.roleRemove,
 			},
 			{
-				Name:        "list",
-				Description: "Who holds which role; meeting:N adds that meeting's roles",
-				Example:     roleListExample,
-				Options:     []bot.Option{meetingOption("Show the group-wide roles and this meeting's, e.g. 3"), pageOption()},
-				ReadOnly:    true,
-				Handler:     env.roleList,
+				Name:     "list",
+				Example:  roleListExample,
+				Options:  []bot.Option{meetingOption(), pageOption()},
+				ReadOnly: true,
+				Handler:  env.roleList,
 			},
 		},
 	}
@@ -122,6 +118,10 @@ func (t roleTarget) meetingID() *int64 {
 	}
 	return &t.meeting.ID
 }
+
+// roleName is a role as a sentence names it, in the reader's words with
+// the value typed in commands: spokesperson; portavoz (`spokesperson`).
+func roleName(r storage.Role) bot.Message { return bot.M("role.name." + string(r)) }
 
 // scope is "" or " for meeting N", as the messages put it.
 func (t roleTarget) scope(req *bot.Request) string {
@@ -167,17 +167,15 @@ func (env *Env) roleAssign(ctx context.Context, req *bot.Request) (bot.Reply, er
 	if t.meeting != nil && t.meeting.Status == storage.MeetingCancelled {
 		return bot.Reply{}, bot.Conflict(bot.M("role.meeting_cancelled", "Number", t.meeting.Number))
 	}
-	locale := req.Locale // the assignee's, once known
+	var locale string // the assignee's
 	err = env.editRole(ctx, req, t, "role.assign", "", t.String(), func(tx *storage.Store, m *storage.Member) error {
-		if m.Locale != "" {
-			locale = m.Locale
-		}
+		locale = Language(m.Language, m.Locale, req.Caller.GroupLocale)
 		err := tx.AssignRole(ctx, &storage.RoleAssignment{
 			GroupID: req.Caller.GroupID, MemberID: m.ID, Role: t.spec.Name,
 			MeetingID: t.meetingID(), AssignedBy: &req.Caller.MemberID,
 		})
 		if errors.Is(err, storage.ErrDuplicate) {
-			return bot.Conflict(bot.M("role.already", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)))
+			return bot.Conflict(bot.M("role.already", "Name", t.user.Name, "Role", roleName(t.spec.Name), "Scope", t.scope(req)))
 		}
 		return err
 	})
@@ -216,11 +214,11 @@ func (env *Env) editRole(ctx context.Context, req *bot.Request, t roleTarget, ac
 // ties to the role as a ready task.
 func (env *Env) assignmentReply(req *bot.Request, t roleTarget, locale, form string) bot.Reply {
 	reply := bot.Reply{
-		Title: req.T("role.assigned.title", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)),
+		Title: req.T("role.assigned.title", "Name", t.user.Name, "Role", roleName(t.spec.Name), "Scope", t.scope(req)),
 		Text:  req.T("role.about."+string(t.spec.Name), "Name", t.user.Name),
 		Tone:  bot.Success,
 	}
-	if script := roleScript(locale, t.spec.Name, place(req), form); len(script.Items) > 0 {
+	if script := roleScript(locale, t.spec.Name, req.Caller, form); len(script.Items) > 0 {
 		reply.DMs = append(reply.DMs, bot.DirectMessage{To: t.user, Reply: script})
 	}
 	if t.spec.Duty == "" {
@@ -283,7 +281,7 @@ func (env *Env) roleRemove(ctx context.Context, req *bot.Request) (bot.Reply, er
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	notHeld := bot.NotFound(bot.M("role.not_held", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)), nil)
+	notHeld := bot.NotFound(bot.M("role.not_held", "Name", t.user.Name, "Role", roleName(t.spec.Name), "Scope", t.scope(req)), nil)
 	err = env.editRole(ctx, req, t, "role.remove", t.String(), "", func(tx *storage.Store, m *storage.Member) error {
 		err := tx.RemoveRole(ctx, req.Caller.GroupID, m.ID, t.spec.Name, t.meetingID())
 		if errors.Is(err, storage.ErrNotFound) {
@@ -304,7 +302,7 @@ func (env *Env) roleRemove(ctx context.Context, req *bot.Request) (bot.Reply, er
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	return bot.Reply{Text: req.T("role.removed", "Name", t.user.Name, "Role", t.spec.Name, "Scope", t.scope(req)), Tone: bot.Success}, nil
+	return bot.Reply{Text: req.T("role.removed", "Name", t.user.Name, "Role", roleName(t.spec.Name), "Scope", t.scope(req)), Tone: bot.Success}, nil
 }
 
 func (env *Env) roleList(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -330,9 +328,9 @@ func (env *Env) roleList(ctx context.Context, req *bot.Request) (bot.Reply, erro
 	}
 	// One line per role and meeting: "scheduler: Alex, Sam".
 	for _, l := range lines {
-		label := string(l.Role)
+		label := roleName(l.Role).Localize(req.Locale)
 		if l.MeetingNumber != 0 {
-			label = req.T("role.list.for_meeting", "Role", l.Role, "Number", l.MeetingNumber)
+			label = req.T("role.list.for_meeting", "Role", roleName(l.Role), "Number", l.MeetingNumber)
 		}
 		reply.Items = append(reply.Items, fitNames(req.T, label+": ", l.Names, bot.MaxItem))
 	}

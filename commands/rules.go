@@ -2,8 +2,11 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fcbot/fcbot/bot"
 )
@@ -53,9 +56,95 @@ func (r Rule) Summary(locale string) string {
 	return bot.Translate(locale, bot.M("rule."+r.Number+".summary"))
 }
 
-// Text is the rule's full text with the jurisdiction filled in.
+// Text is the rule's full text with the jurisdiction (place, as placeName
+// writes it in locale) filled in.
 func (r Rule) Text(locale, place string) string {
-	return bot.Translate(locale, bot.M("rule."+r.Number+".text", "Place", place))
+	return placeText(locale, place, bot.M("rule."+r.Number+".text", "Place", place))
+}
+
+// jurisdictionKinds are the kinds of jurisdiction a group campaigns in.
+var jurisdictionKinds = []string{"city", "county", "state"}
+
+// place is the caller's group's jurisdiction as the rules and the guide
+// name it, in the reader's language.
+func place(req *bot.Request) string {
+	return placeName(req.Locale, req.Caller.GroupName, req.Caller.GroupKind)
+}
+
+// placeName names a jurisdiction in locale by the catalog's phrase for its
+// kind (place.KIND): as typed in English ("Sangamon County",
+// "Springfield"), "el Condado de Sangamon" or "la Ciudad de Springfield" in
+// Spanish; before /setup (name "") the placeholder, "[County/City/State]".
+// The phrase gets the name without a last word that names its kind in any
+// language ("Sangamon County", "Sangamon condado"), except a city's:
+// "Kansas City" is a name.
+func placeName(locale, name, kind string) string {
+	if name == "" {
+		return bot.Translate(locale, bot.M("place.none"))
+	}
+	if !slices.Contains(jurisdictionKinds, kind) {
+		return name
+	}
+	base := name
+	if kind != "city" {
+		for _, w := range bot.Accepted(kind) {
+			if rest, ok := cutSuffixFold(base, " "+w); ok && strings.TrimSpace(rest) != "" {
+				base = strings.TrimSpace(rest)
+				break
+			}
+		}
+	}
+	phrase := bot.Translate(locale, bot.M("place."+kind, "Name", base))
+	if phrase == base { // the language says the name alone: as typed
+		return name
+	}
+	return phrase
+}
+
+// placeText renders m, which shows place, in locale, with the contractions
+// locale makes where a preposition meets the place (place.contractions):
+// "de el Condado de Sangamon" reads "del Condado de Sangamon".
+func placeText(locale, place string, m bot.Message) string {
+	text := bot.Translate(locale, m)
+	for _, rule := range strings.Split(bot.Translate(locale, bot.M("place.contractions")), ",") {
+		from, to, ok := strings.Cut(strings.TrimSpace(rule), "=")
+		if !ok {
+			continue
+		}
+		prep, article, ok := strings.Cut(from, " ")
+		if !ok || !strings.HasPrefix(place, article+" ") {
+			continue
+		}
+		text = replaceWord(text, prep+" "+place, to+strings.TrimPrefix(place, article))
+	}
+	return text
+}
+
+// replaceWord replaces old in s where it starts a word.
+func replaceWord(s, old, with string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, old)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		if i == 0 || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			b.WriteString(s[:i] + with)
+		} else {
+			b.WriteString(s[:i] + old)
+		}
+		s = s[i+len(old):]
+	}
+}
+
+// cutSuffixFold is strings.CutSuffix without regard to case.
+func cutSuffixFold(s, suffix string) (string, bool) {
+	if len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
+		return s[:len(s)-len(suffix)], true
+	}
+	return s, false
 }
 
 // errUnknownRule is the error for a rule number that does not exist.
@@ -65,11 +154,10 @@ func errUnknownRule(field, given, example string) error {
 
 func (env *Env) rulesCommand() *bot.Command {
 	return &bot.Command{
-		Name:        "rules",
-		Description: "The nine model rules (and the optional 1373 rule); number:N shows one in full",
-		Example:     "/rules number:3",
+		Name:    "rules",
+		Example: "/rules number:3",
 		Options: []bot.Option{
-			{Name: "number", Description: "A rule number: 1 to 9, or 1373", Kind: bot.Integer},
+			{Name: "number", Kind: bot.Integer},
 		},
 		ReadOnly: true,
 		Handler:  env.rules,

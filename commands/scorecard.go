@@ -304,12 +304,10 @@ const scorecardExample = `/scorecard jurisdiction:"Cook County"`
 
 func (env *Env) scorecardCommand() *bot.Command {
 	return &bot.Command{
-		Name: "scorecard",
-		// Discord shows at most 100 characters of a description.
-		Description: "Each rule: in place, not, or disputed, from every official's answers; and each official's support",
-		Example:     "/scorecard",
+		Name:    "scorecard",
+		Example: "/scorecard",
 		Options: []bot.Option{
-			{Name: "jurisdiction", Description: "Show only the officials of this jurisdiction (e.g. your county's)", Kind: bot.Text, MaxLength: 100, Positional: true},
+			{Name: "jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
 		},
 		ReadOnly: true,
 		Handler:  env.scorecard,
@@ -481,8 +479,8 @@ func statements(req *bot.Request, rs ruleStatus, limit int) string {
 	return strings.Join(parts, "; ")
 }
 
-// shortDate is a day as lists show it: "Dec 3".
-func shortDate(t time.Time, loc *time.Location) string { return t.In(loc).Format("Jan 2") }
+// shortDate is a day as lists show it: "Dec 3"; "3 dic".
+func shortDate(t time.Time, loc *time.Location) bot.Moment { return bot.At(t, loc, bot.DateShort) }
 
 // cell is one official's answer on one rule as the scorecard shows it.
 func cell(req *bot.Request, name string, a storage.Answer, asked bool) string {

@@ -24,7 +24,7 @@ func (b *testBot) asUser(name string, admin bool, line string) bot.Result {
 	b.t.Helper()
 	req := &bot.Request{
 		ID: fmt.Sprintf("req-%d", requestIDs.Add(1)), Platform: "console", Group: "console",
-		User: bot.User{ID: strings.ToLower(name), Name: name}, Locale: "en", Admin: admin,
+		User: bot.User{ID: strings.ToLower(name), Name: name}, Admin: admin,
 	}
 	users := func(w string) (bot.User, bool) {
 		n := strings.TrimPrefix(w, "@")

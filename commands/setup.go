@@ -17,19 +17,19 @@ const setupExample = `/setup jurisdiction:"Springfield" kind:city timezone:Ameri
 var commonZones = []string{
 	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
 	"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico",
-	"America/Detroit", "America/Indiana/Indianapolis", "America/Boise", "UTC",
+	"America/Detroit", "America/Indiana/Indianapolis", "America/Boise", "America/Mexico_City", "UTC",
 }
 
 func (env *Env) setupCommand() *bot.Command {
 	return &bot.Command{
-		Name:        "setup",
-		Description: "Set the group's jurisdiction, time zone and report form; the first to run it becomes the lead",
-		Example:     setupExample,
+		Name:    "setup",
+		Example: setupExample,
 		Options: []bot.Option{
-			{Name: "jurisdiction", Description: "The city, county or state you campaign in (needed the first time)", Kind: bot.Text, MaxLength: 100, Positional: true},
-			{Name: "kind", Description: "Whether the jurisdiction is a city, county or state (needed the first time)", Kind: bot.Choice, Choices: bot.Choices("city", "county", "state"), Positional: true},
-			{Name: "timezone", Description: "The IANA time zone meetings are typed in, e.g. America/Chicago (needed the first time)", Kind: bot.Text, MaxLength: 64, Positional: true},
-			{Name: "report-form", Description: `The https address of your report-back form; "none" goes back to the guide's`, Kind: bot.Text, MaxLength: 300},
+			{Name: "jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
+			{Name: "kind", Kind: bot.Choice, Choices: bot.Choices(jurisdictionKinds...), Positional: true},
+			{Name: "timezone", Kind: bot.Text, MaxLength: 64, Positional: true},
+			{Name: "report-form", Kind: bot.Text, MaxLength: 300},
+			{Name: "language", Kind: bot.Choice, Choices: bot.Choices(catalogLanguages()...)},
 		},
 		Handler: env.setup,
 	}
@@ -81,11 +81,14 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	}
 	reply := bot.Reply{
 		Title: req.T("setup.done.title", "Name", v.name),
-		Text:  req.T("setup.done", "Name", v.name, "Kind", v.kind, "Zone", v.zone, "Now", req.Now.In(v.loc).Format("Mon Jan 2, 3:04 PM MST")),
+		Text:  req.T("setup.done", "Name", v.name, "Kind", bot.Word(v.kind), "Zone", v.zone, "Now", bot.At(req.Now, v.loc, bot.DateZone)),
 		Tone:  bot.Success,
 	}
 	if v.formGiven {
 		reply.Text += "\n" + req.T("setup.report_form", "Form", reportFormOf(&storage.Group{ReportForm: v.form}))
+	}
+	if v.language != "" {
+		reply.Text += "\n" + req.T("setup.language", "Language", req.T("me.language."+v.language))
 	}
 	if becameLead {
 		reply.Text += "\n" + req.T("setup.lead")
@@ -120,6 +123,7 @@ type setupValues struct {
 	loc              *time.Location
 	form             string
 	formGiven        bool
+	language         string // "" when not given
 }
 
 // setupValuesOf reads and checks /setup's options over the group's
@@ -132,7 +136,7 @@ func setupValuesOf(req *bot.Request, g *storage.Group) (setupValues, error) {
 				return v, bot.Invalid(o, bot.M("setup.first_needs", "Name", o), setupExample)
 			}
 		}
-	} else if !req.Has("jurisdiction") && !req.Has("kind") && !req.Has("timezone") && !v.formGiven {
+	} else if !req.Has("jurisdiction") && !req.Has("kind") && !req.Has("timezone") && !v.formGiven && !req.Has("language") {
 		return v, bot.Invalid("jurisdiction", bot.M("setup.nothing", "Name", g.Jurisdiction), `/setup report-form:https://forms.example.org/report`)
 	}
 	if req.Has("jurisdiction") {
@@ -141,6 +145,7 @@ func setupValuesOf(req *bot.Request, g *storage.Group) (setupValues, error) {
 	if req.Has("kind") {
 		v.kind = req.Str("kind")
 	}
+	v.language = req.Str("language")
 	if req.Has("timezone") {
 		tzName := strings.TrimSpace(req.Str("timezone"))
 		loc, err := time.LoadLocation(tzName)
@@ -174,6 +179,13 @@ func (env *Env) saveSetup(ctx context.Context, tx *storage.Store, req *bot.Reque
 		}
 		before += "; report form " + g.ReportForm
 		after += "; report form " + v.form
+	}
+	if v.language != "" {
+		if err := tx.SetGroupLanguage(ctx, g.ID, v.language); err != nil {
+			return err
+		}
+		before += "; language " + g.Language
+		after += "; language " + v.language
 	}
 	return env.audit(ctx, tx, req, "setup", "group", 0, before, after)
 }

@@ -47,7 +47,7 @@ func (env *Env) Suggest(ctx context.Context, req *bot.Request, source, typed str
 		}
 		for _, m := range list {
 			out = append(out, bot.ChoiceValue{Value: strconv.FormatInt(m.Number, 10), Label: bot.Clip(req.T("suggest.meeting",
-				"Number", m.Number, "Kind", m.Kind, "When", m.StartsAt.In(loc).Format("Mon Jan 2, 3:04 PM"), "Status", m.Status), 100)})
+				"Number", m.Number, "Kind", m.Kind, "When", bot.At(m.StartsAt, loc, bot.DateTime), "Status", bot.M("meeting.status."+string(m.Status))), 100)})
 		}
 	case SuggestTask:
 		list, err := env.Store.SuggestTasks(ctx, g.ID, typed)

@@ -82,26 +82,23 @@ func ruleNumbers(rules []Rule) string {
 
 func (env *Env) targetCommand() *bot.Command {
 	return &bot.Command{
-		Name:        "target",
-		Description: "The pressure-point list: officials ranked by the rules still to win, with tactics",
+		Name: "target",
 		Subcommands: []*bot.Command{
 			{
-				Name:        "list",
-				Description: "Officials ranked by rules still to win (evasive counts as open); unasked sheriff/chief first",
-				Example:     targetListExample,
+				Name:    "list",
+				Example: targetListExample,
 				Options: []bot.Option{
-					{Name: "jurisdiction", Description: "Only officials serving this jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
+					{Name: "jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
 					pageOption(),
 				},
 				ReadOnly: true,
 				Handler:  env.targetList,
 			},
 			{
-				Name:        "show",
-				Description: "One official's open rules, evasions and tactics, with ready task commands",
-				Example:     targetShowExample,
+				Name:    "show",
+				Example: targetShowExample,
 				Options: []bot.Option{
-					{Name: "official", Description: "The official, by name", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"},
+					{Name: "official", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"},
 				},
 				ReadOnly: true,
 				Handler:  env.targetShow,

@@ -23,45 +23,40 @@ const (
 )
 
 func (env *Env) taskCommand() *bot.Command {
-	id := bot.Option{Name: "id", Description: "The task's number", Kind: bot.Integer, Required: true, Autocomplete: "task"}
+	id := bot.Option{Name: "id", Kind: bot.Integer, Required: true, Autocomplete: "task"}
 	return &bot.Command{
-		Name:        "task",
-		Description: "Campaign work: add tasks, mark them done, see what is open or overdue",
+		Name: "task",
 		Subcommands: []*bot.Command{
 			{
-				Name:        "add",
-				Description: "Add a task for yourself (leads may assign anyone); due:friday means the end of that day",
-				Example:     taskAddExample,
+				Name:    "add",
+				Example: taskAddExample,
 				Options: []bot.Option{
-					{Name: "title", Description: "What is to be done", Kind: bot.Text, Required: true, MaxLength: taskMaxTitle},
-					{Name: "user", Description: "Who does it (yourself unless you are a lead)", Kind: bot.UserKind},
-					{Name: "due", Description: "When it is due, in the group's time zone, e.g. friday 5pm", Kind: bot.Time, MaxLength: 64},
-					{Name: "meeting", Description: "The meeting it belongs to (its number)", Kind: bot.Integer, Autocomplete: "meeting"},
-					{Name: "tactic", Description: "The tactic it serves (/guide tactics lists them)", Kind: bot.Choice, Choices: bot.Choices(tacticNames()...)},
+					{Name: "title", Kind: bot.Text, Required: true, MaxLength: taskMaxTitle},
+					{Name: "user", Kind: bot.UserKind},
+					{Name: "due", Kind: bot.Time, MaxLength: 64},
+					{Name: "meeting", Kind: bot.Integer, Autocomplete: "meeting"},
+					{Name: "tactic", Kind: bot.Choice, Choices: bot.Choices(tacticNames()...)},
 				},
 				Handler: env.taskAdd,
 			},
 			{
-				Name:        "done",
-				Description: "Mark a task done (its assignee, its creator, or a coordinator)",
-				Example:     taskDoneExample,
-				Options:     []bot.Option{id},
-				Handler:     env.taskDone,
+				Name:    "done",
+				Example: taskDoneExample,
+				Options: []bot.Option{id},
+				Handler: env.taskDone,
 			},
 			{
-				Name:        "reopen",
-				Description: "Open a done task again (its assignee, its creator, or a coordinator)",
-				Example:     "/task reopen 5",
-				Options:     []bot.Option{id},
-				Handler:     env.taskReopen,
+				Name:    "reopen",
+				Example: "/task reopen 5",
+				Options: []bot.Option{id},
+				Handler: env.taskReopen,
 			},
 			{
-				Name:        "list",
-				Description: "Tasks: open (default), mine, overdue (in the group's time zone), done or all",
-				Example:     taskListExample,
+				Name:    "list",
+				Example: taskListExample,
 				Options: []bot.Option{
-					{Name: "show", Description: "Which tasks", Kind: bot.Choice, Choices: bot.Choices("open", "mine", "overdue", "done", "all"), Positional: true},
-					{Name: "user", Description: "Only this person's tasks", Kind: bot.UserKind},
+					{Name: "show", Kind: bot.Choice, Choices: bot.Choices("open", "mine", "overdue", "done", "all"), Positional: true},
+					{Name: "user", Kind: bot.UserKind},
 					pageOption(),
 				},
 				ReadOnly: true,
@@ -91,7 +86,7 @@ func (env *Env) taskAdd(ctx context.Context, req *bot.Request) (bot.Reply, error
 		return bot.Reply{}, bot.Invalid("title", bot.M("bind.too_long", "Name", "title", "Length", n, "Limit", taskMaxTitle), taskAddExample)
 	}
 	t := &storage.Task{GroupID: req.Caller.GroupID, Title: title, Tactic: req.Str("tactic"), CreatedBy: &req.Caller.MemberID}
-	assignee := req.User
+	assignee, reader := req.User, req // reader: who the direct message is for
 	t.AssigneeID = &req.Caller.MemberID
 	if u, ok := req.UserOpt("user"); ok && u.ID != req.User.ID {
 		if req.Caller.Level < bot.Lead {
@@ -104,10 +99,10 @@ func (env *Env) taskAdd(ctx context.Context, req *bot.Request) (bot.Reply, error
 		if u.Name == "" { // a mention the platform did not name (a Discord button's ready command)
 			u.Name = m.DisplayName
 		}
-		t.AssigneeID, assignee = &m.ID, u
+		t.AssigneeID, assignee, reader = &m.ID, u, readAs(req, m)
 	}
 	if req.Has("due") {
-		due, err := parseDue(req.Str("due"), req.Now, req.Location())
+		due, err := parseDue(req.Str("due"), req.Now, req.GroupLocation())
 		if err != nil {
 			return bot.Reply{}, bot.Invalid("due", bot.M("task.due_unreadable", "Text", bot.Clip(req.Str("due"), 40)), taskAddExample)
 		}
@@ -142,9 +137,9 @@ func (env *Env) taskAdd(ctx context.Context, req *bot.Request) (bot.Reply, error
 	}
 	if assignee.ID != req.User.ID {
 		reply.DMs = []bot.DirectMessage{{To: assignee, Reply: bot.Reply{
-			Title:   req.T("task.assigned.title", "Number", t.Number, "By", req.User.Name),
-			Text:    taskDetail(req, t, assignee.Name, meeting),
-			Buttons: []bot.Button{doneButton(req, t.Number)},
+			Title:   reader.T("task.assigned.title", "Number", t.Number, "By", req.User.Name),
+			Text:    taskDetail(reader, t, assignee.Name, meeting),
+			Buttons: []bot.Button{doneButton(reader, t.Number)},
 		}}}
 	}
 	return reply, nil
@@ -154,11 +149,12 @@ func doneButton(req *bot.Request, number int64) bot.Button {
 	return bot.Button{Label: req.T("task.button.done"), Action: "task done id:" + strconv.FormatInt(number, 10), Style: bot.Success}
 }
 
-// taskText is a task as the audit log records it.
+// taskText is a task as the audit log records it, in English as all of
+// the log is.
 func taskText(t *storage.Task, assignee string, loc *time.Location) string {
 	s := fmt.Sprintf("%q for %s", t.Title, assignee)
 	if t.DueAt != nil {
-		s += ", due " + FormatTime(*t.DueAt, loc)
+		s += ", due " + FormatTime(*t.DueAt, loc).Localize("en")
 	}
 	if t.Tactic != "" {
 		s += ", " + t.Tactic
@@ -170,7 +166,7 @@ func taskText(t *storage.Task, assignee string, loc *time.Location) string {
 func taskDetail(req *bot.Request, t *storage.Task, assignee string, m *storage.Meeting) string {
 	lines := []string{req.T("task.detail", "Title", t.Title, "Assignee", assignee)}
 	if t.DueAt != nil {
-		lines = append(lines, req.T("task.detail.due", "When", FormatTime(*t.DueAt, req.Location())))
+		lines = append(lines, req.T("task.detail.due", "When", inZones(req, *t.DueAt)))
 	}
 	if tc, ok := TacticByName(t.Tactic); ok {
 		lines = append(lines, req.T("task.detail.tactic", "Name", tc.Name, "Description", tc.Description(req.Locale)))
@@ -325,7 +321,7 @@ func taskLine(req *bot.Request, r storage.TaskRow) (line string, late bool) {
 	line = strings.Join(parts, " ")
 	switch {
 	case r.Status == storage.TaskDone && r.DoneAt != nil:
-		line += " · " + req.T("task.line.done", "When", r.DoneAt.In(loc).Format("Mon Jan 2"))
+		line += " · " + req.T("task.line.done", "When", bot.At(*r.DoneAt, loc, bot.DateDay))
 	case r.DueAt != nil && !r.DueAt.After(req.Now):
 		late = true
 		line += " · " + req.T("task.line.overdue", "When", dueText(req, *r.DueAt))
@@ -347,7 +343,7 @@ func dueText(req *bot.Request, due time.Time) string {
 	loc := req.Location()
 	d, now := due.In(loc), req.Now.In(loc)
 	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc) }
-	clock := d.Format("3:04 PM")
+	clock := bot.FormatDate(req.Locale, d, bot.DateClock)
 	switch days := int(math.Round(day(d).Sub(day(now)).Hours() / 24)); {
 	case days == 0:
 		return req.T("task.day.today", "Time", clock)
@@ -356,5 +352,5 @@ func dueText(req *bot.Request, due time.Time) string {
 	case days == -1:
 		return req.T("task.day.yesterday", "Time", clock)
 	}
-	return d.Format("Mon Jan 2, 3:04 PM")
+	return bot.FormatDate(req.Locale, d, bot.DateTime)
 }

@@ -437,14 +437,15 @@ func timeError(field, text string, err error, example string) error {
 		if day.Month == time.February {
 			year = day.Year
 		}
-		return bot.Invalid(field, bot.M("date.no_such_day", "Month", day.Month.String(), "Day", day.Day,
+		return bot.Invalid(field, bot.M("date.no_such_day", "Month", bot.Month(day.Month), "Day", day.Day,
 			"Days", daysIn(day.Year, day.Month), "Year", year, "Suggestion", bot.Clip(day.Suggestion, 40)), example)
 	case errors.As(err, &clock) && clock.Minute > 59:
 		return bot.Invalid(field, bot.M("date.no_such_minute", "Minute", clock.Minute, "Text", clip), example)
 	case errors.As(err, &clock) && clock.Meridiem != "" && clock.Hour < 24:
-		hint := "12am for midnight or 12pm for noon"
+		hint := bot.M("date.hint.midnight_noon")
 		if clock.Hour > 12 {
-			hint = fmt.Sprintf("%d:%02d or %s", clock.Hour, clock.Minute, strings.TrimSuffix(fmt.Sprintf("%d:%02d", clock.Hour-12, clock.Minute), ":00")+"pm")
+			hint = bot.M("date.hint.clock", "Clock24", fmt.Sprintf("%d:%02d", clock.Hour, clock.Minute),
+				"Clock12", strings.TrimSuffix(fmt.Sprintf("%d:%02d", clock.Hour-12, clock.Minute), ":00")+"pm")
 		}
 		return bot.Invalid(field, bot.M("date.no_such_hour_ampm", "Clock", clock.Clock, "Text", clip, "Hint", hint), example)
 	case errors.As(err, &clock):
@@ -456,7 +457,9 @@ func timeError(field, text string, err error, example string) error {
 }
 
 // FormatTime shows a time as the bot always echoes it: weekday, date, time
-// and zone, in the group's zone.
-func FormatTime(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("Mon Jan 2, 2006, 3:04 PM MST")
+// and zone, in zone loc, in the reader's language ("Tue Dec 8, 2026, 12:00
+// PM CST"; "mar 8 dic 2026, 12:00 CST"). A message renders it in its
+// reader's locale; Localize writes it in one.
+func FormatTime(t time.Time, loc *time.Location) bot.Moment {
+	return bot.At(t, loc, bot.DateFull)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -27,6 +28,13 @@ type DeliverArgs struct {
 
 // Kind names the job.
 func (DeliverArgs) Kind() string { return "deliver" }
+
+// readerOf is the language and zone a member of g reads what the bot
+// sends them in: the language they chose, else their platform's, else
+// the group's (commands.Language); their own zone, else the group's.
+func readerOf(g *storage.Group, language, locale, zone string) (string, *time.Location) {
+	return commands.Language(language, locale, g.Language), storage.ZoneOr(zone, g.Location())
+}
 
 func (q *Queue) delivery(a DeliverArgs) river.InsertManyParams {
 	return river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{MaxAttempts: q.cfg.DeliveryAttempts}}
@@ -115,7 +123,8 @@ func (q *Queue) send(ctx context.Context, g *storage.Group, a DeliverArgs, key s
 	}
 	to.User, to.Channel = "", ds.Channel
 	inChannel := reply
-	inChannel.Text = bot.Translate(localeOf(m.Locale), bot.M("reminder.for", "Name", m.DisplayName)) + "\n" + reply.Text
+	locale, _ := readerOf(g, m.Language, m.Locale, m.TimeZone)
+	inChannel.Text = bot.Translate(locale, bot.M("reminder.for", "Name", m.DisplayName)) + "\n" + reply.Text
 	if err := sender(ctx, to, inChannel.Fit(), key+"-channel"); err != nil {
 		return errors.Join(dmErr, err)
 	}

@@ -112,7 +112,14 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) err
 	if err != nil || done {
 		return err
 	}
-	d, err := q.cfg.Env.BuildDigest(ctx, a.GroupID, q.clock.Now(), "en")
+	g, err := q.store.GroupByID(ctx, a.GroupID)
+	if err != nil {
+		return err
+	}
+	// The group's digest, in its language and zone: the channel's, and
+	// the one that tells whether the day has anything to say.
+	now, groupLocale := q.clock.Now(), commands.Language("", "", g.Language)
+	d, err := q.cfg.Env.BuildDigest(ctx, a.GroupID, now, groupLocale, g.Location())
 	if err != nil {
 		return err
 	}
@@ -133,16 +140,19 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) err
 		if err != nil {
 			return err
 		}
-		byLocale := map[string]bot.Reply{"en": d.Reply}
+		// Each reader gets the digest in their language with times in
+		// their zone, written once for all who read it alike.
+		type reader struct{ locale, zone string }
+		written := map[reader]bot.Reply{{groupLocale, g.Location().String()}: d.Reply}
 		for _, m := range recipients {
-			locale := localeOf(m.Locale)
-			reply, ok := byLocale[locale]
-			if !ok { // each reader gets the digest in their language
-				dl, err := q.cfg.Env.BuildDigest(ctx, a.GroupID, q.clock.Now(), locale)
+			locale, loc := readerOf(g, m.Language, m.Locale, m.TimeZone)
+			reply, ok := written[reader{locale, loc.String()}]
+			if !ok {
+				dl, err := q.cfg.Env.BuildDigest(ctx, a.GroupID, now, locale, loc)
 				if err != nil {
 					return err
 				}
-				reply, byLocale[locale] = dl.Reply, dl.Reply
+				reply, written[reader{locale, loc.String()}] = dl.Reply, dl.Reply
 			}
 			next = append(next, q.delivery(DeliverArgs{GroupID: a.GroupID, MemberID: m.ID, Name: m.DisplayName, What: what, Reply: reply}))
 		}

@@ -269,10 +269,3 @@ func sameTime(a, b time.Time) bool { return a.Truncate(time.Second).Equal(b.Trun
 // norm is how a time is carried in job args, so that the same moment
 // always makes the same args (River's uniqueness compares them).
 func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
-
-func localeOf(l string) string {
-	if l == "" {
-		return "en"
-	}
-	return l
-}

@@ -162,13 +162,16 @@ func (w *meetingReminderWorker) Work(ctx context.Context, job *river.Job[Meeting
 	if err != nil {
 		return err
 	}
-	loc := g.Location()
 	var next []river.InsertManyParams
 	for _, p := range attendees {
+		if !p.Reminders { // they turned reminders off (/me reminders:off)
+			continue
+		}
+		locale, loc := readerOf(g, p.Language, p.Locale, p.TimeZone)
 		next = append(next, q.delivery(DeliverArgs{
 			GroupID: a.GroupID, MemberID: p.MemberID, Name: p.Name,
 			What:  fmt.Sprintf("reminder for meeting %d", m.Number),
-			Reply: meetingReminder(localeOf(p.Locale), m, official, a.Which, loc),
+			Reply: meetingReminder(locale, m, official, a.Which, loc),
 		}))
 	}
 	return complete(ctx, q, job, nil, next)
@@ -182,12 +185,12 @@ func meetingReminder(locale string, m *storage.Meeting, official, which string, 
 	if official != "" {
 		what = t("meeting.with", "Kind", what, "Official", official)
 	}
-	text := t("reminder.meeting", "What", what, "When", m.StartsAt.In(loc).Format("Mon Jan 2, 3:04 PM MST"), "Place", m.Place)
+	text := t("reminder.meeting", "What", what, "When", bot.At(m.StartsAt, loc, bot.DateZone), "Place", m.Place)
 	place := m.GatherPlace
 	if place == "" {
 		place = m.Place
 	}
-	text += " " + t("reminder.gather", "Time", m.GatherAt.In(loc).Format("3:04 PM"), "Place", place)
+	text += " " + t("reminder.gather", "Time", bot.At(m.GatherAt, loc, bot.DateClock), "Place", place)
 	return bot.Reply{Title: t("reminder.meeting_"+which+".title", "Number", m.Number), Text: text}
 }
 
@@ -221,11 +224,15 @@ func (w *taskReminderWorker) Work(ctx context.Context, job *river.Job[TaskRemind
 	if err != nil {
 		return err
 	}
-	locale := localeOf(who.Locale)
+	if !who.Reminders {
+		q.log.DebugContext(ctx, "reminders off", "group", a.GroupID, "task", task.Number, "which", a.Which)
+		return nil
+	}
+	locale, loc := readerOf(g, who.Language, who.Locale, who.TimeZone)
 	t := func(id string, kv ...any) string { return bot.Translate(locale, bot.M(id, kv...)) }
 	reply := bot.Reply{
 		Title: t("reminder.task_"+a.Which+".title", "Number", task.Number),
-		Text:  t("reminder.task_"+a.Which, "Title", task.Title, "When", task.DueAt.In(g.Location()).Format("Mon Jan 2, 3:04 PM MST"), "Number", task.Number),
+		Text:  t("reminder.task_"+a.Which, "Title", task.Title, "When", bot.At(*task.DueAt, loc, bot.DateZone), "Number", task.Number),
 	}
 	if a.Which == TaskOverdue {
 		reply.Tone = bot.Warning

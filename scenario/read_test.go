@@ -404,8 +404,8 @@ func TestReadBack(t *testing.T) {
 	// One command per world: a tree links the commands it is built from.
 	sample := func() *bot.Command {
 		return &bot.Command{
-			Name: "sample", Description: "Shows a sample reply", Example: "/sample 1",
-			Options: []bot.Option{{Name: "n", Description: "Which sample", Kind: bot.Integer, Required: true}},
+			Name: "sample", Example: "/sample 1",
+			Options: []bot.Option{{Name: "n", Kind: bot.Integer, Required: true}},
 			Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 				n, _ := req.Int("n")
 				// A copy: Fit clips in place, and the platforms run at once.

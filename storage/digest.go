@@ -241,12 +241,17 @@ func (s *Store) AnswersSince(ctx context.Context, groupID int64, since time.Time
 
 // Reminder recipients.
 
-// Attendee is a member who answered yes to a meeting.
+// Attendee is a member who answered yes to a meeting, with what their
+// reminder needs: their language and zone as they set them (/me), and
+// whether they want reminders at all.
 type Attendee struct {
 	MemberID   int64
 	Name       string
 	PlatformID string
 	Locale     string
+	Language   string
+	TimeZone   string
+	Reminders  bool
 }
 
 // YesAttendees lists the members whose current answer to the meeting is
@@ -255,7 +260,7 @@ func (s *Store) YesAttendees(ctx context.Context, groupID, meetingID int64) (_ [
 	defer wrap(&err, "storage.YesAttendees(%d, %d)", groupID, meetingID)
 	var out []Attendee
 	err = s.with(ctx).Table("members m").
-		Select("m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale").
+		Select("m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale, m.language, m.time_zone, m.reminders").
 		Where("m.group_id = ? AND m.platform_user_id IS NOT NULL", groupID).
 		Where("m.id IN (SELECT r.member_id FROM rsvps r WHERE r.group_id = ? AND r.meeting_id = ? AND r.answer = 'yes')", groupID, meetingID).
 		Order("m.display_name, m.id").Scan(&out).Error

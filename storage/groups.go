@@ -28,15 +28,21 @@ func (s *Store) EnsureGroup(ctx context.Context, platform, platformID string) (_
 }
 
 // Caller is the stored side of who sent a request: their group's id,
-// jurisdiction and zone, their member row and their group-wide roles.
+// jurisdiction, zone and language, their member row with the settings
+// they chose (/me) and their group-wide roles.
 type Caller struct {
-	GroupID      int64
-	Jurisdiction string
-	TimeZone     string
-	MemberID     int64
-	DisplayName  string
-	Locale       string
-	Roles        []Role // sorted
+	GroupID       int64
+	Jurisdiction  string
+	Kind          string // the jurisdiction's: city, county or state
+	TimeZone      string
+	GroupLanguage string
+	MemberID      int64
+	DisplayName   string
+	Locale        string // their platform's
+	Language      string // chosen; "" when not
+	MemberZone    string // their own; "" for the group's
+	Reminders     bool
+	Roles         []Role // sorted
 }
 
 // Location returns the group's time zone, UTC when it is unset or unknown.
@@ -45,8 +51,8 @@ func (c *Caller) Location() *time.Location { return location(c.TimeZone) }
 // callerQuery reads a caller in one statement: the group, the member in
 // it (NULL before their first request) and one row per group-wide role
 // (one row with a NULL role when they hold none).
-const callerQuery = `SELECT g.id AS group_id, g.jurisdiction, g.time_zone,
-	m.id AS member_id, m.display_name, m.locale, ra.role
+const callerQuery = `SELECT g.id AS group_id, g.jurisdiction, g.kind, g.time_zone, g.language AS group_language,
+	m.id AS member_id, m.display_name, m.locale, m.language, m.time_zone AS member_zone, m.reminders, ra.role
 FROM groups g
 LEFT JOIN members m ON m.group_id = g.id AND m.platform_user_id = ?
 LEFT JOIN role_assignments ra ON ra.group_id = g.id AND ra.member_id = m.id AND ra.meeting_id IS NULL
@@ -98,22 +104,28 @@ func (s *Store) single(ctx context.Context) *gorm.DB {
 // MemberID when the member is.
 func (s *Store) caller(ctx context.Context, platform, platformID, userID string) (*Caller, error) {
 	var rows []struct {
-		GroupID      int64
-		Jurisdiction string
-		TimeZone     string
-		MemberID     *int64
-		DisplayName  *string
-		Locale       *string
-		Role         *Role
+		GroupID       int64
+		Jurisdiction  string
+		Kind          string
+		TimeZone      string
+		GroupLanguage string
+		MemberID      *int64
+		DisplayName   *string
+		Locale        *string
+		Language      *string
+		MemberZone    *string
+		Reminders     *bool
+		Role          *Role
 	}
 	if err := s.with(ctx).Raw(callerQuery, userID, platform, platformID).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	c := &Caller{}
 	for _, r := range rows {
-		c.GroupID, c.Jurisdiction, c.TimeZone = r.GroupID, r.Jurisdiction, r.TimeZone
+		c.GroupID, c.Jurisdiction, c.Kind, c.TimeZone, c.GroupLanguage = r.GroupID, r.Jurisdiction, r.Kind, r.TimeZone, r.GroupLanguage
 		if r.MemberID != nil {
 			c.MemberID, c.DisplayName, c.Locale = *r.MemberID, *r.DisplayName, *r.Locale
+			c.Language, c.MemberZone, c.Reminders = *r.Language, *r.MemberZone, *r.Reminders
 		}
 		if r.Role != nil {
 			c.Roles = append(c.Roles, *r.Role)

@@ -327,6 +327,8 @@ type Concerned struct {
 	Name       string
 	PlatformID string
 	Locale     string
+	Language   string // chosen (/me); "" when not
+	TimeZone   string // their own (/me); "" for the group's
 	Answer     string // yes, maybe, or "" when they did not say
 	Roles      []Role // their roles for this meeting, by name
 }
@@ -341,11 +343,13 @@ func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) 
 		Name       string
 		PlatformID string
 		Locale     string
+		Language   string
+		TimeZone   string
 		Answer     string
 		Role       Role
 	}
 	err = s.with(ctx).Raw(`
-		SELECT m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale,
+		SELECT m.id AS member_id, m.display_name AS name, m.platform_user_id AS platform_id, m.locale, m.language, m.time_zone,
 			COALESCE(r.answer, '') AS answer, COALESCE(ra.role, '') AS role
 		FROM members m
 		LEFT JOIN rsvps r ON r.group_id = m.group_id AND r.meeting_id = ? AND r.member_id = m.id AND r.answer IN ('yes', 'maybe')
@@ -360,7 +364,7 @@ func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) 
 			}
 			continue
 		}
-		c := Concerned{MemberID: r.MemberID, Name: r.Name, PlatformID: r.PlatformID, Locale: r.Locale, Answer: r.Answer}
+		c := Concerned{MemberID: r.MemberID, Name: r.Name, PlatformID: r.PlatformID, Locale: r.Locale, Language: r.Language, TimeZone: r.TimeZone, Answer: r.Answer}
 		if r.Role != "" {
 			c.Roles = []Role{r.Role}
 		}

@@ -17,22 +17,34 @@ type Group struct {
 	TimeZone     string `gorm:"size:64;not null;default:'UTC'"`
 	// ReportForm is the address of the report-back form the group uses;
 	// "" means the guide's own.
-	ReportForm string    `gorm:"size:300;not null;default:''"`
-	CreatedAt  time.Time `gorm:"not null"`
-	UpdatedAt  time.Time `gorm:"not null"`
+	ReportForm string `gorm:"size:300;not null;default:''"`
+	// Language is the group's language (/setup language): channel posts
+	// are written in it, and members who chose none and whose platform
+	// names none read it.
+	Language  string    `gorm:"size:8;not null;default:'en'"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
 }
 
-// Member is a person in a group: a platform id and a display name, nothing
-// else. A forgotten member keeps their row (so history stays whole) with
-// the platform id cleared.
+// Member is a person in a group: a platform id and a display name, and
+// the settings they chose for themselves (/me), nothing else. A forgotten
+// member keeps their row (so history stays whole) with the platform id
+// cleared.
 type Member struct {
 	ID             int64
-	GroupID        int64     `gorm:"not null"`
-	PlatformUserID *string   `gorm:"size:64"`
-	DisplayName    string    `gorm:"size:100;not null"`
-	Locale         string    `gorm:"size:16;not null;default:''"`
-	CreatedAt      time.Time `gorm:"not null"`
-	UpdatedAt      time.Time `gorm:"not null"`
+	GroupID        int64   `gorm:"not null"`
+	PlatformUserID *string `gorm:"size:64"`
+	DisplayName    string  `gorm:"size:100;not null"`
+	// Locale is the one their platform reports (Discord's locale, Slack's
+	// users.info); Language the one they chose, "" until they do.
+	Locale   string `gorm:"size:16;not null;default:''"`
+	Language string `gorm:"size:8;not null;default:''"`
+	// TimeZone is their own zone, "" for the group's.
+	TimeZone string `gorm:"size:64;not null;default:''"`
+	// Reminders is whether they receive meeting and task reminders.
+	Reminders bool      `gorm:"not null;default:true"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
 }
 
 // RoleAssignment gives a member a campaign or permission role, for the

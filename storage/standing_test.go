@@ -188,10 +188,15 @@ func TestStandingBackfilled(t *testing.T) {
 			if err := storage.MigrateUpToForTest(ctx, s, 6); err != nil {
 				t.Fatal(err)
 			}
-			g, roe, _ := seedCampaign(t, s, "a", "Sheriff Roe")
-			poe := seedOfficial(t, s, g, "Mayor Poe")
+			// The group as migration 6 knows it: the models have columns
+			// that later migrations add.
 			start := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 			db := storage.GormForTest(s)
+			var g int64
+			if err := db.Raw(`INSERT INTO groups (platform, platform_id, created_at, updated_at) VALUES ('console', 'a', ?, ?) RETURNING id`, start, start).Scan(&g).Error; err != nil {
+				t.Fatal(err)
+			}
+			roe, poe := seedOfficial(t, s, g, "Sheriff Roe"), seedOfficial(t, s, g, "Mayor Poe")
 			var answers []storage.Answer
 			for i, l := range []logged{{roe, "1", "no", "yes", 0}, {roe, "1", "yes", "", 0}, {roe, "1", "no", "no", -5}, {poe, "2", "yes", "", 3}, {poe, "2", "no", "no", 2}} {
 				answers = append(answers, storage.Answer{GroupID: g, OfficialID: l.official, Rule: l.rule, InPlace: l.inPlace, WouldSupport: l.supp,

@@ -26,6 +26,12 @@ const DefaultUser = "you"
 
 // Console reads command lines and prints replies.
 type Console struct {
+	// Locale is the language the console reports for whoever types, as
+	// Discord reports each user's, when set before Run (or before the
+	// first Line), e.g. "es". Unset, like a platform that does not say,
+	// the member's choice (/me) or else the group's language applies.
+	Locale string
+
 	router *bot.Router
 	in     io.Reader
 	out    io.Writer
@@ -66,7 +72,7 @@ func (c *Console) Run(ctx context.Context) error {
 		close(lines)
 	}()
 	if c.prompt {
-		c.write(bot.Translate("en", bot.M("console.welcome")) + "\n")
+		c.write(bot.Translate(c.Locale, bot.M("console.welcome")) + "\n")
 	}
 	for {
 		if c.prompt {
@@ -103,7 +109,7 @@ func (c *Console) Line(ctx context.Context, line string) string {
 		c.user = userNamed(name)
 		return ""
 	}
-	req := &bot.Request{Platform: Platform, Group: Group, User: c.user, Channel: "console", Locale: "en"}
+	req := &bot.Request{Platform: Platform, Group: Group, User: c.user, Channel: "console", Locale: c.Locale}
 	return Render(c.router.Run(ctx, req, line, resolveMention, c).Reply)
 }
 

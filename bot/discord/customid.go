@@ -183,7 +183,7 @@ func saveID(command string, fixed map[string]string, texts []textField) (string,
 			flags += "R"
 		}
 		// Discord's rule for option names keeps the separators out.
-		if !commandNameRE.MatchString(t.option) {
+		if !validName(t.option) {
 			return "", false
 		}
 		specs[i] = strconv.Itoa(t.field) + "." + t.option + "." + flags
@@ -204,7 +204,7 @@ func parseSaveMore(id string) (texts []textField, line string, ok bool) {
 	}
 	for _, spec := range strings.Split(specs, ",") {
 		parts := strings.Split(spec, ".")
-		if len(parts) != 3 || !commandNameRE.MatchString(parts[1]) {
+		if len(parts) != 3 || !validName(parts[1]) {
 			return nil, "", false
 		}
 		n, err := strconv.Atoi(parts[0])

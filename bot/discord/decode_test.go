@@ -108,8 +108,8 @@ func TestSheetValuesAreBoundLikeTypedOnes(t *testing.T) {
 // text boxes that runs /setup with the kind it was given.
 func slowForm(gate <-chan struct{}) *bot.Command {
 	return &bot.Command{
-		Name: "slowform", Description: "Offers a form, slowly", Example: "/slowform kind:city",
-		Options: []bot.Option{{Name: "kind", Description: "The kind", Kind: bot.Text}},
+		Name: "slowform", Example: "/slowform kind:city",
+		Options: []bot.Option{{Name: "kind", Kind: bot.Text}},
 		Handler: func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 			select {
 			case <-gate:

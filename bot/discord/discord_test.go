@@ -441,12 +441,12 @@ func TestEveryCommandThroughInteractionJSON(t *testing.T) {
 // echo is a test command whose reply shows the options it received.
 func echo() *bot.Command {
 	return &bot.Command{
-		Name: "echo", Description: "Shows its options", Example: "/echo who:@alice",
+		Name: "echo", Example: "/echo who:@alice",
 		Options: []bot.Option{
-			{Name: "who", Description: "One person", Kind: bot.UserKind, Required: true},
-			{Name: "crew", Description: "Several people", Kind: bot.Users},
-			{Name: "count", Description: "A number", Kind: bot.Integer, Min: 1, Max: 5},
-			{Name: "flag", Description: "A yes or no", Kind: bot.Boolean},
+			{Name: "who", Kind: bot.UserKind, Required: true},
+			{Name: "crew", Kind: bot.Users},
+			{Name: "count", Kind: bot.Integer, Min: 1, Max: 5},
+			{Name: "flag", Kind: bot.Boolean},
 		},
 		Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 			who, _ := req.UserOpt("who")
@@ -514,8 +514,8 @@ func insertOfficial(t *testing.T, s *storage.Store, groupID, number int64, name 
 
 func pick() *bot.Command {
 	return &bot.Command{
-		Name: "pick", Description: "Picks an official", Example: `/pick official:"Sheriff Roe"`,
-		Options: []bot.Option{{Name: "official", Description: "An official", Kind: bot.Text, Required: true, Autocomplete: commands.SuggestOfficial}},
+		Name: "pick", Example: `/pick official:"Sheriff Roe"`,
+		Options: []bot.Option{{Name: "official", Kind: bot.Text, Required: true, Autocomplete: commands.SuggestOfficial}},
 		Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 			return bot.Reply{Text: "picked " + req.Str("official")}, nil
 		},
@@ -552,8 +552,8 @@ func TestAutocomplete(t *testing.T) {
 // offer is a test command replying with buttons and, on request, a form.
 func offer() *bot.Command {
 	return &bot.Command{
-		Name: "offer", Description: "Offers buttons or a form", Example: "/offer form:yes",
-		Options: []bot.Option{{Name: "form", Description: "Show the form", Kind: bot.Boolean}},
+		Name: "offer", Example: "/offer form:yes",
+		Options: []bot.Option{{Name: "form", Kind: bot.Boolean}},
 		Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 			if f, _ := req.Bool("form"); f {
 				return bot.Reply{Form: &bot.Form{Title: "Set up your group with a rather long form title", Command: "setup", Fixed: map[string]string{"kind": "city"},
@@ -611,8 +611,8 @@ func TestButtonsAndModals(t *testing.T) {
 // slow is a test command that waits for the test to release it.
 func slow(release <-chan struct{}) *bot.Command {
 	return &bot.Command{
-		Name: "slow", Description: "Takes its time", Example: "/slow",
-		Options: []bot.Option{{Name: "private", Description: "Answer privately", Kind: bot.Boolean}},
+		Name: "slow", Example: "/slow",
+		Options: []bot.Option{{Name: "private", Kind: bot.Boolean}},
 		Handler: func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 			select {
 			case <-release:
@@ -756,9 +756,9 @@ func TestRegistration(t *testing.T) {
 		t.Errorf("got %d commands, want one per root (%d)", len(cmds), len(tree.Roots()))
 	}
 
-	lead := &bot.Command{Name: "admin", Description: "Lead things", Subcommands: []*bot.Command{
-		{Name: "one", Description: "One", Level: bot.Lead, Handler: echo().Handler},
-		{Name: "group", Description: "Grouped", Subcommands: []*bot.Command{{Name: "two", Description: "Two", Level: bot.Lead, Handler: echo().Handler}}},
+	lead := &bot.Command{Name: "admin", Subcommands: []*bot.Command{
+		{Name: "one", Level: bot.Lead, Handler: echo().Handler},
+		{Name: "group", Subcommands: []*bot.Command{{Name: "two", Level: bot.Lead, Handler: echo().Handler}}},
 	}}
 	extra := discord.Commands(bot.NewTree(echo(), pick(), lead))
 	if err := discord.Validate(extra); err != nil {
@@ -819,7 +819,7 @@ func TestValidateRefusesWhatDiscordRefuses(t *testing.T) {
 	}
 	// Too many choices in the core become a plain string rather than a
 	// registration Discord refuses.
-	cmds := discord.Commands(bot.NewTree(&bot.Command{Name: "big", Description: "d", Options: []bot.Option{{Name: "c", Description: "d", Kind: bot.Choice, Choices: many}}, Handler: echo().Handler}))
+	cmds := discord.Commands(bot.NewTree(&bot.Command{Name: "big", Options: []bot.Option{{Name: "c", Kind: bot.Choice, Choices: many}}, Handler: echo().Handler}))
 	if err := discord.Validate(cmds); err != nil {
 		t.Errorf("26 core choices: %v", err)
 	}
@@ -828,11 +828,11 @@ func TestValidateRefusesWhatDiscordRefuses(t *testing.T) {
 // survey is a test command whose form has more fields than a modal has
 // rows, like logging the nine answers for one official.
 func survey() *bot.Command {
-	c := &bot.Command{Name: "survey", Description: "Seven answers at once", Example: "/survey q1:yes"}
+	c := &bot.Command{Name: "survey", Example: "/survey q1:yes"}
 	var fields []bot.FormField
 	for i := 1; i <= 7; i++ {
 		name := fmt.Sprintf("q%d", i)
-		c.Options = append(c.Options, bot.Option{Name: name, Description: "An answer", Kind: bot.Choice, Choices: bot.Choices("yes", "no", "maybe")})
+		c.Options = append(c.Options, bot.Option{Name: name, Kind: bot.Choice, Choices: bot.Choices("yes", "no", "maybe")})
 		fields = append(fields, bot.FormField{Option: name, Label: "Question " + name[1:]})
 	}
 	c.Handler = func(_ context.Context, req *bot.Request) (bot.Reply, error) {

@@ -42,8 +42,8 @@ func newHolding(t *testing.T) *holding {
 	h := &holding{letGo: sync.OnceFunc(func() { close(release) })}
 	t.Cleanup(h.letGo)
 	h.cmd = &bot.Command{
-		Name: "hold", Description: "Waits until the test lets go", Example: "/hold n:1",
-		Options: []bot.Option{{Name: "n", Description: "Which", Kind: bot.Integer}},
+		Name: "hold", Example: "/hold n:1",
+		Options: []bot.Option{{Name: "n", Kind: bot.Integer}},
 		Handler: func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 			h.runs.Add(1)
 			select {

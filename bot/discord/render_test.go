@@ -165,11 +165,11 @@ func TestSheetIDs(t *testing.T) {
 // sheetForm is a form of n choice fields with choices each, then texts
 // text fields, for a command that has them all.
 func sheetForm(n, choices, texts int) (*bot.Command, *bot.Form) {
-	cmd := &bot.Command{Name: "sheet", Description: "d", Example: "/sheet q0:a", Handler: func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{}, nil }}
+	cmd := &bot.Command{Name: "sheet", Example: "/sheet q0:a", Handler: func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{}, nil }}
 	f := &bot.Form{Title: "Sheet", Command: "sheet"}
 	for i := range n {
 		name := fmt.Sprintf("q%d", i)
-		cmd.Options = append(cmd.Options, bot.Option{Name: name, Description: "d", Kind: bot.Text})
+		cmd.Options = append(cmd.Options, bot.Option{Name: name, Kind: bot.Text})
 		ff := bot.FormField{Option: name, Label: "Question " + name}
 		for j := range choices {
 			ff.Choices = append(ff.Choices, bot.ChoiceValue{Value: fmt.Sprint(j), Label: fmt.Sprintf("Answer %d", j)})
@@ -178,7 +178,7 @@ func sheetForm(n, choices, texts int) (*bot.Command, *bot.Form) {
 	}
 	for i := range texts {
 		name := fmt.Sprintf("t%d", i)
-		cmd.Options = append(cmd.Options, bot.Option{Name: name, Description: "d", Kind: bot.Text})
+		cmd.Options = append(cmd.Options, bot.Option{Name: name, Kind: bot.Text})
 		f.Fields = append(f.Fields, bot.FormField{Option: name, Label: "Text " + name})
 	}
 	return cmd, f

@@ -397,8 +397,8 @@ func (a *Adapter) sheetModal(i *discordgo.Interaction, customID string) any {
 			return stale(locale)
 		}
 		label := t.option
-		if o := inv.Command.Option(t.option); o != nil && o.Description != "" {
-			label = o.Description
+		if o := inv.Command.Option(t.option); o != nil {
+			label = o.Describe(locale)
 		}
 		rows = append(rows, textInputRow(inv.Command, id, bot.FormField{Option: t.option, Label: label, Long: t.long, Required: t.required}))
 	}

@@ -128,14 +128,14 @@ var sheetMarks = []struct{ value, label string }{
 // waits for gate when there is one.
 func answerSheet(runs *atomic.Int32, gate <-chan struct{}) *bot.Command {
 	c := &bot.Command{
-		Name: "sheet", Description: "Logs an official's answers", Example: `/sheet official:"Jane Roe"`,
+		Name: "sheet", Example: `/sheet official:"Jane Roe"`,
 		Options: []bot.Option{
-			{Name: "official", Description: "The official", Kind: bot.Text, Required: true, MaxLength: 100},
-			{Name: "in-place", Description: "One mark per rule", Kind: bot.Text, MaxLength: 120},
-			{Name: "would-support", Description: "One mark per rule", Kind: bot.Text, MaxLength: 120},
-			{Name: "meeting", Description: "The meeting", Kind: bot.Integer},
-			{Name: "note", Description: "What they said, in brief", Kind: bot.Text, MaxLength: 500},
-			{Name: "short", Description: "Leave the note out", Kind: bot.Boolean},
+			{Name: "official", Kind: bot.Text, Required: true, MaxLength: 100},
+			{Name: "in-place", Kind: bot.Text, MaxLength: 120},
+			{Name: "would-support", Kind: bot.Text, MaxLength: 120},
+			{Name: "meeting", Kind: bot.Integer},
+			{Name: "note", Kind: bot.Text, MaxLength: 500},
+			{Name: "short", Kind: bot.Boolean},
 		},
 	}
 	c.Handler = func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -382,8 +382,10 @@ func TestAnswerSheetPickAndSave(t *testing.T) {
 		if modal.Type != 9 || modal.Data.CustomID != `u:sheet official:"Jane Roe"` || len(modal.Data.Components) != 1 || modal.Data.Title != "Answers from Jane Roe" {
 			t.Fatalf("Save…: got type %d id %q title %q rows %d, want the note modal", modal.Type, modal.Data.CustomID, modal.Data.Title, len(modal.Data.Components))
 		}
+		// Labelled with the option's description: this test command's is
+		// its catalog id, which the catalog lacks.
 		input := modal.Data.Components[0]["components"].([]any)[0].(map[string]any)
-		if input["custom_id"] != "n:11:note" || input["style"] != 2.0 || input["max_length"] != 500.0 || input["label"] != "What they said, in brief" {
+		if input["custom_id"] != "n:11:note" || input["style"] != 2.0 || input["max_length"] != 500.0 || input["label"] != "cmd.sheet.opt.note" {
 			t.Errorf("note input: got %v", input)
 		}
 		if runs.Load() != 0 {

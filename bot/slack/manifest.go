@@ -116,9 +116,10 @@ func BuildManifest(tree *bot.Tree, base string) (*Manifest, error) {
 		m.Settings.Interactivity.RequestURL = base + InteractionsPath
 	}
 	for _, c := range tree.Roots() {
+		// A manifest has one language; Slack shows these hints to all.
 		sc := SlashCommand{
-			Command:      "/" + c.Name,
-			Description:  bot.Clip(c.Description, maxCommandDescription),
+			Command:      "/" + SlashName(c.Name),
+			Description:  bot.Clip(c.Describe("en"), maxCommandDescription),
 			UsageHint:    bot.Clip(usageHint(c), maxUsageHint),
 			ShouldEscape: true,
 		}
@@ -128,6 +129,34 @@ func BuildManifest(tree *bot.Tree, base string) (*Manifest, error) {
 		m.Features.SlashCommands = append(m.Features.SlashCommands, sc)
 	}
 	return m, nil
+}
+
+// reserved are Slack's built-in slash commands, which an app's manifest
+// may not list: Slack refuses the whole manifest.
+var reserved = map[string]bool{
+	"active": true, "apps": true, "archive": true, "away": true, "call": true, "collapse": true, "dm": true,
+	"expand": true, "feed": true, "invite": true, "join": true, "kick": true, "leave": true, "me": true,
+	"msg": true, "mute": true, "open": true, "prefs": true, "remind": true, "remove": true, "rename": true,
+	"search": true, "shortcuts": true, "shrug": true, "star": true, "status": true, "topic": true, "who": true,
+}
+
+// SlashName is the slash command a root command is on Slack: its own name,
+// or "fcbot-" before it when Slack reserves that name (/me is /fcbot-me).
+func SlashName(root string) string {
+	if reserved[root] {
+		return "fcbot-" + root
+	}
+	return root
+}
+
+// rootName is the root command a Slack slash command runs: the reverse of
+// SlashName.
+func rootName(slash string) string {
+	slash = strings.TrimPrefix(slash, "/")
+	if root, ok := strings.CutPrefix(slash, "fcbot-"); ok && reserved[root] {
+		return root
+	}
+	return slash
 }
 
 // JSON renders the manifest as indented JSON, ready to paste.

@@ -76,13 +76,13 @@ func sheetCommands() []*bot.Command {
 		return bot.Invalid(field, bot.M("bind.not_choice", "Name", field, "Value", value, "List", list), sheetExample)
 	}
 	sheet := &bot.Command{
-		Name: "sheet", Description: "Log an official's answers", Example: sheetExample,
+		Name: "sheet", Example: sheetExample,
 		Options: []bot.Option{
-			{Name: "official", Description: "Who answered", Kind: bot.Text, Required: true},
-			{Name: "in-place", Description: "Is each rule in place?", Kind: bot.Text},
-			{Name: "would-support", Description: "Would they support it?", Kind: bot.Text},
-			{Name: "meeting", Description: "Where they said it", Kind: bot.Integer},
-			{Name: "note", Description: "What they said", Kind: bot.Text, MaxLength: 500},
+			{Name: "official", Kind: bot.Text, Required: true},
+			{Name: "in-place", Kind: bot.Text},
+			{Name: "would-support", Kind: bot.Text},
+			{Name: "meeting", Kind: bot.Integer},
+			{Name: "note", Kind: bot.Text, MaxLength: 500},
 		},
 		Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 			official := req.Str("official")
@@ -114,8 +114,8 @@ func sheetCommands() []*bot.Command {
 		many = append(many, bot.ChoiceValue{Value: strconv.Itoa(i)})
 	}
 	tooBig := &bot.Command{
-		Name: "toobig", Description: "A form too big for Slack", Example: "/toobig pick:7",
-		Options: []bot.Option{{Name: "pick", Description: "One of 101", Kind: bot.Text}},
+		Name: "toobig", Example: "/toobig pick:7",
+		Options: []bot.Option{{Name: "pick", Kind: bot.Text}},
 		Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 			if !req.Has("pick") {
 				return bot.Reply{Text: "Pick one of 101.", Form: &bot.Form{Title: "Pick", Command: "toobig", Fields: []bot.FormField{{Option: "pick", Label: "Pick", Choices: many}}}}, nil

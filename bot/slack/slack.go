@@ -138,7 +138,9 @@ type origin struct {
 // workspace. Its Directory answers for o's workspace.
 func (a *Adapter) request(ctx context.Context, o origin) *bot.Request {
 	req := &bot.Request{
-		ID: o.id, Platform: Platform, Group: o.team, Channel: o.channel, Locale: "en",
+		// Locale stays "" when Slack does not say: the member's choice
+		// (/me), else the group's language, applies (commands.Language).
+		ID: o.id, Platform: Platform, Group: o.team, Channel: o.channel,
 		User:      bot.User{ID: o.user, Name: o.userName},
 		Directory: &directory{a: a, team: o.team, enterprise: o.enterprise},
 	}
@@ -240,7 +242,7 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, d del
 	log := a.log.With("group", sc.TeamID, "user", sc.UserID, "command", sc.Command)
 	logRetry(ctx, log, d)
 	text, names := normalize(sc.Text)
-	line := "/" + strings.TrimPrefix(sc.Command, "/") + " " + text
+	line := "/" + rootName(sc.Command) + " " + text
 	o := origin{team: sc.TeamID, enterprise: sc.EnterpriseID, channel: sc.ChannelID, user: sc.UserID, userName: sc.UserName, id: d.id, trigger: sc.TriggerID, responseURL: sc.ResponseURL}
 	work := func(ctx context.Context) answer {
 		ans := a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {

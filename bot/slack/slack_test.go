@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,8 +95,8 @@ func newRig(t *testing.T, s *storage.Store, o rigOptions) *rig {
 func (r *rig) testCommands() []*bot.Command {
 	answers := bot.Choices("yes", "no", "evasive", "unknown")
 	save := &bot.Command{
-		Name: "survey-save", Description: "Save nine answers", Example: "/survey-save official:Roe q1:yes …",
-		Options: []bot.Option{{Name: "official", Description: "Who answered", Kind: bot.Text, Required: true}},
+		Name: "survey-save", Example: "/survey-save official:Roe q1:yes …",
+		Options: []bot.Option{{Name: "official", Kind: bot.Text, Required: true}},
 		Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 			if q9 := req.Str("q9"); q9 != "yes" && q9 != "no" {
 				return bot.Reply{}, bot.Invalid("q9", bot.M("bind.not_choice", "Name", "q9", "Value", q9, "List", "yes, no"), "/survey")
@@ -111,11 +112,11 @@ func (r *rig) testCommands() []*bot.Command {
 		if i == 9 {
 			kind, choices = bot.Text, nil
 		}
-		save.Options = append(save.Options, bot.Option{Name: q, Description: "Answer to rule " + strconv.Itoa(i), Kind: kind, Choices: choices, Required: true})
+		save.Options = append(save.Options, bot.Option{Name: q, Kind: kind, Choices: choices, Required: true})
 		form.Fields = append(form.Fields, bot.FormField{Option: q, Label: "Rule " + strconv.Itoa(i), Placeholder: "yes, no, evasive or unknown", Required: true, Long: i == 9})
 	}
 	return append([]*bot.Command{
-		{Name: "count", Description: "Add to the counter", Options: []bot.Option{{Name: "n", Description: "How much", Kind: bot.Integer}},
+		{Name: "count", Options: []bot.Option{{Name: "n", Kind: bot.Integer}},
 			Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 				n, ok := req.Int("n")
 				if !ok {
@@ -123,17 +124,17 @@ func (r *rig) testCommands() []*bot.Command {
 				}
 				return bot.Reply{Text: fmt.Sprintf("%s counted; total %d", req.User.Name, r.count.Add(n))}, nil
 			}},
-		{Name: "ask", Description: "Offer a button",
+		{Name: "ask",
 			Handler: func(context.Context, *bot.Request) (bot.Reply, error) {
 				return bot.Reply{Title: "Add two?", Buttons: []bot.Button{{Label: "Add two", Action: "count n:2", Style: bot.Success}}}, nil
 			}},
-		{Name: "greet", Description: "Greet someone", Example: "/greet @bob", Options: []bot.Option{{Name: "who", Description: "A person", Kind: bot.UserKind, Required: true}},
+		{Name: "greet", Example: "/greet @bob", Options: []bot.Option{{Name: "who", Kind: bot.UserKind, Required: true}},
 			Handler: func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 				u, _ := req.UserOpt("who")
 				return bot.Reply{Text: "hello " + u.Name + " (" + u.ID + ")"}, nil
 			}},
-		{Name: "where", Description: "Check a channel with the Directory", Example: "/where #general",
-			Options: []bot.Option{{Name: "channel", Description: "A channel", Kind: bot.Text, Required: true}},
+		{Name: "where", Example: "/where #general",
+			Options: []bot.Option{{Name: "channel", Kind: bot.Text, Required: true}},
 			Handler: func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 				if req.Directory == nil {
 					return bot.Reply{Text: "no directory"}, nil
@@ -147,7 +148,7 @@ func (r *rig) testCommands() []*bot.Command {
 				}
 				return bot.Reply{Text: "channel " + id}, nil
 			}},
-		{Name: "hold", Description: "Wait until the test lets go", Options: []bot.Option{{Name: "n", Description: "Which", Kind: bot.Integer}},
+		{Name: "hold", Options: []bot.Option{{Name: "n", Kind: bot.Integer}},
 			Handler: func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 				r.held.Add(1)
 				select {
@@ -158,12 +159,12 @@ func (r *rig) testCommands() []*bot.Command {
 				n, _ := req.Int("n")
 				return bot.Reply{Text: fmt.Sprintf("held %d", n)}, nil
 			}},
-		{Name: "slow", Description: "Take a while",
+		{Name: "slow",
 			Handler: func(ctx context.Context, _ *bot.Request) (bot.Reply, error) {
 				time.Sleep(400 * time.Millisecond)
 				return bot.Reply{Text: "done slowly"}, nil
 			}},
-		{Name: "survey", Description: "Open the nine-answer form",
+		{Name: "survey",
 			Handler: func(context.Context, *bot.Request) (bot.Reply, error) {
 				return bot.Reply{Form: form}, nil
 			}},
@@ -218,6 +219,16 @@ func visible(m map[string]any) string {
 	b, _ := json.Marshal(m["blocks"])
 	s, _ := m["text"].(string)
 	return s + "\n" + string(b)
+}
+
+// TestReservedNameRunsItsCommand: /fcbot-me, the name /me has on Slack,
+// runs /me.
+func TestReservedNameRunsItsCommand(t *testing.T) {
+	r := newRig(t, storagetest.Open(t, storage.SQLite), rigOptions{})
+	code, m, _ := r.slash("U0001", "/fcbot-me", "")
+	if text := visible(m); code != http.StatusOK || !strings.Contains(text, "Your settings") {
+		t.Errorf("/fcbot-me: %d %s, want the caller's settings", code, text)
+	}
 }
 
 func TestSignatureAndTimestamp(t *testing.T) {
@@ -655,7 +666,10 @@ func TestManifest(t *testing.T) {
 			}
 		}
 		for _, c := range tree.Roots() {
-			want = append(want, "/"+c.Name)
+			want = append(want, "/"+slack.SlashName(c.Name))
+		}
+		if slices.Contains(got, "/me") || !slices.Contains(got, "/fcbot-me") {
+			t.Errorf("commands %v: Slack reserves /me (a manifest listing it is refused), want /fcbot-me", got)
 		}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("commands %v, want exactly %v", got, want)

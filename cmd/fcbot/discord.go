@@ -52,8 +52,8 @@ func discordCommand(ctx context.Context, cfg Config, log *slog.Logger, tree *bot
 		return errors.New("usage: fcbot discord register [--dry-run]")
 	}
 	if len(args) > 1 && args[1] == "--dry-run" {
-		cmds := discord.Commands(tree)
-		if err := discord.Validate(cmds); err != nil {
+		cmds, err := discord.Build(tree)
+		if err != nil {
 			return err
 		}
 		enc := json.NewEncoder(stdout)

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fcbot/fcbot/bot/discord/discordtest"
 )
@@ -129,11 +132,110 @@ func TestDiscordRegister(t *testing.T) {
 	if put.Auth != "Bot test-token" || !strings.Contains(string(put.Body), `"name":"rules"`) {
 		t.Errorf("got auth %q body %s", put.Auth, put.Body)
 	}
+	if !strings.Contains(string(put.Body), `"description_localizations":{"es-419":`) {
+		t.Errorf("registration carries no Latin American Spanish descriptions")
+	}
 	out.Reset()
 	if err := run(context.Background(), []string{"discord", "register", "--dry-run"}, strings.NewReader(""), &out, io.Discard); err != nil || !strings.Contains(out.String(), `"name": "setup"`) {
 		t.Errorf("dry run: got %v\n%s", err, out.String())
 	}
+	var cmds []any
+	if err := json.Unmarshal(out.Bytes(), &cmds); err != nil {
+		t.Fatalf("dry run JSON: %v", err)
+	}
+	for _, p := range discordProblems(cmds) {
+		t.Error(p)
+	}
 	if err := run(context.Background(), []string{"discord", "nope"}, strings.NewReader(""), &out, io.Discard); err == nil {
 		t.Error("discord nope: got nil, want a usage error")
 	}
+}
+
+// discordLocalized are the locales every description and choice name must
+// be localized to: Spanish, as Discord's clients in Spain and in Latin
+// America ask for it.
+var discordLocalized = []string{"es-ES", "es-419"}
+
+// discordNameRE is Discord's documented rule for command and option names
+// and their localizations, which must also be lower-case.
+var discordNameRE = regexp.MustCompile(`^[-_\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$`)
+
+// discordProblems reads a command set as Discord does, from its JSON, and
+// lists what Discord would refuse or show in English to a Spanish client:
+// names that break Discord's rule or repeat among their siblings in some
+// locale; descriptions and choice names, in English and in each localized
+// locale, outside 1-100 characters; a description or choice name without
+// its es-ES and es-419 localizations.
+func discordProblems(cmds []any) []string {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	fits := func(where, what string, v any) {
+		s, _ := v.(string)
+		if n := utf8.RuneCountInString(s); n < 1 || n > 100 {
+			bad("%s: %s %q is %d characters, want 1-100", where, what, s, n)
+		}
+	}
+	localized := func(where, field string, m map[string]any) {
+		locs, _ := m[field].(map[string]any)
+		for _, loc := range discordLocalized {
+			if _, ok := locs[loc]; !ok {
+				bad("%s: no %s for %s", where, field, loc)
+			}
+		}
+		for loc, v := range locs {
+			fits(where, field+" "+loc, v)
+		}
+	}
+	var level func(where string, items []any)
+	level = func(where string, items []any) {
+		siblings := make([]map[string]string, 0, len(items)) // each one's names: locale ("" by default) → name
+		locales := map[string]bool{"": true}
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			name, _ := m["name"].(string)
+			at := strings.TrimSpace(where + " " + name)
+			names := map[string]string{"": name}
+			locs, _ := m["name_localizations"].(map[string]any)
+			for loc, v := range locs {
+				names[loc], _ = v.(string)
+				locales[loc] = true
+			}
+			for loc, n := range names {
+				if !discordNameRE.MatchString(n) || strings.ToLower(n) != n {
+					bad("/%s: name %q (%s) breaks Discord's rule for names", at, n, loc)
+				}
+			}
+			siblings = append(siblings, names)
+			fits("/"+at, "description", m["description"])
+			localized("/"+at, "description_localizations", m)
+			choices, _ := m["choices"].([]any)
+			for _, ch := range choices {
+				c, _ := ch.(map[string]any)
+				where := fmt.Sprintf("/%s choice %v", at, c["value"])
+				fits(where, "name", c["name"])
+				localized(where, "name_localizations", c)
+			}
+			opts, _ := m["options"].([]any)
+			level(at, opts)
+		}
+		// A name without a localization shows its default in that locale.
+		for loc := range locales {
+			seen := map[string]bool{}
+			for _, names := range siblings {
+				n, ok := names[loc]
+				if !ok {
+					n = names[""]
+				}
+				if seen[n] {
+					bad("/%s: two names show as %q (%s)", where, n, loc)
+				}
+				seen[n] = true
+			}
+		}
+	}
+	level("", cmds)
+	if len(cmds) == 0 {
+		bad("the dry run registers no commands")
+	}
+	return problems
 }
