@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"filippo.io/age"
 	"github.com/joho/godotenv"
 
 	"github.com/fcbot/fcbot/storage"
@@ -41,6 +42,9 @@ type Config struct {
 	SlackAppToken      string // SLACK_APP_TOKEN
 	SlackSigningSecret string // SLACK_SIGNING_SECRET
 	SlackAPIURL        string // SLACK_API_URL
+
+	// BackupRecipients are the public keys `fcbot backup` encrypts to.
+	BackupRecipients []age.Recipient // BACKUP_AGE_RECIPIENTS
 }
 
 // loadConfig reads .env (when present; real environment variables win)
@@ -116,6 +120,12 @@ func parseConfig(get func(string) string) (Config, error) {
 	if v := get("GOMEMLIMIT"); v != "" {
 		var err error
 		if c.MemoryLimit, err = parseMemoryLimit(v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if v := get("BACKUP_AGE_RECIPIENTS"); v != "" {
+		var err error
+		if c.BackupRecipients, err = parseRecipients(v); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -4,6 +4,8 @@
 //	fcbot                      serve the configured platforms (or the console)
 //	fcbot console [--db URL] [-c '/rules']
 //	fcbot migrate [status]
+//	fcbot backup --out FILE [--stdin] [--plaintext]
+//	fcbot restore --in FILE [--identity KEYFILE] [--stdout]
 //	fcbot version
 //	fcbot discord register [--dry-run]
 //	fcbot slack manifest [--url https://host]
@@ -115,6 +117,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return discordCommand(ctx, cfg, log, tree, args, stdout)
 		}
 		return slackCommand(tree, args, stdout)
+	case "backup":
+		return backupCommand(ctx, cfg, log, args, stdin, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, cfg, log, args, stdout)
 	case "", "console", "migrate":
 	default:
 		usage(stderr)
@@ -153,7 +159,7 @@ func consoleFlags(cfg *Config, args []string, stderr io.Writer) (string, error) 
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, "usage: fcbot [console [--db URL] [-c LINE] | migrate [status] | version | discord … | slack …]\n"+
+	fmt.Fprint(w, "usage: fcbot [console [--db URL] [-c LINE] | migrate [status] | backup --out FILE | restore --in FILE --identity KEYFILE | version | discord … | slack …]\n"+
 		"With no command, fcbot serves the configured platforms, or opens the console when none is configured.\n")
 }
 
