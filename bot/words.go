@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -147,9 +148,10 @@ func (l choiceList) Localize(locale string) string {
 // LocalExample rewrites the choice values and yes/no words in an example
 // of cmd into locale's words (`/meeting rsvp 3 yes` reads `/meeting rsvp
 // 3 sí` in Spanish), so that a refusal's example is in the reader's
-// language. A word the reader's language already has is left as written,
-// and so is everything quoted, every value of a text option, and an
-// example of another command.
+// language, and quoted text the catalog translates as an example phrase
+// (see localQuoted). A word the reader's language already has is left as
+// written, and so is other quoted text (names), every unquoted value of
+// a text option, and an example of another command.
 func LocalExample(locale string, cmd *Command, example string) string {
 	if cmd == nil {
 		return example
@@ -167,7 +169,7 @@ func LocalExample(locale string, cmd *Command, example string) string {
 			b.WriteByte(' ')
 		}
 		if w.quoted {
-			b.WriteString(w.text)
+			b.WriteString(localQuoted(locale, w.text))
 			continue
 		}
 		if m := keyRE.FindStringSubmatch(w.text); m != nil {
@@ -228,6 +230,23 @@ func positionalChoice(cmd *Command, word string) *Option {
 
 // exampleWords cuts an example at its spaces, keeping a quoted run (and a
 // key:"quoted value") in one word, marked quoted.
+// quotedRE finds the quoted text of an example's word.
+var quotedRE = regexp.MustCompile(`"([^"]*)"`)
+
+// localQuoted translates the quoted text of an example's word
+// (when:"next tuesday 12:30") when the catalog has it as an example
+// phrase, "example.text.<text>": the examples in code are English, and a
+// Spanish reader copies them.
+func localQuoted(locale, text string) string {
+	return quotedRE.ReplaceAllStringFunc(text, func(q string) string {
+		id := "example.text." + strings.Trim(q, `"`)
+		if !HasMessage(id) {
+			return q
+		}
+		return `"` + Translate(locale, M(id)) + `"`
+	})
+}
+
 func exampleWords(example string) []word {
 	var out []word
 	var cur strings.Builder
