@@ -89,6 +89,16 @@ type Option struct {
 	// text grammar, after the required ones (`/task list overdue`). Typed
 	// platforms (Discord) ignore it.
 	Positional bool
+	// NoContact refuses a Text value that looks like a phone number or an
+	// email address (LooksLikeContact): it marks the free text fcbot keeps
+	// for the group to read (titles, places, notes), never an official's
+	// public contact.
+	NoContact bool
+	// MayHaveLeft lets a user option name someone who is no longer in the
+	// workspace (/member forget): the router does not ask the platform
+	// whether they are a member, and the handler finds them, or not, among
+	// the group's own.
+	MayHaveLeft bool
 
 	key string // the catalog id of the description; set by NewTree
 }
@@ -251,6 +261,9 @@ func NewTree(roots ...*Command) *Tree {
 			optional = optional || !o.Required
 			if o.Kind == Choice && len(o.Choices) == 0 {
 				panic(fmt.Sprintf("bot: choice option %q of %q lists no choices", o.Name, c.Path()))
+			}
+			if o.NoContact && o.Kind != Text {
+				panic(fmt.Sprintf("bot: option %q of %q refuses contact details but is not text", o.Name, c.Path()))
 			}
 		}
 		for _, s := range c.Subcommands {

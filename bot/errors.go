@@ -63,7 +63,9 @@ func Conflict(msg Message) *Error { return &Error{Kind: KindConflict, Msg: msg} 
 func Describe(ctx context.Context, log *slog.Logger, req *Request, err error) Reply {
 	var e *Error
 	if errors.As(err, &e) {
-		log.InfoContext(ctx, "refused", "kind", e.Kind, "reason", e.Error())
+		// The message's id, not its text: the text quotes what was typed
+		// and names people.
+		log.InfoContext(ctx, "refused", "kind", e.Kind, "reason", e.Msg.ID, "field", e.Field)
 		var b strings.Builder
 		b.WriteString(Translate(req.Locale, e.Msg))
 		if len(e.Suggestions) > 0 {

@@ -247,6 +247,9 @@ func bindOne(o *Option, raw string, users UserResolver) (Value, *Error) {
 		if n := len([]rune(raw)); n > o.Limit() {
 			return v, &Error{Kind: KindInvalid, Msg: M("bind.too_long", "Name", o.Name, "Length", n, "Limit", o.Limit())}
 		}
+		if o.NoContact && LooksLikeContact(raw) {
+			return v, &Error{Kind: KindInvalid, Msg: M("bind.contact", "Name", o.Name)}
+		}
 		v.Text = raw
 	case Integer:
 		n, err := strconv.ParseInt(strings.TrimPrefix(raw, "#"), 10, 64)

@@ -130,6 +130,13 @@ type DirectMessage struct {
 	Reply Reply
 }
 
+// File is a file a message carries, such as a member's data export.
+type File struct {
+	Name        string // shown to the reader, e.g. fcbot-data.json
+	ContentType string // e.g. application/json
+	Data        []byte
+}
+
 // Reply is what a command answers. Adapters render it natively.
 type Reply struct {
 	Title  string
@@ -144,6 +151,12 @@ type Reply struct {
 	Tone      Tone
 	Ephemeral bool
 	DMs       []DirectMessage
+	// Files are attached where the reply goes through a Sender: in a
+	// direct message (see Router.Dispatch), which also goes to the caller
+	// when it carries files. A reply shown in answer to a command carries
+	// none. They are never written to the job queue: a file holds what
+	// the queue must not keep.
+	Files []File `json:"-"`
 }
 
 // The limits every reply keeps, chosen so that every adapter can render it
@@ -163,6 +176,12 @@ const (
 	// MaxReplyChars bounds the whole visible text, below Discord's 6,000
 	// characters per embed.
 	MaxReplyChars = 5500
+	// MaxFiles and MaxFileBytes bound a message's files, below Discord's
+	// 10 files and 10 MiB per message (Slack's are far larger).
+	MaxFiles     = 4
+	MaxFileBytes = 8 << 20
+	// MaxFileName bounds a file's name.
+	MaxFileName = 100
 )
 
 // Clip shortens s to at most n characters, marking the cut with "…".
@@ -175,8 +194,9 @@ func Clip(s string, n int) string {
 }
 
 // Fit returns the reply clipped to the limits above, so that no adapter
-// has to refuse it. Handlers page long lists themselves (see Page); Fit is
-// the safety net.
+// has to refuse it (files over the limits are left out). Handlers page
+// long lists themselves (see Page) and size their files; Fit is the
+// safety net.
 func (r Reply) Fit() Reply {
 	// Fit clips in place: its own copies keep the caller's lists intact.
 	r.Fields, r.Items, r.Buttons = slices.Clone(r.Fields), slices.Clone(r.Items), slices.Clone(r.Buttons)
@@ -200,6 +220,13 @@ func (r Reply) Fit() Reply {
 		r.Buttons = r.Buttons[:MaxButtons]
 	}
 	r.Footer = Clip(r.Footer, MaxFooter)
+	r.Files = slices.DeleteFunc(slices.Clone(r.Files), func(f File) bool { return len(f.Data) > MaxFileBytes })
+	if len(r.Files) > MaxFiles {
+		r.Files = r.Files[:MaxFiles]
+	}
+	for i := range r.Files {
+		r.Files[i].Name = Clip(r.Files[i].Name, MaxFileName)
+	}
 	// Over the total, drop list lines and then fields from the end, saying
 	// how many were left out.
 	for r.Size() > MaxReplyChars && len(r.Items) > 1 {
@@ -258,6 +285,13 @@ func (r Reply) Check() error {
 		return fmt.Errorf("%d buttons, limit %d", len(r.Buttons), MaxButtons)
 	case r.Size() > MaxReplyChars:
 		return fmt.Errorf("reply is %d characters, limit %d", r.Size(), MaxReplyChars)
+	case len(r.Files) > MaxFiles:
+		return fmt.Errorf("%d files, limit %d", len(r.Files), MaxFiles)
+	}
+	for _, f := range r.Files {
+		if len(f.Data) > MaxFileBytes || utf8.RuneCountInString(f.Name) > MaxFileName {
+			return fmt.Errorf("file %q is too large or too long a name", Clip(f.Name, 20))
+		}
 	}
 	for _, f := range r.Fields {
 		if utf8.RuneCountInString(f.Value) > MaxFieldValue || utf8.RuneCountInString(f.Name) > MaxFieldName {

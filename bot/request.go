@@ -37,6 +37,9 @@ type Caller struct {
 	// GroupLocale is the group's language, in which channel posts are
 	// written.
 	GroupLocale string
+	// FollowsGroup is true when the caller reads the group's language:
+	// they chose none, and their platform named none the catalog has.
+	FollowsGroup bool
 	// GroupName is the group's jurisdiction name, or "" before /setup.
 	GroupName string
 	// GroupKind is the jurisdiction's kind: city, county or state.

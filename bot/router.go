@@ -58,6 +58,24 @@ type Resolver interface {
 	Resolve(ctx context.Context, req *Request) (Caller, error)
 }
 
+// Localizer is a Resolver that can also tell a request's reader's
+// language without resolving the caller (and so without writing
+// anything): help, and refusals of what was typed, come before the
+// caller is resolved and use it to speak the reader's language.
+type Localizer interface {
+	ReaderLocale(ctx context.Context, req *Request) string
+}
+
+// localize sets req.Locale to the reader's language when the resolver can
+// tell it; it keeps the platform's when the resolver cannot, or fails.
+func (r *Router) localize(ctx context.Context, req *Request) {
+	if l, ok := r.cfg.Resolver.(Localizer); ok {
+		if locale := l.ReaderLocale(ctx, req); locale != "" {
+			req.Locale = locale
+		}
+	}
+}
+
 // ReplayGuard records delivery ids (Request.ID) per group; First reports
 // whether this is the first time the id was seen, so that a replayed
 // delivery has one effect. It runs after the caller is resolved.
@@ -136,12 +154,17 @@ func (r Result) Refused() *Error {
 // that nothing is lost. A help request gets the command's help.
 func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, users UserResolver, send Sender) Result {
 	if inv.Help {
+		r.localize(ctx, req)
 		return Result{Reply: CommandHelp(req.Locale, inv.Command)}
 	}
 	req.Command = inv.Command
-	log := r.cfg.Log.With("platform", req.Platform, "group", req.Group, "user", req.User.ID, "command", inv.Command.Path())
+	// Logs name the platform, the workspace, the command and, once
+	// resolved, the member's row: never a name, a platform user id (the
+	// console's are names) or anything typed.
+	log := r.cfg.Log.With("platform", req.Platform, "group", req.Group, "command", inv.Command.Path())
 	opts, err := Bind(inv.Command, inv.Args, users)
 	if err != nil {
+		r.localize(ctx, req)
 		return refusal(ctx, log, req, err)
 	}
 	req.Options = opts
@@ -157,6 +180,9 @@ func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, us
 		members,
 	)
 	reply, err := h(ctx, req)
+	if req.Caller.MemberID != 0 {
+		log = log.With("member", req.Caller.MemberID)
+	}
 	if err != nil {
 		return refusal(ctx, log, req, err)
 	}
@@ -173,7 +199,8 @@ func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, us
 func (r *Router) Run(ctx context.Context, req *Request, line string, users UserResolver, send Sender) Result {
 	inv, err := r.cfg.Tree.ParseLine(line)
 	if err != nil {
-		return refusal(ctx, r.cfg.Log.With("platform", req.Platform, "group", req.Group, "user", req.User.ID), req, err)
+		r.localize(ctx, req)
+		return refusal(ctx, r.cfg.Log.With("platform", req.Platform, "group", req.Group), req, err)
 	}
 	return r.Dispatch(ctx, req, inv, users, send)
 }
@@ -186,14 +213,23 @@ func refusal(ctx context.Context, log *slog.Logger, req *Request, err error) Res
 
 // deliver sends the reply's direct messages through send, appending any
 // that cannot be delivered (or, without send, all of them) to the reply.
+// A message to the caller is shown in the reply instead, unless it
+// carries files: those go by direct message or not at all, never into a
+// reply that others may see, which then says they could not be sent.
 func (r *Router) deliver(ctx context.Context, log *slog.Logger, req *Request, reply Reply, send Sender) Reply {
 	for _, dm := range reply.DMs {
-		if send != nil && dm.To.ID != req.User.ID {
+		files := len(dm.Reply.Files) > 0
+		if send != nil && (dm.To.ID != req.User.ID || files) {
 			err := send.Send(ctx, Destination{Platform: req.Platform, Group: req.Group, User: dm.To.ID}, dm.Reply.Fit())
 			if err == nil {
 				continue
 			}
-			log.WarnContext(ctx, "direct message not delivered; shown in the reply", "to", dm.To.ID, "err", err)
+			log.WarnContext(ctx, "direct message not delivered; shown in the reply", "err", err)
+		}
+		if files {
+			reply.Text = strings.TrimSpace(reply.Text + "\n\n" + Translate(req.Locale, M("dm.files_failed", "Name", dm.To.Name)))
+			reply.Tone = max(reply.Tone, Warning)
+			continue
 		}
 		reply.Text = strings.TrimSpace(reply.Text + "\n\n" + Translate(req.Locale, M("dm.inline", "Name", dm.To.Name)) + "\n" + dm.Reply.PlainText())
 	}
@@ -231,7 +267,7 @@ func logging(log *slog.Logger) middleware {
 		return func(ctx context.Context, req *Request) (Reply, error) {
 			start := time.Now()
 			reply, err := next(ctx, req)
-			log.DebugContext(ctx, "handled", "took", time.Since(start), "ok", err == nil)
+			log.DebugContext(ctx, "handled", "member", req.Caller.MemberID, "took", time.Since(start), "ok", err == nil)
 			return reply, err
 		}
 	}
@@ -291,7 +327,7 @@ func members(next Handler) Handler {
 		}
 		for _, o := range req.Command.Options {
 			v, ok := req.Options[o.Name]
-			if !ok || (o.Kind != UserKind && o.Kind != Users) {
+			if !ok || (o.Kind != UserKind && o.Kind != Users) || o.MayHaveLeft {
 				continue
 			}
 			users := v.Users

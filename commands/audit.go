@@ -65,8 +65,8 @@ func auditLine(req *bot.Request, r storage.AuditRow) string {
 		what += " " + r.Entity + " " + strconv.FormatInt(r.EntityNumber, 10)
 	}
 	actor := r.ActorName
-	if actor == "" {
-		actor = req.T("audit.nobody")
+	if actor == "" { // the link to who made it was erased (retention, forget)
+		actor = req.T("audit.member")
 	}
 	parts := []string{bot.FormatDate(req.Locale, r.CreatedAt.In(req.Location()), bot.DateLog), actor, what}
 	change := ""

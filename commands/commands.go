@@ -5,6 +5,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -71,6 +72,8 @@ func All(env *Env) []*bot.Command {
 		env.reportCommand(),
 		env.digestCommand(),
 		env.meCommand(),
+		env.privacyCommand(),
+		env.memberCommand(),
 		env.auditCommand(),
 	}
 }
@@ -127,7 +130,26 @@ func (env *Env) Resolve(ctx context.Context, req *bot.Request) (bot.Caller, erro
 	c.GroupZone, c.GroupLocale = sc.Location(), sc.GroupLanguage
 	c.TimeZone = storage.ZoneOr(sc.MemberZone, c.GroupZone)
 	req.Locale = Language(sc.Language, sc.Locale, sc.GroupLanguage)
+	_, chosen := spoken(sc.Language)
+	_, platform := spoken(sc.Locale)
+	c.FollowsGroup = !chosen && !platform
 	return c, nil
+}
+
+// ReaderLocale is the language the request's reader reads, as Resolve
+// would set it, read in one statement that changes nothing: help and
+// refusals come before the caller is resolved. A member not yet known
+// reads their platform's language, else the group's.
+func (env *Env) ReaderLocale(ctx context.Context, req *bot.Request) string {
+	sc, err := env.Store.LookupCaller(ctx, req.Platform, req.Group, req.User.ID)
+	if err != nil {
+		env.Log.WarnContext(ctx, "reader's language", "err", err)
+		return ""
+	}
+	if sc.MemberID == 0 {
+		return Language("", req.Locale, sc.GroupLanguage)
+	}
+	return Language(sc.Language, cmp.Or(req.Locale, sc.Locale), sc.GroupLanguage)
 }
 
 // First is the replay guard: it records the delivery id in the group, in

@@ -197,14 +197,17 @@ type Digest struct {
 	// Failures are the delivery failures the digest reports; the job marks
 	// them reported when it sends the digest.
 	Failures []int64
+	// Purges are the purge reports the digest shows; the job forgets them
+	// when it sends the digest, so that each purge is told once.
+	Purges []int64
 }
 
 // BuildDigest writes the group's digest as of now: meetings in the next 7
 // days, tasks overdue or due within 48 hours by person, answers logged
 // since the last digest, where the scorecard stands, deliveries that
-// failed, and the playbook's next step. Each section's title counts what
-// it lists; a section too long for the message ends by counting what it
-// left out.
+// failed, what the nightly purge erased, and the playbook's next step.
+// Each section's title counts what it lists; a section too long for the
+// message ends by counting what it left out.
 //
 // It is written in locale with times in loc: the reader's, or for a
 // channel the group's.
@@ -263,6 +266,14 @@ func (env *Env) BuildDigest(ctx context.Context, groupID int64, now time.Time, l
 		}
 		section("digest.failures", lines, "")
 		d.Empty = false
+	}
+	purged, ids, err := env.digestPurges(ctx, t, groupID)
+	if err != nil {
+		return Digest{}, err
+	}
+	if purged != "" {
+		d.Reply.Fields = append(d.Reply.Fields, bot.Field{Name: t("retention.digest.title"), Value: purged})
+		d.Purges, d.Empty = ids, false
 	}
 	next, err := env.nextStepOf(ctx, g, locale, loc, now)
 	if err != nil {

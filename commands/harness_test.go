@@ -50,6 +50,7 @@ func newTestBot(t testing.TB, s *storage.Store) *testBot {
 	sent := &syncBuilder{}
 	router := commands.Router(env)
 	con := console.New(router, strings.NewReader(""), sent, false)
+	con.FileDir = t.TempDir() // files sent by direct message (/privacy export)
 	q, err := jobs.New(jobs.Config{
 		Store: s, Env: env, Clock: clock, Log: discardLog(), NoTick: true,
 		Senders:      map[string]bot.Sender{console.Platform: con},

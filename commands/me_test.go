@@ -67,7 +67,8 @@ func TestLanguageOrderThroughRequests(t *testing.T) {
 		check("ana", "es-419", "/me", "Your settings")
 		// Nothing from the platform: the group's language.
 		check("ben", "", "/me", "Your settings", "Language: English (the group's).")
-		b.expect("/setup language:es", "Channel posts are in Spanish")
+		// The lead follows the group, so the confirmation comes in Spanish.
+		b.expect("/setup language:es", "Las publicaciones en el canal están en español")
 		check("ben", "", "/me", "Tu configuración", "Idioma: español (el del grupo).")
 		check("ben", "", "/rules", "Las nueve reglas")
 		// A language the catalog lacks falls through to the group's.
@@ -76,8 +77,8 @@ func TestLanguageOrderThroughRequests(t *testing.T) {
 		check("dina", "en-US", "/me", "Language: English (your app's language).")
 		check("ana", "es-419", "/me", "Language: English (you chose it).")
 		// The lead follows the group's language: the confirmation comes in
-		// the language they read when they typed it.
-		b.expect("/setup language:en", "Las publicaciones en el canal están en inglés")
+		// the new one.
+		b.expect("/setup language:en", "Channel posts are in English")
 		check("ben", "", "/me", "Language: English (the group's).")
 	})
 }

@@ -58,10 +58,10 @@ func (env *Env) meetingCommand() *bot.Command {
 				Example: meetingScheduleExample,
 				Options: []bot.Option{
 					{Name: "when", Kind: bot.Time, Required: true, MaxLength: 100},
-					{Name: "where", Kind: bot.Text, Required: true, MaxLength: 200},
+					{Name: "where", Kind: bot.Text, Required: true, MaxLength: 200, NoContact: true},
 					{Name: "official", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
 					{Name: "kind", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
-					{Name: "gather", Kind: bot.Text, MaxLength: 200},
+					{Name: "gather", Kind: bot.Text, MaxLength: 200, NoContact: true},
 					{Name: "gather-at", Kind: bot.Time, MaxLength: 100},
 					{Name: "capacity", Kind: bot.Integer, Min: 1, Max: 100000},
 				},
@@ -72,7 +72,7 @@ func (env *Env) meetingCommand() *bot.Command {
 				Example: meetingRecordExample,
 				Options: []bot.Option{
 					{Name: "when", Kind: bot.Time, Required: true, MaxLength: 100},
-					{Name: "where", Kind: bot.Text, Required: true, MaxLength: 200},
+					{Name: "where", Kind: bot.Text, Required: true, MaxLength: 200, NoContact: true},
 					{Name: "kind", Kind: bot.Choice, Choices: bot.Choices(storage.MeetingKinds...)},
 					{Name: "official", Kind: bot.Text, MaxLength: 100, Autocomplete: "official"},
 				},
@@ -522,28 +522,37 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 		bot.Field{Name: req.T("meeting.field.status"), Value: statusLabel(req, m.Status), Inline: true},
 		bot.Field{Name: req.T("meeting.field.spokesperson"), Value: spokesperson(req.T, holders, m)},
 	)
+	// Counts include the people whose link to the meeting was erased.
+	unlinked := map[string]int64{"yes": m.UnlinkedYes, "maybe": m.UnlinkedMaybe, "no": m.UnlinkedNo}
 	for _, answer := range []string{"yes", "maybe", "no"} {
 		names := rsvps[answer]
+		count := int64(len(names)) + unlinked[answer]
 		value := req.T("meeting.names.none")
-		if len(names) > 0 {
-			value = fitNames(req.T, "", names, 300)
+		if count > 0 {
+			value = withUnnamed(req.T, names, unlinked[answer], 300)
 		}
-		if answer == "yes" && m.Capacity > 0 && len(names) > m.Capacity {
+		if answer == "yes" && m.Capacity > 0 && count > int64(m.Capacity) {
 			value += " " + req.T("meeting.over_capacity_short", "Capacity", m.Capacity)
 		}
-		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("meeting.field.rsvp."+answer, "Count", len(names)), Value: value})
+		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("meeting.field.rsvp."+answer, "Count", count), Value: value})
 	}
-	if len(came) > 0 || m.TookPlace(req.Now) {
+	if cameCount := int64(len(came)) + m.UnlinkedCame; cameCount > 0 || m.TookPlace(req.Now) {
 		value := req.T("meeting.attendance.none", "Number", m.Number)
-		if len(came) > 0 {
-			value = fitNames(req.T, "", came, 300)
+		if cameCount > 0 {
+			value = withUnnamed(req.T, came, m.UnlinkedCame, 300)
 		}
-		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("meeting.field.came", "Count", len(came)), Value: value})
+		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("meeting.field.came", "Count", cameCount), Value: value})
+	}
+	if note := unlinkedNote(req, m); note != "" {
+		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("retention.meeting_title"), Value: note})
 	}
 	if m.ReportFiledAt != nil {
 		by, err := env.memberName(ctx, req, m.ReportFiledBy)
 		if err != nil {
 			return bot.Reply{}, err
+		}
+		if by == "" { // the link to who filed it was erased
+			by = req.T("audit.member")
 		}
 		reply.Footer = req.T("meeting.report_filed", "Name", by, "When", FormatTime(*m.ReportFiledAt, req.Location()))
 	}

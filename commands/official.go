@@ -43,7 +43,7 @@ func (env *Env) officialCommand() *bot.Command {
 				Example: officialAddExample,
 				Level:   bot.Coordinator,
 				Options: []bot.Option{
-					{Name: "name", Kind: bot.Text, Required: true, MaxLength: 100},
+					{Name: "name", Kind: bot.Text, Required: true, MaxLength: 100, NoContact: true},
 					requiredOffice, jurisdiction, contact,
 				},
 				Handler: env.officialAdd,
@@ -54,7 +54,7 @@ func (env *Env) officialCommand() *bot.Command {
 				Level:   bot.Coordinator,
 				Options: []bot.Option{
 					officialNameOption(),
-					{Name: "new-name", Kind: bot.Text, MaxLength: 100},
+					{Name: "new-name", Kind: bot.Text, MaxLength: 100, NoContact: true},
 					officeOpt, jurisdiction, contact,
 				},
 				Handler: env.officialEdit,

@@ -64,6 +64,7 @@ func statementProbes() []probe {
 		{"setup", "/setup report-form:https://forms.example.org/report"},
 		{"setup", "/setup language:es"},
 		{"setup", "/setup language:en"},
+		{"setup", "/setup retention:400"},
 		{"role assign", "/role assign user:@helper role:scheduler"},
 		{"role assign", "/role assign user:@helper role:spokesperson meeting:{Next}"},
 		{"role list", "/role list"},
@@ -131,6 +132,14 @@ func statementProbes() []probe {
 		{"me", "/me language:en timezone:none reminders:on digest:on"},
 		{"audit", "/audit"},
 		{"audit", "/audit limit:50 page:2"},
+		{"privacy", "/privacy"},
+		{"privacy", "/privacy export"},
+		{"privacy", "/privacy forget"},
+		{"member forget", "/member forget user:@m0002"},
+		{"member forget", "/member forget user:@m0002 confirm:yes"},
+		// Last: the lead forgets themselves, once another holds the role.
+		{"role assign", "/role assign user:@m0003 role:lead"},
+		{"privacy", "/privacy forget confirm:yes"},
 	}
 }
 

@@ -110,8 +110,8 @@ func (env *Env) reportReply(ctx context.Context, req *bot.Request, r *storage.Me
 	if !m.TookPlace(req.Now) {
 		lines = append(lines, req.T("report.status_not_held", "Status", statusLabel(req, m.Status)))
 	}
-	if len(r.Attended) > 0 {
-		lines = append(lines, req.T("report.attended", "Count", len(r.Attended), "Names", fitNames(req.T, "", r.Attended, 600)))
+	if came := int64(len(r.Attended)) + m.UnlinkedCame; came > 0 {
+		lines = append(lines, req.T("report.attended", "Count", came, "Names", withUnnamed(req.T, r.Attended, m.UnlinkedCame, 600)))
 	} else {
 		lines = append(lines, req.T("report.attended_none", "Number", m.Number))
 	}

@@ -29,7 +29,7 @@ func (env *Env) responseCommand() *bot.Command {
 	official := bot.Option{Name: "official", Kind: bot.Text, Required: true, MaxLength: 100, Autocomplete: "official"}
 	meeting := bot.Option{Name: "meeting", Kind: bot.Integer, Autocomplete: "meeting"}
 	source := bot.Option{Name: "source", Kind: bot.Choice, Choices: bot.Choices(sourceValues...)}
-	note := bot.Option{Name: "note", Kind: bot.Text, MaxLength: 500}
+	note := bot.Option{Name: "note", Kind: bot.Text, MaxLength: 500, NoContact: true}
 	return &bot.Command{
 		Name: "response",
 		Subcommands: []*bot.Command{
@@ -70,7 +70,7 @@ func (env *Env) responseCommand() *bot.Command {
 				Options: []bot.Option{
 					{Name: "rule", Kind: bot.Text, Required: true, MaxLength: 8},
 					{Name: "in-place", Kind: bot.Choice, Required: true, Choices: bot.Choices(storage.MarkYes, storage.MarkNo)},
-					{Name: "note", Kind: bot.Text, MaxLength: 500},
+					{Name: "note", Kind: bot.Text, MaxLength: 500, NoContact: true},
 				},
 				Handler: env.responseSettle,
 			},

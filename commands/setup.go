@@ -30,6 +30,8 @@ func (env *Env) setupCommand() *bot.Command {
 			{Name: "timezone", Kind: bot.Text, MaxLength: 64, Positional: true},
 			{Name: "report-form", Kind: bot.Text, MaxLength: 300},
 			{Name: "language", Kind: bot.Choice, Choices: bot.Choices(catalogLanguages()...)},
+			// Checked by setupValuesOf, whose refusal gives its own example.
+			{Name: "retention", Kind: bot.Integer},
 		},
 		Handler: env.setup,
 	}
@@ -79,6 +81,10 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	if v.language != "" && req.Caller.FollowsGroup {
+		// They read the group's language, which is now the new one.
+		req.Locale = v.language
+	}
 	reply := bot.Reply{
 		Title: req.T("setup.done.title", "Name", v.name),
 		Text:  req.T("setup.done", "Name", v.name, "Kind", bot.Word(v.kind), "Zone", v.zone, "Now", bot.At(req.Now, v.loc, bot.DateZone)),
@@ -90,6 +96,7 @@ func (env *Env) setup(ctx context.Context, req *bot.Request) (bot.Reply, error) 
 	if v.language != "" {
 		reply.Text += "\n" + req.T("setup.language", "Language", req.T("me.language."+v.language))
 	}
+	reply.Text += "\n" + req.T("setup.retention", "Days", v.retention)
 	if becameLead {
 		reply.Text += "\n" + req.T("setup.lead")
 	}
@@ -124,19 +131,22 @@ type setupValues struct {
 	form             string
 	formGiven        bool
 	language         string // "" when not given
+	retention        int    // days: the group's, or the option's
+	retentionGiven   bool
 }
 
 // setupValuesOf reads and checks /setup's options over the group's
 // current settings; the first /setup needs jurisdiction, kind and zone.
 func setupValuesOf(req *bot.Request, g *storage.Group) (setupValues, error) {
-	v := setupValues{name: g.Jurisdiction, kind: g.Kind, zone: g.TimeZone, loc: g.Location(), form: g.ReportForm, formGiven: req.Has("report-form")}
+	v := setupValues{name: g.Jurisdiction, kind: g.Kind, zone: g.TimeZone, loc: g.Location(), form: g.ReportForm, formGiven: req.Has("report-form"),
+		retention: g.RetentionDays, retentionGiven: req.Has("retention")}
 	if g.Jurisdiction == "" {
 		for _, o := range []string{"jurisdiction", "kind", "timezone"} {
 			if !req.Has(o) {
 				return v, bot.Invalid(o, bot.M("setup.first_needs", "Name", o), setupExample)
 			}
 		}
-	} else if !req.Has("jurisdiction") && !req.Has("kind") && !req.Has("timezone") && !v.formGiven && !req.Has("language") {
+	} else if !req.Has("jurisdiction") && !req.Has("kind") && !req.Has("timezone") && !v.formGiven && !req.Has("language") && !v.retentionGiven {
 		return v, bot.Invalid("jurisdiction", bot.M("setup.nothing", "Name", g.Jurisdiction), `/setup report-form:https://forms.example.org/report`)
 	}
 	if req.Has("jurisdiction") {
@@ -163,6 +173,13 @@ func setupValuesOf(req *bot.Request, g *storage.Group) (setupValues, error) {
 		}
 		v.form = form
 	}
+	if v.retentionGiven {
+		days, _ := req.Int("retention")
+		if days < minRetentionDays || days > maxRetentionDays {
+			return v, bot.Invalid("retention", bot.M("setup.retention.bad", "Value", days, "Min", minRetentionDays, "Max", maxRetentionDays), retentionExample)
+		}
+		v.retention = int(days)
+	}
 	return v, nil
 }
 
@@ -186,6 +203,13 @@ func (env *Env) saveSetup(ctx context.Context, tx *storage.Store, req *bot.Reque
 		}
 		before += "; language " + g.Language
 		after += "; language " + v.language
+	}
+	if v.retentionGiven {
+		if err := tx.SetRetention(ctx, g.ID, v.retention); err != nil {
+			return err
+		}
+		before += fmt.Sprintf("; retention %d days", g.RetentionDays)
+		after += fmt.Sprintf("; retention %d days", v.retention)
 	}
 	return env.audit(ctx, tx, req, "setup", "group", 0, before, after)
 }

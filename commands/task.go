@@ -31,7 +31,7 @@ func (env *Env) taskCommand() *bot.Command {
 				Name:    "add",
 				Example: taskAddExample,
 				Options: []bot.Option{
-					{Name: "title", Kind: bot.Text, Required: true, MaxLength: taskMaxTitle},
+					{Name: "title", Kind: bot.Text, Required: true, MaxLength: taskMaxTitle, NoContact: true},
 					{Name: "user", Kind: bot.UserKind},
 					{Name: "due", Kind: bot.Time, MaxLength: 64},
 					{Name: "meeting", Kind: bot.Integer, Autocomplete: "meeting"},

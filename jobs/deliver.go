@@ -71,13 +71,13 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return nil
 	}
 	if job.Attempt >= job.MaxAttempts {
-		q.log.ErrorContext(ctx, "message not delivered", "group", g.ID, "what", a.What, "to", a.Name, "attempts", job.Attempt, "err", err)
+		q.log.ErrorContext(ctx, "message not delivered", "group", g.ID, "what", a.What, "member", a.MemberID, "attempts", job.Attempt, "err", err)
 		f := &storage.DeliveryFailure{GroupID: g.ID, What: a.What, Recipient: a.Name, Reason: err.Error()}
 		if rerr := q.store.RecordDeliveryFailure(ctx, f); rerr != nil {
 			return errors.Join(err, rerr)
 		}
 	} else {
-		q.log.WarnContext(ctx, "delivery failed; will retry", "group", g.ID, "what", a.What, "to", a.Name, "attempt", job.Attempt, "err", err)
+		q.log.WarnContext(ctx, "delivery failed; will retry", "group", g.ID, "what", a.What, "member", a.MemberID, "attempt", job.Attempt, "err", err)
 	}
 	return err
 }
@@ -128,6 +128,6 @@ func (q *Queue) send(ctx context.Context, g *storage.Group, a DeliverArgs, key s
 	if err := sender(ctx, to, inChannel.Fit(), key+"-channel"); err != nil {
 		return errors.Join(dmErr, err)
 	}
-	q.log.InfoContext(ctx, "direct message failed; delivered in the digest channel", "group", g.ID, "what", a.What, "to", a.Name, "err", dmErr)
+	q.log.InfoContext(ctx, "direct message failed; delivered in the digest channel", "group", g.ID, "what", a.What, "member", a.MemberID, "err", dmErr)
 	return nil
 }

@@ -163,10 +163,13 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) err
 		} else if err != nil {
 			return err
 		}
-		if status == storage.DigestSentStatus {
-			return tx.MarkFailuresReported(ctx, a.GroupID, d.Failures)
+		if status != storage.DigestSentStatus {
+			return nil
 		}
-		return nil
+		if err := tx.MarkFailuresReported(ctx, a.GroupID, d.Failures); err != nil {
+			return err
+		}
+		return tx.ForgetPurgeReports(ctx, a.GroupID, d.Purges)
 	}, next)
 	if errors.Is(err, errAlreadySent) {
 		return nil // another worker sent it; River completes this job

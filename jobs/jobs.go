@@ -4,7 +4,9 @@
 // reminders (enqueued by storage.Hooks inside the transaction that creates
 // or moves the meeting or task), and the deliveries they fan out to, which
 // retry with backoff and are reported in the next digest when they finally
-// fail.
+// fail; and each group's nightly purge (an hourly tick enqueues one job per
+// group whose night it is), which erases what the group's retention no
+// longer keeps.
 //
 // Workers are idempotent on their guard rows and re-check the current row
 // before reminding: a job whose meeting or task has moved since it was
@@ -68,8 +70,9 @@ type Config struct {
 	PollInterval time.Duration
 	// TickInterval is how often the digest tick runs; default 1 minute.
 	TickInterval time.Duration
-	// NoTick leaves the digest tick out, for tests that call Tick
-	// themselves at chosen moments.
+	// NoTick leaves the periodic ticks out (digest, pruning, retention),
+	// for tests that call Tick and RetentionTick themselves at chosen
+	// moments.
 	NoTick bool
 	// RetryDelay is the wait before retrying a failed job; nil uses River's
 	// backoff (attempt⁴ seconds, with jitter).
@@ -127,6 +130,8 @@ func New(cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &taskReminderWorker{q: q})
 	river.AddWorker(workers, &deliverWorker{q: q})
 	river.AddWorker(workers, &pruneWorker{q: q})
+	river.AddWorker(workers, &retentionTickWorker{q: q})
+	river.AddWorker(workers, &retentionWorker{q: q})
 	rc := &river.Config{
 		ID:                cfg.ID,
 		Logger:            q.log.With("component", "river"),
@@ -153,6 +158,12 @@ func New(cfg Config) (*Queue, error) {
 			river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "prune_deliveries"},
+		), river.NewPeriodicJob(
+			// Hourly: each group's purge falls due in the hour its night
+			// reaches PurgeHour (see DuePurge).
+			river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return RetentionTickArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "retention_tick", RunOnStart: true},
 		)}
 	}
 	if cfg.RetryDelay != nil {

@@ -124,6 +124,7 @@ func eachPlatform(t *testing.T, fn func(t *testing.T, w *world)) {
 					t.Parallel()
 					w := newWorld(t, p, storagetest.Open(t, d))
 					fn(t, w)
+					w.checkLogs(t)
 					if !t.Failed() {
 						mu.Lock()
 						passed = append(passed, w)
@@ -199,6 +200,8 @@ type world struct {
 	// comparison across platforms; offRecord pauses it.
 	transcript []string
 	offrecord  bool
+	// logs is everything the bot logged, at every level.
+	logs *logTap
 }
 
 // person is someone in the group: a name, and the id their platform
@@ -312,16 +315,19 @@ type driver interface {
 	room(name string) string
 }
 
-// logger is quiet unless SCENARIO_LOG is set (to "debug" for everything).
-func logger() *slog.Logger {
+// logger writes everything, debug included, into tap, which eachPlatform
+// checks for names and typed text (loghygiene_test.go); and to stderr when
+// SCENARIO_LOG is set (to "debug" for everything).
+func logger(tap io.Writer) *slog.Logger {
+	all := slog.NewTextHandler(tap, &slog.HandlerOptions{Level: slog.LevelDebug})
 	if l := os.Getenv("SCENARIO_LOG"); l != "" {
 		level := slog.LevelInfo
 		if l == "debug" {
 			level = slog.LevelDebug
 		}
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+		return slog.New(slog.NewMultiHandler(all, slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+	return slog.New(all)
 }
 
 // newWorld starts the bot on platform over s, at start, with alex typing.
@@ -333,7 +339,8 @@ func newWorld(t *testing.T, platform string, s *storage.Store, extra ...*bot.Com
 	}
 	clock := bot.NewManualClock(start)
 	s.SetClock(clock.Now)
-	log := logger()
+	logs := &logTap{}
+	log := logger(logs)
 	env := &commands.Env{Store: s, Clock: clock, Log: log}
 	router := commands.Router(env)
 	if len(extra) > 0 {
@@ -342,7 +349,7 @@ func newWorld(t *testing.T, platform string, s *storage.Store, extra ...*bot.Com
 	w := &world{
 		t: t, platform: platform, dialect: s.Dialect(), store: s, clock: clock, env: env, router: router,
 		people: map[string]*person{}, byID: map[string]*person{}, read: map[string]int{},
-		rooms: map[string]string{}, roomNames: map[string]string{},
+		rooms: map[string]string{}, roomNames: map[string]string{}, logs: logs,
 	}
 	switch platform {
 	case console.Platform:

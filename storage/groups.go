@@ -100,6 +100,15 @@ func (s *Store) single(ctx context.Context) *gorm.DB {
 	return s.with(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
 }
 
+// LookupCaller reads a platform user as EnsureCaller does, in one
+// statement, without creating or changing anything: GroupID is 0 when the
+// group is unknown, and MemberID when the member is. Help and refusals
+// given before the caller is resolved use it to speak their language.
+func (s *Store) LookupCaller(ctx context.Context, platform, platformID, userID string) (_ *Caller, err error) {
+	defer wrap(&err, "storage.LookupCaller(%q, %q, %q)", platform, platformID, userID)
+	return s.caller(ctx, platform, platformID, userID)
+}
+
 // caller runs callerQuery; GroupID is 0 when the group is unknown, and
 // MemberID when the member is.
 func (s *Store) caller(ctx context.Context, platform, platformID, userID string) (*Caller, error) {

@@ -163,10 +163,11 @@ func (s *Store) MeetingsWithOfficial(ctx context.Context, groupID, officialID in
 func (s *Store) meetingRows(ctx context.Context) *gorm.DB { return s.meetingRowsOf(ctx, nil) }
 
 // meetingRowsOf reads the meetings a subquery chose (all of them when nil)
-// as MeetingRow.
+// as MeetingRow. Each count is the meeting's rows plus what it counted of
+// people whose link to it was erased (see UnlinkPeople).
 func (s *Store) meetingRowsOf(ctx context.Context, chosen *gorm.DB) *gorm.DB {
 	count := func(answer string) string {
-		return "(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = '" + answer + "') AS " + answer
+		return "(SELECT COUNT(*) FROM rsvps r WHERE r.group_id = mt.group_id AND r.meeting_id = mt.id AND r.answer = '" + answer + "') + mt.unlinked_" + answer + " AS " + answer
 	}
 	q := s.with(ctx).Table("meetings mt")
 	if chosen != nil {
@@ -217,18 +218,24 @@ func (s *Store) SetRSVP(ctx context.Context, m *Meeting, memberID int64, answer 
 	return prev, s.rsvpChanged(ctx, m, &r)
 }
 
-// RSVPCounts counts a meeting's answers by answer (yes, no, maybe).
+// RSVPCounts counts a meeting's answers by answer (yes, no, maybe),
+// those of people whose link to it was erased included.
 func (s *Store) RSVPCounts(ctx context.Context, groupID, meetingID int64) (_ map[string]int64, err error) {
 	defer wrap(&err, "storage.RSVPCounts(%d, %d)", groupID, meetingID)
 	var rows []struct {
 		Answer string
 		N      int64
 	}
-	err = s.with(ctx).Model(&RSVP{}).Select("answer, COUNT(*) AS n").
-		Where("group_id = ? AND meeting_id = ?", groupID, meetingID).Group("answer").Scan(&rows).Error
+	err = s.with(ctx).Raw(`SELECT answer, COUNT(*) AS n FROM rsvps WHERE group_id = ? AND meeting_id = ? GROUP BY answer
+		UNION ALL SELECT 'yes', unlinked_yes FROM meetings WHERE group_id = ? AND id = ?
+		UNION ALL SELECT 'maybe', unlinked_maybe FROM meetings WHERE group_id = ? AND id = ?
+		UNION ALL SELECT 'no', unlinked_no FROM meetings WHERE group_id = ? AND id = ?`,
+		groupID, meetingID, groupID, meetingID, groupID, meetingID, groupID, meetingID).Scan(&rows).Error
 	out := map[string]int64{}
 	for _, r := range rows {
-		out[r.Answer] = r.N
+		if r.N > 0 {
+			out[r.Answer] += r.N
+		}
 	}
 	return out, err
 }
@@ -373,10 +380,13 @@ func (s *Store) ConcernedMembers(ctx context.Context, groupID, meetingID int64) 
 	return out, err
 }
 
-// AttendanceCount counts who came to a meeting.
+// AttendanceCount counts who came to a meeting, those whose link to it
+// was erased included.
 func (s *Store) AttendanceCount(ctx context.Context, groupID, meetingID int64) (_ int64, err error) {
 	defer wrap(&err, "storage.AttendanceCount(%d, %d)", groupID, meetingID)
 	var n int64
-	err = s.with(ctx).Model(&Attendance{}).Where("group_id = ? AND meeting_id = ?", groupID, meetingID).Count(&n).Error
+	err = s.with(ctx).Raw(`SELECT (SELECT COUNT(*) FROM attendance WHERE group_id = ? AND meeting_id = ?)
+		+ COALESCE((SELECT unlinked_came FROM meetings WHERE group_id = ? AND id = ?), 0)`,
+		groupID, meetingID, groupID, meetingID).Row().Scan(&n)
 	return n, err
 }

@@ -21,9 +21,15 @@ type Group struct {
 	// Language is the group's language (/setup language): channel posts
 	// are written in it, and members who chose none and whose platform
 	// names none read it.
-	Language  string    `gorm:"size:8;not null;default:'en'"`
-	CreatedAt time.Time `gorm:"not null"`
-	UpdatedAt time.Time `gorm:"not null"`
+	Language string `gorm:"size:8;not null;default:'en'"`
+	// RetentionDays is how long links between people and meetings, and
+	// who made each audit entry, are kept (/setup retention); PurgedOn is
+	// the local date (YYYY-MM-DD) of the last nightly purge, "" before the
+	// first (see RunRetention).
+	RetentionDays int       `gorm:"not null;default:365"`
+	PurgedOn      string    `gorm:"size:10;not null;default:''"`
+	CreatedAt     time.Time `gorm:"not null"`
+	UpdatedAt     time.Time `gorm:"not null"`
 }
 
 // Member is a person in a group: a platform id and a display name, and
@@ -93,6 +99,16 @@ type Meeting struct {
 	// report-back, and when; nil until someone does.
 	ReportFiledAt *time.Time
 	ReportFiledBy *int64
+	// UnlinkedYes, UnlinkedMaybe, UnlinkedNo, UnlinkedCame and
+	// UnlinkedRoles count the RSVPs, attendance records and roles for this
+	// meeting whose link to a person was erased (by the group's retention
+	// or a member forgotten: see UnlinkPeople). The meeting's counts are
+	// these plus its rows.
+	UnlinkedYes   int64     `gorm:"not null;default:0"`
+	UnlinkedMaybe int64     `gorm:"not null;default:0"`
+	UnlinkedNo    int64     `gorm:"not null;default:0"`
+	UnlinkedCame  int64     `gorm:"not null;default:0"`
+	UnlinkedRoles int64     `gorm:"not null;default:0"`
 	CreatedAt     time.Time `gorm:"not null"`
 	UpdatedAt     time.Time `gorm:"not null"`
 }
@@ -243,5 +259,5 @@ type GroupCounter struct {
 func Models() []any {
 	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{},
 		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}, &Settlement{}, &GroupCounter{},
-		&LatestAnswer{}, &LatestSettlement{}}
+		&LatestAnswer{}, &LatestSettlement{}, &PurgeReport{}}
 }

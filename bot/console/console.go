@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -31,6 +33,10 @@ type Console struct {
 	// first Line), e.g. "es". Unset, like a platform that does not say,
 	// the member's choice (/me) or else the group's language applies.
 	Locale string
+	// FileDir is where the files of messages are written (a member's data
+	// export), each under a new name readable by its owner only; "" is the
+	// system's temporary directory.
+	FileDir string
 
 	router *bot.Router
 	in     io.Reader
@@ -113,14 +119,47 @@ func (c *Console) Line(ctx context.Context, line string) string {
 	return Render(c.router.Run(ctx, req, line, resolveMention, c).Reply)
 }
 
-// Send prints a message no request asked for, marked with its addressee.
+// Send prints a message no request asked for, marked with its addressee;
+// its files are written to FileDir, and their paths printed.
 func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error {
 	where := "#" + to.Channel
 	if to.User != "" {
 		where = "@" + to.User
 	}
-	c.write(fmt.Sprintf("[message to %s]\n%s\n", where, Render(r)))
+	text := Render(r)
+	for _, f := range r.Files {
+		path, err := c.save(f)
+		if err != nil {
+			return err
+		}
+		text += "\n" + bot.Translate(c.Locale, bot.M("console.file", "Path", path))
+	}
+	c.write(fmt.Sprintf("[message to %s]\n%s\n", where, text))
 	return nil
+}
+
+// save writes a file under a new name made from its own (fcbot-data.json
+// becomes fcbot-data-123456.json), readable and writable by its owner
+// only, and returns its path.
+func (c *Console) save(f bot.File) (string, error) {
+	dir := c.FileDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	name := filepath.Base(f.Name)
+	ext := filepath.Ext(name)
+	out, err := os.CreateTemp(dir, strings.TrimSuffix(name, ext)+"-*"+ext) // mode 0600
+	if err != nil {
+		return "", fmt.Errorf("console: save %s: %w", name, err)
+	}
+	if _, err := out.Write(f.Data); err != nil {
+		_ = out.Close()
+		return "", fmt.Errorf("console: save %s: %w", name, err)
+	}
+	if err := out.Close(); err != nil {
+		return "", fmt.Errorf("console: save %s: %w", name, err)
+	}
+	return out.Name(), nil
 }
 
 func (c *Console) write(s string) {

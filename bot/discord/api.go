@@ -25,6 +25,9 @@ type api interface {
 	// JSON the HTTP mode writes, including autocomplete results whose
 	// empty choices discordgo's own type would drop.
 	RequestWithBucketID(method, urlStr string, data any, bucketID string, options ...discordgo.RequestOption) ([]byte, error)
+	// RequestRaw posts a message with files and a nonce: a multipart body
+	// that RequestWithBucketID cannot make.
+	RequestRaw(method, urlStr, contentType string, b []byte, bucketID string, sequence int, options ...discordgo.RequestOption) ([]byte, error)
 	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	InteractionResponseDelete(i *discordgo.Interaction, options ...discordgo.RequestOption) error
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
@@ -147,7 +150,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			_ = resp.Body.Close()
 		}
-		t.log.DebugContext(ctx, "discord: retrying", "method", req.Method, "path", req.URL.Path, "status", status, "wait", wait, "err", err)
+		t.log.DebugContext(ctx, "discord: retrying", "method", req.Method, "path", route(req.URL.Path), "status", status, "wait", wait, "err", withoutURL(err))
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -211,4 +214,27 @@ func status(err error) int {
 		return http.StatusTooManyRequests
 	}
 	return 0
+}
+
+// route is a request path as logs may show it: the interaction token in
+// an interaction's callback and webhook paths (valid for 15 minutes, and
+// enough to answer as the bot) is replaced by ":token".
+func route(path string) string {
+	parts := strings.Split(path, "/")
+	for i := 0; i+2 < len(parts); i++ {
+		if parts[i] == "webhooks" || parts[i] == "interactions" {
+			parts[i+2] = ":token"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// withoutURL drops the URL, which holds the same token, from a transport
+// error.
+func withoutURL(err error) error {
+	var u *url.Error
+	if errors.As(err, &u) {
+		return u.Err
+	}
+	return err
 }

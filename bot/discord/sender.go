@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -88,6 +89,9 @@ func (s *Sender) send(ctx context.Context, to bot.Destination, r bot.Reply, key 
 	data := &discordgo.MessageSend{
 		Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: noPings(),
 	}
+	for _, f := range r.Files {
+		data.Files = append(data.Files, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})
+	}
 	if err := s.post(ctx, channel, data, key); err != nil {
 		return s.failed(ctx, what, err, "user", to.User, "channel", channel)
 	}
@@ -103,7 +107,10 @@ type onceMessage struct {
 	EnforceNonce bool   `json:"enforce_nonce"`
 }
 
-// post creates data in channel: plainly, or with the nonce of key.
+// post creates data in channel: plainly, or with the nonce of key. A
+// message with files is sent as multipart/form-data, the JSON in its
+// payload_json part and each file in a files[n] part, as Discord takes
+// uploads.
 func (s *Sender) post(ctx context.Context, channel string, data *discordgo.MessageSend, key string) error {
 	if key == "" {
 		_, err := s.api.ChannelMessageSendComplex(channel, data, discordgo.WithContext(ctx))
@@ -116,6 +123,14 @@ func (s *Sender) post(ctx context.Context, channel string, data *discordgo.Messa
 	}
 	ep := discordgo.EndpointChannelMessages(channel)
 	body := onceMessage{MessageSend: data, Nonce: nonce(key, channel), EnforceNonce: true}
+	if len(data.Files) > 0 {
+		contentType, raw, err := discordgo.MultipartBodyWithJSON(body, data.Files)
+		if err != nil {
+			return err
+		}
+		_, err = s.api.RequestRaw(http.MethodPost, ep, contentType, raw, ep, 0, discordgo.WithContext(ctx))
+		return err
+	}
 	_, err := s.api.RequestWithBucketID(http.MethodPost, ep, body, ep, discordgo.WithContext(ctx))
 	return err
 }

@@ -16,10 +16,11 @@ import (
 // workspace); conversations.info on public and private channels (a channel
 // named must be the workspace's, and one the bot can post in); and
 // conversations.history of channels, private channels and direct messages
-// the bot is in, read only by SendOnce to find a message it already posted.
+// the bot is in, read only by SendOnce to find a message it already posted;
+// and uploading files (a member's data export, by direct message).
 var Scopes = []string{
 	"commands", "chat:write", "chat:write.public", "im:write", "users:read",
-	"channels:read", "groups:read", "channels:history", "groups:history", "im:history",
+	"channels:read", "groups:read", "channels:history", "groups:history", "im:history", "files:write",
 }
 
 // Paths of HTTP mode's request URLs.

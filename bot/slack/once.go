@@ -56,6 +56,9 @@ func (s *Sender) SendOnce(ctx context.Context, to bot.Destination, r bot.Reply, 
 	if err == nil {
 		err = s.postOnce(ctx, "en", channel, r, key)
 	}
+	if err == nil {
+		err = s.upload(ctx, channel, r.Files)
+	}
 	if err != nil {
 		s.log.WarnContext(ctx, "message not delivered", "platform", Platform, "group", to.Group, "to", to.User, "channel", to.Channel, "key", key, "err", err)
 	}

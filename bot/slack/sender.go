@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,10 @@ type webAPI interface {
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 	GetConversationInfoContext(ctx context.Context, input *slack.GetConversationInfoInput) (*slack.Channel, error)
 	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
+	// UploadFileContext shares a file in a conversation: Slack's
+	// files.getUploadURLExternal, the upload itself, then
+	// files.completeUploadExternal.
+	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 }
 
 var _ webAPI = (*slack.Client)(nil)
@@ -58,8 +63,9 @@ var (
 )
 
 // Send delivers r to a user's direct messages (conversations.open, then
-// chat.postMessage) or to a channel. bot.Sender carries no locale: the few
-// words the adapter adds itself are in English.
+// chat.postMessage) or to a channel, its files after it. bot.Sender
+// carries no locale: the few words the adapter adds itself are in
+// English.
 func (s *Sender) Send(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	return s.send(ctx, "en", to, r)
 }
@@ -70,6 +76,9 @@ func (s *Sender) send(ctx context.Context, locale string, to bot.Destination, r 
 	channel, err := s.conversation(ctx, to)
 	if err == nil {
 		err = s.post(ctx, locale, channel, r)
+	}
+	if err == nil {
+		err = s.upload(ctx, channel, r.Files)
 	}
 	if err != nil {
 		s.log.WarnContext(ctx, "message not delivered", "platform", Platform, "group", to.Group, "to", to.User, "channel", to.Channel, "err", err)
@@ -105,6 +114,24 @@ func (s *Sender) post(ctx context.Context, locale, channel string, r bot.Reply) 
 		_, _, err := s.api.PostMessageContext(ctx, channel, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...))
 		return err
 	})
+}
+
+// upload shares each file in channel, under its name. Slack has no way to
+// make an upload idempotent: a retry after an answer lost on the way back
+// may share a file twice.
+func (s *Sender) upload(ctx context.Context, channel string, files []bot.File) error {
+	for _, f := range files {
+		err := retry(ctx, "files.upload", func(ctx context.Context) error {
+			_, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+				Channel: channel, Filename: f.Name, Title: f.Name, FileSize: len(f.Data), Reader: bytes.NewReader(f.Data),
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Ephemeral shows r to one user in a channel (chat.postEphemeral); when

@@ -681,7 +681,7 @@ func TestManifest(t *testing.T) {
 			t.Errorf("interactivity url %q", m.Settings.Interactivity.RequestURL)
 		}
 		if got, want := strings.Join(m.OAuthConfig.Scopes.Bot, ","), "commands,chat:write,chat:write.public,im:write,users:read,"+
-			"channels:read,groups:read,channels:history,groups:history,im:history"; got != want {
+			"channels:read,groups:read,channels:history,groups:history,im:history,files:write"; got != want {
 			t.Errorf("scopes %s, want %s", got, want)
 		}
 	}

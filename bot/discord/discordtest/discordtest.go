@@ -2,7 +2,8 @@
 // that records every call (and can be told to fail some with 429 or 5xx,
 // or to answer late), knows the members and channels of the servers a
 // test describes, keeps the messages posted to channels (honouring
-// enforce_nonce), and a minimal gateway over websocket (Hello, Identify,
+// enforce_nonce), with the files uploaded with them (multipart/form-data,
+// as Discord takes them), and a minimal gateway over websocket (Hello, Identify,
 // READY, heartbeat ACKs, then the dispatches a test sends). It also signs
 // interaction requests the way Discord does, with a key made for the
 // test, and makes snowflake ids of a chosen time.
@@ -163,7 +164,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	path := versionRE.ReplaceAllString(r.URL.Path, "")
 	body, _ := io.ReadAll(r.Body)
-	status, reply := s.answer(r.Method, path, body)
+	status, reply := s.answer(r.Method, path, r.Header.Get("Content-Type"), body)
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: r.Method, Path: path, Auth: r.Header.Get("Authorization"), Body: body, Status: status})
 	close(s.changed)
@@ -209,7 +210,7 @@ var (
 )
 
 // answer is what the fake replies to a REST call.
-func (s *Server) answer(method, path string, body []byte) (int, any) {
+func (s *Server) answer(method, path, contentType string, body []byte) (int, any) {
 	if st := s.takeFault(method, path); st != 0 {
 		if st == http.StatusTooManyRequests {
 			return st, map[string]any{"message": "You are being rate limited.", "retry_after": 0.05, "global": false}
@@ -236,7 +237,7 @@ func (s *Server) answer(method, path string, body []byte) (int, any) {
 		_ = json.Unmarshal(body, &v)
 		return 200, map[string]any{"id": "4" + v.RecipientID, "type": 1}
 	case method == http.MethodPost && messagesRE.MatchString(path):
-		return s.createMessage(messagesRE.FindStringSubmatch(path)[1], body)
+		return s.createMessage(messagesRE.FindStringSubmatch(path)[1], contentType, body)
 	case method == http.MethodGet && memberRE.MatchString(path):
 		m := memberRE.FindStringSubmatch(path)
 		return s.member(m[1], m[2])

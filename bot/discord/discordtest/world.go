@@ -1,8 +1,14 @@
 package discordtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -90,9 +96,58 @@ type Message struct {
 	ID        string
 	ChannelID string
 	Nonce     string // as sent, "" without one
-	Body      []byte // the request that created it
-	at        time.Time
+	// Body is the JSON of the request that created it: the body, or the
+	// payload_json part of a multipart upload.
+	Body  []byte
+	Files []File // uploaded with it
+	at    time.Time
 }
+
+// File is a file uploaded with a message.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// maxUpload is Discord's limit on the files of one message for a bot in a
+// server without boosts.
+const maxUpload = 10 << 20
+
+// readUpload reads a multipart/form-data message body as Discord does: the
+// message's JSON in the payload_json part, each file in a part named
+// files[n] with a filename. Any other part, or a file without a name, is
+// a bad request.
+func readUpload(contentType string, body []byte) (payload []byte, files []File, ok bool) {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || params["boundary"] == "" {
+		return nil, nil, false
+	}
+	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if errors.Is(err, io.EOF) {
+			return payload, files, payload != nil
+		}
+		if err != nil {
+			return nil, nil, false
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			return nil, nil, false
+		}
+		switch name := p.FormName(); {
+		case name == "payload_json":
+			payload = data
+		case filesRE.MatchString(name) && p.FileName() != "":
+			files = append(files, File{Name: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: data})
+		default:
+			return nil, nil, false
+		}
+	}
+}
+
+var filesRE = regexp.MustCompile(`^files\[[0-9]+\]$`)
 
 // Messages returns the messages created in channelID, oldest first; every
 // channel's when channelID is "".
@@ -111,7 +166,22 @@ func (s *Server) Messages(channelID string) []Message {
 // createMessage is POST /channels/{id}/messages. With enforce_nonce and a
 // nonce that a message of the same channel got within NonceWindow, it
 // returns that message and creates nothing, as Discord does.
-func (s *Server) createMessage(channelID string, body []byte) (int, any) {
+func (s *Server) createMessage(channelID, contentType string, body []byte) (int, any) {
+	var files []File
+	if strings.HasPrefix(contentType, "multipart/form-data") {
+		payload, uploaded, ok := readUpload(contentType, body)
+		if !ok {
+			return http.StatusBadRequest, map[string]any{"message": "Invalid Form Body", "code": 50035}
+		}
+		body, files = payload, uploaded
+		size := 0
+		for _, f := range files {
+			size += len(f.Data)
+		}
+		if size > maxUpload {
+			return http.StatusRequestEntityTooLarge, map[string]any{"message": "Request entity too large", "code": 40005}
+		}
+	}
 	var req struct {
 		Nonce        json.RawMessage `json:"nonce"`
 		EnforceNonce bool            `json:"enforce_nonce"`
@@ -133,13 +203,20 @@ func (s *Server) createMessage(channelID string, body []byte) (int, any) {
 			}
 		}
 	}
-	m := Message{ID: strconv.Itoa(200000000000000001 + len(s.messages)), ChannelID: channelID, Nonce: nonce, Body: body, at: now}
+	m := Message{ID: strconv.Itoa(200000000000000001 + len(s.messages)), ChannelID: channelID, Nonce: nonce, Body: body, Files: files, at: now}
 	s.messages = append(s.messages, m)
 	return http.StatusOK, messageJSON(m)
 }
 
 func messageJSON(m Message) map[string]any {
-	out := map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": "", "type": 0}
+	attachments := []map[string]any{}
+	for i, f := range m.Files {
+		attachments = append(attachments, map[string]any{
+			"id": strconv.Itoa(600000000000000001 + i), "filename": f.Name, "size": len(f.Data), "content_type": f.ContentType,
+			"url": "https://cdn.discordapp.com/attachments/" + m.ChannelID + "/" + f.Name,
+		})
+	}
+	out := map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": "", "type": 0, "attachments": attachments}
 	if m.Nonce != "" {
 		out["nonce"] = m.Nonce
 	}

@@ -1,8 +1,10 @@
 // Package fakeslack is a local stand-in for Slack in tests: a Web API that
 // records the calls it gets (users.info, conversations.open,
 // conversations.info, conversations.history, chat.postMessage,
-// chat.postEphemeral, views.open, apps.connections.open), keeps the
-// messages posted (with their metadata) for conversations.history,
+// chat.postEphemeral, views.open, apps.connections.open, and a file upload:
+// files.getUploadURLExternal, the upload to the URL it gives,
+// files.completeUploadExternal), keeps the messages posted (with their
+// metadata) for conversations.history and the files shared,
 // response_url endpoints, a Socket Mode websocket the test drives, and
 // request signing as Slack does it. slack-go's own slacktest serves
 // neither conversations.open nor views.open, and its websocket speaks RTM.
@@ -21,6 +23,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -71,6 +75,21 @@ type Message struct {
 	Metadata          map[string]any // nil when posted without
 }
 
+// File is a file shared in a conversation by files.completeUploadExternal.
+type File struct {
+	ID, Channel, Name, Title string
+	Data                     []byte
+}
+
+// upload is a file announced by files.getUploadURLExternal: its name and
+// length, and once uploaded its bytes.
+type upload struct {
+	name     string
+	length   int
+	data     []byte
+	uploaded bool
+}
+
 // Call is one recorded Web API call or response_url post.
 type Call struct {
 	Method string     // "chat.postMessage", or "response" for response_url posts
@@ -88,7 +107,9 @@ type Server struct {
 	users    map[string]User
 	channels map[string]Channel
 	messages []Message // posted, oldest first
-	serial   int       // of message timestamps
+	serial   int       // of message timestamps and file ids
+	uploads  map[string]*upload
+	files    []File // shared, oldest first
 	calls    []Call
 	limited  map[string]int    // method → 429 answers still to give
 	fail     map[string]string // method → Slack error to answer with
@@ -106,13 +127,14 @@ type slowness struct {
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{
-		t: t, users: map[string]User{}, channels: map[string]Channel{}, limited: map[string]int{}, fail: map[string]string{},
+		t: t, users: map[string]User{}, channels: map[string]Channel{}, uploads: map[string]*upload{}, limited: map[string]int{}, fail: map[string]string{},
 		slow: map[string]slowness{}, notify: make(chan struct{}, 1), sockets: make(chan *Socket, 4),
 	}
 	s.channels[DefaultChannel] = Channel{ID: DefaultChannel, Name: "general", TeamID: DefaultTeam, BotMember: true}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.api)
 	mux.HandleFunc("/response/{id}", s.response)
+	mux.HandleFunc("/upload/{id}", s.upload)
 	mux.HandleFunc("/ws", s.socket)
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
@@ -148,6 +170,19 @@ func (s *Server) Messages(channel string) []Message {
 	for _, m := range s.messages {
 		if channel == "" || m.Channel == channel {
 			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Files returns the files shared in channel ("" for all), oldest first.
+func (s *Server) Files(channel string) []File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []File
+	for _, f := range s.files {
+		if channel == "" || f.Channel == channel {
+			out = append(out, f)
 		}
 	}
 	return out
@@ -290,6 +325,10 @@ func (s *Server) answer(method string, c Call) map[string]any {
 		return map[string]any{"ok": true, "message_ts": fmt.Sprintf("%d.000200", time.Now().Unix())}
 	case "views.open":
 		return map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}}
+	case "files.getUploadURLExternal":
+		return s.uploadURL(c.Form)
+	case "files.completeUploadExternal":
+		return s.completeUpload(c.Form)
 	case "apps.connections.open":
 		return map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.URL, "http") + "/ws"}
 	default:
@@ -371,6 +410,89 @@ func (s *Server) history(form url.Values) map[string]any {
 		next = strconv.Itoa(skip + len(page))
 	}
 	return map[string]any{"ok": true, "messages": msgs, "has_more": more, "response_metadata": map[string]any{"next_cursor": next}}
+}
+
+// uploadURL answers files.getUploadURLExternal: a file id and the URL to
+// upload its bytes to, for a named file of a stated length.
+func (s *Server) uploadURL(form url.Values) map[string]any {
+	length, err := strconv.Atoi(form.Get("length"))
+	if form.Get("filename") == "" || err != nil || length < 1 {
+		return map[string]any{"ok": false, "error": "invalid_arguments"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.serial++
+	id := fmt.Sprintf("F%04d", s.serial)
+	s.uploads[id] = &upload{name: form.Get("filename"), length: length}
+	return map[string]any{"ok": true, "upload_url": s.URL + "/upload/" + id, "file_id": id}
+}
+
+// upload takes a file's bytes, as Slack's upload URL does: the raw body,
+// or the file part of a multipart/form-data body. Its length must be the
+// one announced.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	s.record(Call{Method: "upload", Path: r.URL.Path, Form: url.Values{}})
+	data, err := uploadedBytes(r)
+	s.mu.Lock()
+	u := s.uploads[id]
+	ok := err == nil && u != nil && !u.uploaded && len(data) == u.length
+	if ok {
+		u.data, u.uploaded = data, true
+	}
+	s.mu.Unlock()
+	if !ok {
+		http.Error(w, "bad upload", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	fmt.Fprintf(w, "OK - %d", len(data))
+}
+
+func uploadedBytes(r *http.Request) ([]byte, error) {
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || !strings.HasPrefix(mediaType, "multipart/") {
+		return io.ReadAll(r.Body)
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return nil, fmt.Errorf("no file part: %w", err)
+		}
+		if p.FormName() == "file" {
+			return io.ReadAll(p)
+		}
+	}
+}
+
+// completeUpload answers files.completeUploadExternal: the uploaded files
+// it lists are shared in channel_id (a conversation is needed: the fake
+// keeps no unshared files).
+func (s *Server) completeUpload(form url.Values) map[string]any {
+	var list []struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	}
+	channel := form.Get("channel_id")
+	if err := json.Unmarshal([]byte(form.Get("files")), &list); err != nil || len(list) == 0 || channel == "" {
+		return map[string]any{"ok": false, "error": "invalid_arguments"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range list {
+		if u := s.uploads[f.ID]; u == nil || !u.uploaded {
+			return map[string]any{"ok": false, "error": "file_not_found"}
+		}
+	}
+	var done []map[string]any
+	for _, f := range list {
+		u := s.uploads[f.ID]
+		delete(s.uploads, f.ID)
+		s.files = append(s.files, File{ID: f.ID, Channel: channel, Name: u.name, Title: f.Title, Data: u.data})
+		done = append(done, map[string]any{"id": f.ID, "title": f.Title})
+	}
+	return map[string]any{"ok": true, "files": done}
 }
 
 func (s *Server) response(w http.ResponseWriter, r *http.Request) {
