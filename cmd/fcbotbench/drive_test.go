@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/fcbot/fcbot/bot/slack/fakeslack"
 )
 
 // fakeBot answers as fcbot may: at once, empty or deferred with the answer
@@ -183,7 +185,7 @@ func slackRequest(secret string, at time.Time) func() *http.Request {
 	return func() *http.Request {
 		body := []byte(url.Values{"command": {"/scorecard"}}.Encode())
 		r := httptest.NewRequest(http.MethodPost, "/slack/commands", bytes.NewReader(body))
-		signSlack(r.Header, secret, body, at)
+		fakeslack.Sign(r.Header, secret, body, at)
 		return r
 	}
 }

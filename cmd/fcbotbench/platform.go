@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/bot/slack/fakeslack"
 	"github.com/fcbot/fcbot/commands"
 )
 
@@ -108,18 +107,8 @@ func (p *slackPlatform) Request(base, line string, m int, key string) (*http.Req
 		return nil, err
 	}
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	signSlack(r.Header, p.secret, body, time.Now())
+	fakeslack.Sign(r.Header, p.secret, body, time.Now())
 	return r, nil
-}
-
-// signSlack adds Slack's v0 signature headers for body sent at ts.
-func signSlack(h http.Header, secret string, body []byte, ts time.Time) {
-	stamp := strconv.FormatInt(ts.Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(mac, "v0:%s:", stamp)
-	mac.Write(body)
-	h.Set("X-Slack-Request-Timestamp", stamp)
-	h.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 }
 
 // Ack: an empty acknowledgement means the answer comes to response_url.
