@@ -306,17 +306,12 @@ func (r Reply) Check() error {
 	return nil
 }
 
-// Page cuts items into pages of size per (at most MaxItems-1, leaving room
-// for the "more" line) and returns page p (1-based, clamped) with a footer
-// in locale that says how to see the rest, e.g. "… and 37 more: add page:2".
-func Page(locale string, items []string, p, per int) (page []string, footer string) {
-	offset, limit, footer := PageWindow(locale, len(items), p, per)
-	return items[offset:min(offset+limit, len(items))], footer
-}
-
-// PageWindow is Page for a list that is paged where it is stored: for page
-// p (1-based, clamped) of total items, per to a page, it returns the first
-// item's offset, how many to show, and the footer.
+// PageWindow pages a list of total items, per to a page (at most
+// MaxItems-1, leaving room for the "more" line): for page p (1-based,
+// clamped) it returns the first item's offset, how many to show, and a
+// footer in locale that says how to see the rest, e.g. "… and 37 more:
+// add page:2". Lists paged where they are stored ask storage for the same
+// window (storage.Page).
 func PageWindow(locale string, total, p, per int) (offset, limit int, footer string) {
 	if per <= 0 || per > MaxItems-1 {
 		per = MaxItems - 1

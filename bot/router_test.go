@@ -191,15 +191,15 @@ func TestReplyFitAndPage(t *testing.T) {
 		t.Errorf("%d fields shown and last %q, want the rest of %d counted", len(fit.Fields)-1, lastField.Value, len(fields))
 	}
 
-	page, footer := bot.Page("en", items, 2, 0)
-	if len(page) != bot.MaxItems-1 || !strings.HasPrefix(page[0], "item 20 ") {
-		t.Errorf("page 2 starts with %q and has %d items", bot.Clip(page[0], 10), len(page))
+	offset, limit, footer := bot.PageWindow("en", len(items), 2, 0)
+	if limit != bot.MaxItems-1 || !strings.HasPrefix(items[offset], "item 20 ") {
+		t.Errorf("page 2 starts with %q and has %d items", bot.Clip(items[offset], 10), limit)
 	}
 	if !strings.Contains(footer, "Page 2 of 11") || !strings.Contains(footer, "page:3") {
 		t.Errorf("footer %q, want page 2 of 11 and how to see page 3", footer)
 	}
-	if _, footer := bot.Page("en", items, 99, 0); !strings.Contains(footer, "Page 11 of 11") {
-		t.Errorf("a page past the end gives footer %q, want the last page", footer)
+	if offset, _, footer := bot.PageWindow("en", len(items), 99, 0); !strings.Contains(footer, "Page 11 of 11") || offset != 10*(bot.MaxItems-1) {
+		t.Errorf("a page past the end gives offset %d and footer %q, want the last page", offset, footer)
 	}
 }
 

@@ -39,30 +39,6 @@ func (s *Store) AddAnswers(ctx context.Context, answers []Answer) (err error) {
 	})
 }
 
-// LatestAnswers returns the answer that counts for every official and rule
-// of the group, in full: the latest one logged (by time, then by id).
-// Answers about removed officials are left out. It reads the standing,
-// then those answers by primary key (see page.go).
-func (s *Store) LatestAnswers(ctx context.Context, groupID int64) (_ []Answer, err error) {
-	defer wrap(&err, "storage.LatestAnswers(%d)", groupID)
-	st, err := s.Standing(ctx, groupID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for _, byRule := range st.Answers {
-		for _, a := range byRule {
-			ids = append(ids, a.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var out []Answer
-	err = s.with(ctx).Where("id IN ? AND +group_id = ?", ids, groupID).Order("official_id, id").Find(&out).Error
-	return out, err
-}
-
 // AnswerRow is an answer with the names users see.
 type AnswerRow struct {
 	Answer

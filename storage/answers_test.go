@@ -62,13 +62,10 @@ func TestLatestAnswersAndHistory(t *testing.T) {
 		add(g, poe, "1", storage.MarkEvasive, "")
 		add(other, otherRoe, "1", storage.MarkYes, "")
 
-		got, err := s.LatestAnswers(ctx, g)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := storagetest.LatestAnswers(t, s, g)
 		want := map[[2]any]string{{roe, "1"}: "no/yes", {roe, "2"}: "no/no", {poe, "1"}: "evasive/"}
 		if len(got) != len(want) {
-			t.Fatalf("LatestAnswers = %d answers, want %d: %+v", len(got), len(want), got)
+			t.Fatalf("latest answers = %d answers, want %d: %+v", len(got), len(want), got)
 		}
 		for _, a := range got {
 			if w := want[[2]any{a.OfficialID, a.Rule}]; w != string(a.InPlace)+"/"+string(a.WouldSupport) || a.GroupID != g {
@@ -90,7 +87,7 @@ func TestLatestAnswersAndHistory(t *testing.T) {
 		if err := storage.GormForTest(s).Model(&storage.Official{}).Where("id = ?", poe).Update("removed_at", clock).Error; err != nil {
 			t.Fatal(err)
 		}
-		got, _ = s.LatestAnswers(ctx, g)
+		got = storagetest.LatestAnswers(t, s, g)
 		officials, _ := s.Officials(ctx, g)
 		if len(got) != 2 || len(officials) != 1 || officials[0].ID != roe {
 			t.Errorf("after removing Mayor Poe: %d latest answers, officials %+v; want 2 and only Sheriff Roe", len(got), officials)

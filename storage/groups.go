@@ -285,16 +285,6 @@ func (s *Store) MembersByIDs(ctx context.Context, groupID int64, ids []int64) (_
 	return out, err
 }
 
-// GroupRoles returns the member's group-wide roles.
-func (s *Store) GroupRoles(ctx context.Context, groupID, memberID int64) (_ []Role, err error) {
-	defer wrap(&err, "storage.GroupRoles(%d, %d)", groupID, memberID)
-	var roles []Role
-	err = s.with(ctx).Model(&RoleAssignment{}).
-		Where("group_id = ? AND member_id = ? AND meeting_id IS NULL", groupID, memberID).
-		Order("role").Pluck("role", &roles).Error
-	return roles, err
-}
-
 // CountRole counts the group-wide holders of a role.
 func (s *Store) CountRole(ctx context.Context, groupID int64, role Role) (_ int64, err error) {
 	defer wrap(&err, "storage.CountRole(%d, %q)", groupID, role)

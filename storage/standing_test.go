@@ -94,10 +94,7 @@ func checkStanding(t *testing.T, s *storage.Store, groupID int64, when string) {
 	if !maps.Equal(gotR, wantR) {
 		t.Errorf("%s: Standing rulings\n got %v\nwant %v", when, gotR, wantR)
 	}
-	full, err := s.LatestAnswers(context.Background(), groupID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	full := storagetest.LatestAnswers(t, s, groupID)
 	gotFull := map[string]string{}
 	for _, a := range full {
 		gotFull[fmt.Sprintf("%d/%s", a.OfficialID, a.Rule)] = fmt.Sprintf("answer %d: %s/%s %s", a.ID, a.InPlace, a.WouldSupport, a.CreatedAt.UTC().Format(time.RFC3339Nano))

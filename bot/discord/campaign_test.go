@@ -101,14 +101,7 @@ func TestResponseSheetModal(t *testing.T) {
 		if got := strings.Join(sh.picked(), ","); got != "- -,- -,- -,- -,- -,- -,- -,- -,- -,- -,1" {
 			t.Errorf("sheet defaults %q, want every rule not asked and meeting 1", got)
 		}
-		answers := func() []storage.Answer {
-			t.Helper()
-			all, err := s.LatestAnswers(context.Background(), mustGroup(t, s))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return all
-		}
+		answers := func() []storage.Answer { return storagetest.LatestAnswers(t, s, mustGroup(t, s)) }
 		note := func(s sheet, text string) response {
 			t.Helper()
 			modal := r.on(newID(), 3, map[string]any{"custom_id": s.button(t, "Save…"), "component_type": 2}, s)

@@ -115,14 +115,7 @@ func TestResponseSheetModal(t *testing.T) {
 		if title := view["title"].(map[string]any)["text"].(string); len([]rune(title)) > 24 || title == "" {
 			t.Errorf("modal title %q, want 1 to 24 characters", title)
 		}
-		answers := func() []storage.Answer {
-			t.Helper()
-			all, err := s.LatestAnswers(context.Background(), groupID(t, s))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return all
-		}
+		answers := func() []storage.Answer { return storagetest.LatestAnswers(t, s, groupID(t, s)) }
 
 		// Nothing picked: refused on the first rule, nothing logged, the
 		// modal stays open with its picks.

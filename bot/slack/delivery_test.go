@@ -108,9 +108,9 @@ func TestRetryAfterRunChangesNothing(t *testing.T) {
 		if n := len(r.fake.Calls("chat.postMessage")); n != posts {
 			t.Errorf("the retry sent %d more messages, want none (Bob's script went once)", n-posts)
 		}
-		roles, err := s.GroupRoles(context.Background(), groupID(t, s), memberID(t, s, "U0002"))
-		if err != nil || len(roles) != 1 {
-			t.Errorf("Bob's roles after a retry: %v (%v), want one", roles, err)
+		bob, err := s.LookupCaller(context.Background(), slack.Platform, team, "U0002")
+		if err != nil || len(bob.Roles) != 1 {
+			t.Errorf("Bob's roles after a retry: %v (%v), want one", bob, err)
 		}
 	})
 }

@@ -99,3 +99,33 @@ func Open(t testing.TB, dialect string) *storage.Store {
 	}
 	return s
 }
+
+// LatestAnswers returns, in full (notes and meetings included), the
+// answer that counts for each current official and rule of the group, as
+// the scorecard counts them (storage.Standing), for tests that check what
+// a command logged.
+func LatestAnswers(t testing.TB, s *storage.Store, groupID int64) []storage.Answer {
+	t.Helper()
+	ctx := context.Background()
+	st, err := s.Standing(ctx, groupID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []storage.Answer
+	for _, o := range st.Officials {
+		counts := st.Answers[o.ID]
+		if len(counts) == 0 {
+			continue
+		}
+		rows, err := s.AnswerHistory(ctx, groupID, o.ID, "", &storage.Page{Number: 1, Per: 10000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if a, ok := counts[r.Rule]; ok && a.ID == r.ID {
+				out = append(out, r.Answer)
+			}
+		}
+	}
+	return out
+}
