@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -237,15 +238,21 @@ func (s *Store) EnsureMember(ctx context.Context, groupID int64, userID, name st
 	return &m, err
 }
 
+// clipName cuts a display name to the column's 100 characters; an empty
+// one is "someone".
 func clipName(name string) string {
-	r := []rune(name)
-	if len(r) > 100 {
-		return string(r[:100])
-	}
 	if name == "" {
 		return "someone"
 	}
-	return name
+	return clipRunes(name, 100)
+}
+
+// clipRunes cuts s to n characters.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
 
 // clipLocale cuts a locale to the column's 16 bytes.

@@ -751,14 +751,6 @@ func walkStrings(v any, fn func(string) string) any {
 	return v
 }
 
-// clipRunes cuts s to n characters.
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
