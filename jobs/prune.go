@@ -46,18 +46,30 @@ func (q *Queue) prune(ctx context.Context) error {
 		q.log.DebugContext(ctx, "pruned delivery ids", "rows", n)
 	}
 	horizon := q.clock.Now().Add(-DeliveryRetention).UTC()
+	err = q.deleteDeliveries(ctx, "finished", river.NewJobDeleteManyParams().
+		States(rivertype.JobStateCompleted, rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
+		Where("finalized_at < @horizon", river.NamedArgs{"horizon": horizon}))
+	if err != nil {
+		return err
+	}
+	return q.store.Analyze(ctx)
+}
+
+// deleteDeliveries deletes the delivery jobs params selects, a thousand
+// at a time (River's bound on one call) until none is left; what names
+// them in errors and logs ("finished", "old").
+func (q *Queue) deleteDeliveries(ctx context.Context, what string, params *river.JobDeleteManyParams) error {
+	params = params.Kinds(DeliverArgs{}.Kind()).First(1000)
 	for {
-		res, err := q.client.JobDeleteMany(ctx, river.NewJobDeleteManyParams().Kinds(DeliverArgs{}.Kind()).
-			States(rivertype.JobStateCompleted, rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
-			Where("finalized_at < @horizon", river.NamedArgs{"horizon": horizon}).First(1000))
+		res, err := q.client.JobDeleteMany(ctx, params)
 		if err != nil {
-			return fmt.Errorf("delete finished deliveries: %w", err)
+			return fmt.Errorf("delete %s deliveries: %w", what, err)
+		}
+		if len(res.Jobs) > 0 {
+			q.log.DebugContext(ctx, "deleted "+what+" deliveries", "jobs", len(res.Jobs))
 		}
 		if len(res.Jobs) < 1000 {
-			if len(res.Jobs) > 0 {
-				q.log.DebugContext(ctx, "deleted finished deliveries", "jobs", len(res.Jobs))
-			}
-			return q.store.Analyze(ctx)
+			return nil
 		}
 	}
 }

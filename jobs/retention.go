@@ -91,18 +91,10 @@ func (q *Queue) forgetPayloads(ctx context.Context) error {
 	horizon := q.clock.Now().Add(-PayloadRetention).UTC()
 	states := []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStateCancelled, rivertype.JobStateCompleted,
 		rivertype.JobStateDiscarded, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateScheduled}
-	for {
-		res, err := q.client.JobDeleteMany(ctx, river.NewJobDeleteManyParams().Kinds(DeliverArgs{}.Kind()).States(states...).
-			Where("created_at < @horizon", river.NamedArgs{"horizon": horizon}).First(1000))
-		if err != nil {
-			return fmt.Errorf("delete old deliveries: %w", err)
-		}
-		if len(res.Jobs) > 0 {
-			q.log.DebugContext(ctx, "deleted old deliveries", "jobs", len(res.Jobs))
-		}
-		if len(res.Jobs) < 1000 {
-			break
-		}
+	err := q.deleteDeliveries(ctx, "old", river.NewJobDeleteManyParams().States(states...).
+		Where("created_at < @horizon", river.NamedArgs{"horizon": horizon}))
+	if err != nil {
+		return err
 	}
 	n, err := q.store.ForgetDeliveryFailures(ctx, horizon)
 	if n > 0 {
