@@ -115,16 +115,6 @@ func TestRetryAfterRunChangesNothing(t *testing.T) {
 	})
 }
 
-// memberID is the database id of the member with a platform user id.
-func memberID(t *testing.T, s *storage.Store, user string) int64 {
-	t.Helper()
-	m, err := s.EnsureMember(context.Background(), groupID(t, s), user, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m.ID
-}
-
 func TestSocketModeRetries(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		r := newRig(t, s, rigOptions{testCommands: true, appToken: "xapp-1-test"})
