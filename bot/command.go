@@ -153,6 +153,12 @@ type Command struct {
 	Example     string
 	Options     []Option
 	Subcommands []*Command
+	// Default names the subcommand the text grammar runs when the words
+	// after the command name none of them (`/scorecard` is
+	// `/scorecard show`), so that a command that grew subcommands keeps
+	// working as it was typed before. Typed platforms (Discord) ask for
+	// the subcommand.
+	Default string
 	// Level is the minimum permission level needed to run the command.
 	Level Level
 	// ReadOnly commands change nothing: running one twice is harmless, so
@@ -268,6 +274,9 @@ func NewTree(roots ...*Command) *Tree {
 		}
 		for _, s := range c.Subcommands {
 			link(c, s)
+		}
+		if c.Default != "" && c.Sub(c.Default) == nil {
+			panic(fmt.Sprintf("bot: default %q of %q is not one of its subcommands", c.Default, c.Path()))
 		}
 	}
 	for _, c := range roots {

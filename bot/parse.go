@@ -50,10 +50,20 @@ func (t *Tree) ParseLine(line string) (*Invocation, error) {
 	}
 	words = words[1:]
 	for len(cmd.Subcommands) > 0 {
-		if len(words) == 0 || IsHelp(words[0].text) {
+		if len(words) > 0 && IsHelp(words[0].text) {
 			return &Invocation{Command: cmd, Help: true}, nil
 		}
-		sub := cmd.Sub(strings.ToLower(words[0].text))
+		var sub *Command
+		if len(words) > 0 {
+			sub = cmd.Sub(strings.ToLower(words[0].text))
+		}
+		if sub == nil && cmd.Default != "" {
+			cmd = cmd.Sub(cmd.Default) // the words are its options
+			continue
+		}
+		if len(words) == 0 {
+			return &Invocation{Command: cmd, Help: true}, nil
+		}
 		if sub == nil {
 			var names []string
 			for _, s := range cmd.Subcommands {

@@ -185,6 +185,7 @@ func TestNewTreeRejectsBadDeclarations(t *testing.T) {
 		"handler and subs":    {Name: "x", Handler: noop, Subcommands: []*bot.Command{{Name: "y", Handler: noop}}},
 		"required after opt":  {Name: "x", Handler: noop, Options: []bot.Option{{Name: "a"}, {Name: "b", Required: true}}},
 		"choice without list": {Name: "x", Handler: noop, Options: []bot.Option{{Name: "a", Kind: bot.Choice}}},
+		"default not a sub":   {Name: "x", Default: "z", Subcommands: []*bot.Command{{Name: "y", Handler: noop}}},
 	}
 	for name, c := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -195,5 +196,36 @@ func TestNewTreeRejectsBadDeclarations(t *testing.T) {
 			}()
 			bot.NewTree(c)
 		})
+	}
+}
+
+// TestParseLineDefault: a command that grew subcommands keeps working as
+// it was typed before; its subcommands and help are still reached by name.
+func TestParseLineDefault(t *testing.T) {
+	tree := bot.NewTree(&bot.Command{Name: "scorecard", Default: "show", Subcommands: []*bot.Command{
+		{Name: "show", Example: "/scorecard", Handler: noop, Options: []bot.Option{{Name: "jurisdiction", Kind: bot.Text, Positional: true}}},
+		{Name: "image", Example: "/scorecard image", Handler: noop},
+	}})
+	for line, want := range map[string]string{
+		"/scorecard":                     "scorecard show ",
+		"/scorecard Cook County":         "scorecard show Cook County",
+		`/scorecard jurisdiction:"Cook"`: "scorecard show Cook",
+		"/scorecard show Cook":           "scorecard show Cook",
+		"/scorecard image":               "scorecard image ",
+		"/scorecard IMAGE":               "scorecard image ",
+		"/scorecard help":                "scorecard help",
+	} {
+		inv, err := tree.ParseLine(line)
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		got := inv.Command.Path() + " " + inv.Args["jurisdiction"]
+		if inv.Help {
+			got = inv.Command.Path() + " help"
+		}
+		if got != want {
+			t.Errorf("%s: got %q, want %q", line, got, want)
+		}
 	}
 }

@@ -22,6 +22,10 @@ type Env struct {
 	Clock  bot.Clock
 	Log    *slog.Logger
 	Outbox Outbox
+	// PublicURL is where the web pages are served, without a trailing
+	// slash ("https://fcbot.example.org"): the links commands hand out
+	// start with it. "" when fcbot serves no pages.
+	PublicURL string
 
 	tree    *bot.Tree  // set by Tree, read by /help
 	replies replyCache // see fromStanding

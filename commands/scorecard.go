@@ -302,15 +302,24 @@ func (env *Env) scorecardSummary(ctx context.Context, g *storage.Group, locale s
 
 const scorecardExample = `/scorecard jurisdiction:"Cook County"`
 
+// scorecardCommand is /scorecard: typed alone (or with a jurisdiction) in
+// the text grammar it is /scorecard show, as it was before it had
+// subcommands.
 func (env *Env) scorecardCommand() *bot.Command {
 	return &bot.Command{
 		Name:    "scorecard",
-		Example: "/scorecard",
-		Options: []bot.Option{
-			{Name: "jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
+		Default: "show",
+		Subcommands: []*bot.Command{
+			{
+				Name:    "show",
+				Example: "/scorecard",
+				Options: []bot.Option{
+					{Name: "jurisdiction", Kind: bot.Text, MaxLength: 100, Positional: true},
+				},
+				ReadOnly: true,
+				Handler:  env.scorecard,
+			},
 		},
-		ReadOnly: true,
-		Handler:  env.scorecard,
 	}
 }
 

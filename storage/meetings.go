@@ -390,3 +390,31 @@ func (s *Store) AttendanceCount(ctx context.Context, groupID, meetingID int64) (
 		groupID, meetingID, groupID, meetingID).Row().Scan(&n)
 	return n, err
 }
+
+// MeetingTimes returns, for the group's meetings among ids, each one's
+// number and start: what a scorecard cell says of the meeting an answer
+// was given at. Ids of other groups' meetings are not found.
+func (s *Store) MeetingTimes(ctx context.Context, groupID int64, ids []int64) (_ map[int64]MeetingTime, err error) {
+	defer wrap(&err, "storage.MeetingTimes(%d, %d ids)", groupID, len(ids))
+	out := make(map[int64]MeetingTime, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID       int64
+		Number   int64
+		StartsAt time.Time
+	}
+	err = s.with(ctx).Model(&Meeting{}).Select("id, number, starts_at").
+		Where("group_id = ? AND id IN ?", groupID, ids).Scan(&rows).Error
+	for _, r := range rows {
+		out[r.ID] = MeetingTime{Number: r.Number, StartsAt: r.StartsAt}
+	}
+	return out, err
+}
+
+// MeetingTime is a meeting's number in its group and its start.
+type MeetingTime struct {
+	Number   int64
+	StartsAt time.Time
+}

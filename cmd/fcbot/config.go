@@ -23,8 +23,12 @@ import (
 // Config is fcbot's whole configuration, read once from the environment
 // (and an optional .env file) and validated before anything starts.
 type Config struct {
-	DatabaseURL string     // DATABASE_URL
-	HTTPAddr    string     // HTTP_ADDR
+	DatabaseURL string // DATABASE_URL
+	HTTPAddr    string // HTTP_ADDR
+	// PublicURL is where people reach the web pages (calendar feeds,
+	// published scorecards, dashboards), without a trailing slash: the
+	// links the bot hands out start with it. "" when no HTTP server runs.
+	PublicURL   string     // PUBLIC_URL
 	LogLevel    slog.Level // LOG_LEVEL
 	logLevelSet bool
 	// MemoryLimit is the Go runtime's soft memory limit in bytes, 0 when
@@ -159,7 +163,35 @@ func parseConfig(get func(string) string) (Config, error) {
 	if (c.DiscordPublicKey != "" || c.SlackSigningSecret != "") && c.HTTPAddr == "" {
 		c.HTTPAddr = ":8080"
 	}
+	var err error
+	if c.PublicURL, err = publicURL(get("PUBLIC_URL"), c.HTTPAddr); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
+}
+
+// publicURL checks PUBLIC_URL, or, when it is unset, makes the address
+// of the HTTP server on this machine (http://localhost:8080), good for
+// trying the pages out; "" when there is no server.
+func publicURL(v, httpAddr string) (string, error) {
+	if v == "" {
+		host, port, err := net.SplitHostPort(httpAddr)
+		if httpAddr == "" || err != nil {
+			return "", nil
+		}
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		return "http://" + net.JoinHostPort(host, port), nil
+	}
+	if httpAddr == "" {
+		return "", fmt.Errorf("PUBLIC_URL %q is set but HTTP_ADDR is not: set HTTP_ADDR (e.g. :8080) so that fcbot serves the pages its links point at", v)
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("PUBLIC_URL %q is not the http(s) address people reach fcbot at (e.g. https://fcbot.example.org)", v)
+	}
+	return strings.TrimSuffix(v, "/"), nil
 }
 
 func or(v, fallback string) string {

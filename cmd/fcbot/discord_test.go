@@ -103,7 +103,7 @@ func TestServeDiscordInteractions(t *testing.T) {
 
 	// A signed /scorecard is answered with an embed inside Discord's 3 s.
 	start := time.Now()
-	code, v := post(key.Request(t, url, interactionJSON(discordtest.NewID(), 2, map[string]any{"name": "scorecard", "type": 1})))
+	code, v := post(key.Request(t, url, interactionJSON(discordtest.NewID(), 2, map[string]any{"name": "scorecard", "type": 1, "options": []any{map[string]any{"name": "show", "type": 1}}})))
 	took := time.Since(start)
 	data, _ := v["data"].(map[string]any)
 	embeds, _ := data["embeds"].([]any)

@@ -13,7 +13,8 @@ import (
 	"github.com/fcbot/fcbot/storage"
 )
 
-// serveHTTP serves the platforms' routes and /healthz until ctx ends, then
+// serveHTTP serves the platforms' routes, the web pages and /healthz
+// until ctx ends, then
 // stops listening and waits (up to 10 seconds) for the requests in
 // progress.
 func (a *app) serveHTTP(ctx context.Context) error {

@@ -144,7 +144,7 @@ func serveBoth(t *testing.T) (base string, slackSigned, discordSigned func() *ht
 		return fakeslack.Request(base+"/slack/commands", secret, form, time.Now())
 	}
 	discordSigned = func() *http.Request {
-		return key.Request(t, base+"/discord/interactions", interactionJSON(discordtest.NewID(), 2, map[string]any{"name": "scorecard", "type": 1}))
+		return key.Request(t, base+"/discord/interactions", interactionJSON(discordtest.NewID(), 2, map[string]any{"name": "scorecard", "type": 1, "options": []any{map[string]any{"name": "show", "type": 1}}}))
 	}
 	return base, slackSigned, discordSigned
 }

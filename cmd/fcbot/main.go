@@ -37,6 +37,7 @@ import (
 	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/jobs"
 	"github.com/fcbot/fcbot/storage"
+	"github.com/fcbot/fcbot/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -61,7 +62,6 @@ type app struct {
 	env    *commands.Env
 	router *bot.Router
 	mux    *http.ServeMux
-	routes int // handlers added to mux besides /healthz
 	// inflight bounds the request bodies the platform routes hold.
 	inflight *serve.InFlight
 	// gate bounds the commands in flight, for every platform and intake.
@@ -205,7 +205,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, clock bot.Clock, mi
 			return nil, err
 		}
 	}
-	env := &commands.Env{Store: store, Clock: clock, Log: log}
+	env := &commands.Env{Store: store, Clock: clock, Log: log, PublicURL: cfg.PublicURL}
 	return &app{
 		cfg: cfg, log: log, clock: clock, store: store, env: env,
 		router:   commands.Router(env),
@@ -242,11 +242,18 @@ func conns(store *storage.Store) int {
 // counted, so it answers even when they are full).
 func (a *app) handle(pattern string, h http.Handler) {
 	a.mux.Handle(pattern, a.inflight.Limit(h))
-	a.routes++
+}
+
+// webRoutes adds /healthz and the pages people open outside chat: the
+// calendar feeds, published scorecards, dashboards and the roll-up.
+func (a *app) webRoutes() {
+	a.mux.HandleFunc("GET /healthz", a.healthz)
+	(&web.Server{Env: a.env, Log: a.log}).Routes(a.mux)
 }
 
 // console runs the console adapter, with the job queue delivering what
-// the commands queue, until stdin or ctx ends.
+// the commands queue and, when HTTP_ADDR is set, the web pages, until
+// stdin or ctx ends.
 func (a *app) console(ctx context.Context, stdin io.Reader, stdout io.Writer, script string) error {
 	if script != "" {
 		stdin = strings.NewReader(script + "\n")
@@ -263,13 +270,25 @@ func (a *app) console(ctx context.Context, stdin io.Reader, stdout io.Writer, sc
 	if err := startJobs(ctx, q); err != nil {
 		a.log.Error("background work stopped", "err", err)
 	}
+	web := make(chan error, 1)
+	webCtx, stopWeb := context.WithCancel(ctx)
+	if a.cfg.HTTPAddr != "" {
+		a.webRoutes()
+		go func() { web <- a.serveHTTP(webCtx) }()
+	} else {
+		web <- nil
+	}
 	err = c.Run(ctx)
+	stopWeb()
+	if werr := <-web; werr != nil && !errors.Is(werr, http.ErrServerClosed) {
+		a.log.Error("web pages stopped", "err", werr)
+	}
 	a.stopJobs(ctx, q)
 	return err
 }
 
-// serve starts the configured platforms, the job queue and, when a
-// platform added routes, the HTTP server. When ctx ends or a part of the
+// serve starts the configured platforms, the job queue and, when
+// HTTP_ADDR is set, the HTTP server. When ctx ends or a part of the
 // intake fails it shuts down in order: stop taking requests, let each
 // adapter finish the work it deferred, then let the job queue finish its
 // jobs; run closes the store last.
@@ -290,8 +309,8 @@ func (a *app) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if a.routes > 0 {
-		a.mux.HandleFunc("GET /healthz", a.healthz)
+	if a.cfg.HTTPAddr != "" {
+		a.webRoutes()
 		a.intake = append(a.intake, a.serveHTTP)
 	}
 	if err := startJobs(ctx, q); err != nil {

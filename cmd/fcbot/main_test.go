@@ -32,6 +32,9 @@ func TestParseConfig(t *testing.T) {
 		{"bad discord key", map[string]string{"DISCORD_PUBLIC_KEY": "abc", "DISCORD_APP_ID": "1"}, "DISCORD_PUBLIC_KEY"},
 		{"slack app token without bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN"},
 		{"slack app token of the wrong kind", map[string]string{"SLACK_APP_TOKEN": "xoxb-1", "SLACK_BOT_TOKEN": "xoxb-2"}, "xapp-"},
+		{"public url", map[string]string{"HTTP_ADDR": ":8080", "PUBLIC_URL": "https://fcbot.example.org/"}, ""},
+		{"public url without a server", map[string]string{"PUBLIC_URL": "https://fcbot.example.org"}, "HTTP_ADDR"},
+		{"public url not http", map[string]string{"HTTP_ADDR": ":8080", "PUBLIC_URL": "fcbot.example.org"}, "PUBLIC_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,6 +46,26 @@ func TestParseConfig(t *testing.T) {
 				t.Errorf("got error %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestPublicURL: links start with PUBLIC_URL as written, without its
+// trailing slash, or with the local server's address when it is unset.
+func TestPublicURL(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, ""},
+		{map[string]string{"HTTP_ADDR": ":8080"}, "http://localhost:8080"},
+		{map[string]string{"HTTP_ADDR": "127.0.0.1:9000"}, "http://127.0.0.1:9000"},
+		{map[string]string{"HTTP_ADDR": ":8080", "PUBLIC_URL": "https://fcbot.example.org/"}, "https://fcbot.example.org"},
+		{map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1"}, "http://localhost:8080"},
+	} {
+		c, err := parseConfig(func(k string) string { return tt.env[k] })
+		if err != nil || c.PublicURL != tt.want {
+			t.Errorf("%v: got %q, %v; want %q", tt.env, c.PublicURL, err, tt.want)
+		}
 	}
 }
 
