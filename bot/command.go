@@ -164,7 +164,11 @@ type Command struct {
 	// ReadOnly commands change nothing: running one twice is harmless, so
 	// the replay guard, which must write, is not asked.
 	ReadOnly bool
-	Handler  Handler
+	// OneCommit commands make their change in one storage transaction,
+	// which records the replay guard's delivery id too (see
+	// ReplayGuardWithin): a change then costs one commit, not two.
+	OneCommit bool
+	Handler   Handler
 
 	parent *Command
 }

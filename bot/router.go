@@ -83,6 +83,16 @@ type ReplayGuard interface {
 	First(ctx context.Context, req *Request) (bool, error)
 }
 
+// ReplayGuardWithin is a ReplayGuard that can also record the delivery id
+// in the transaction of the change it guards: Within runs next so that
+// its transaction records the id, answers a replay with the duplicate
+// reply, and records the id itself when next made no transaction. The
+// router uses it for commands marked OneCommit.
+type ReplayGuardWithin interface {
+	ReplayGuard
+	Within(ctx context.Context, req *Request, next Handler) (Reply, error)
+}
+
 // Config wires a Router.
 type Config struct {
 	Tree     *Tree
@@ -278,6 +288,9 @@ func (r *Router) replay() middleware {
 		return func(ctx context.Context, req *Request) (Reply, error) {
 			if r.cfg.Guard == nil || req.ID == "" || req.Command.ReadOnly {
 				return next(ctx, req)
+			}
+			if g, ok := r.cfg.Guard.(ReplayGuardWithin); ok && req.Command.OneCommit {
+				return g.Within(ctx, req, next)
 			}
 			first, err := r.cfg.Guard.First(ctx, req)
 			if err != nil {

@@ -162,6 +162,26 @@ func (env *Env) First(ctx context.Context, req *bot.Request) (bool, error) {
 	return env.Store.FirstDelivery(ctx, req.Caller.GroupID, req.Platform, req.ID)
 }
 
+// Within is the replay guard for OneCommit commands: the handler's
+// transaction records the delivery id with its change (storage.Tx), a
+// replay is refused before it changes anything, and a handler that
+// succeeded without a transaction (it changed nothing after all) has the
+// id recorded after it, as First would have.
+func (env *Env) Within(ctx context.Context, req *bot.Request, next bot.Handler) (bot.Reply, error) {
+	ctx = storage.WithDelivery(ctx, req.Caller.GroupID, req.Platform, req.ID)
+	reply, err := next(ctx, req)
+	switch {
+	case errors.Is(err, storage.ErrReplayed):
+		return bot.Reply{Text: req.T("replay.duplicate"), Ephemeral: true}, nil
+	case err != nil || storage.DeliveryRecorded(ctx):
+		return reply, err
+	}
+	if _, err := env.First(ctx, req); err != nil {
+		return bot.Reply{}, fmt.Errorf("replay guard: %w", err)
+	}
+	return reply, nil
+}
+
 // audit records a change by the caller.
 func (env *Env) audit(ctx context.Context, s *storage.Store, req *bot.Request, action, entity string, number int64, before, after string) error {
 	err := s.Audit(ctx, &storage.AuditEntry{

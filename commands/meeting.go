@@ -102,7 +102,9 @@ func (env *Env) meetingCommand() *bot.Command {
 					meetingIDOption(),
 					{Name: "answer", Kind: bot.Choice, Required: true, Choices: bot.Choices("yes", "no", "maybe")},
 				},
-				Handler: env.meetingRSVP,
+				// The most frequent change: the replay guard commits with it.
+				OneCommit: true,
+				Handler:   env.meetingRSVP,
 			},
 			{
 				Name:    "attendance",

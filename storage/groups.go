@@ -384,6 +384,35 @@ func (s *Store) FirstDelivery(ctx context.Context, groupID int64, platform, id s
 	return res.RowsAffected == 1, nil
 }
 
+// ErrReplayed is what Tx returns when the delivery its context carries
+// (WithDelivery) was recorded before: a platform's retry of a change that
+// was made.
+var ErrReplayed = errors.New("storage: this delivery was processed before")
+
+// delivery is a platform delivery id that the next transaction records.
+type delivery struct {
+	groupID      int64
+	platform, id string
+	recorded     bool // by a transaction that committed
+}
+
+type deliveryKey struct{}
+
+// WithDelivery returns a context whose next transaction (Tx) records the
+// delivery id as FirstDelivery does, in the same commit as the change:
+// one commit for a guarded change instead of two. DeliveryRecorded says
+// afterwards whether one did.
+func WithDelivery(ctx context.Context, groupID int64, platform, id string) context.Context {
+	return context.WithValue(ctx, deliveryKey{}, &delivery{groupID: groupID, platform: platform, id: id})
+}
+
+// DeliveryRecorded reports whether a transaction under ctx recorded the
+// delivery WithDelivery gave it.
+func DeliveryRecorded(ctx context.Context) bool {
+	d, _ := ctx.Value(deliveryKey{}).(*delivery)
+	return d != nil && d.recorded
+}
+
 // PruneDeliveries forgets delivery ids older than age; platforms stop
 // retrying within minutes.
 func (s *Store) PruneDeliveries(ctx context.Context, age time.Duration) (_ int64, err error) {

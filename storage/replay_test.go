@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -36,6 +37,42 @@ func TestReplayGuardAndPruning(t *testing.T) {
 		}
 		if first, _ := s.FirstDelivery(ctx, g.ID, "discord", "i-2"); first {
 			t.Error("pruning forgot a recent delivery id")
+		}
+	})
+}
+
+// TestDeliveryRecordedInTx: a transaction under WithDelivery records the
+// delivery id with its change; one that fails records nothing, and a
+// replay changes nothing.
+func TestDeliveryRecordedInTx(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		g, err := s.EnsureGroup(ctx, "slack", "T1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		change := func(fail error) (bool, error) {
+			ctx := storage.WithDelivery(ctx, g.ID, "slack", "d-1")
+			err := s.Tx(ctx, func(tx *storage.Store) error {
+				if err := tx.SetReportForm(ctx, g.ID, "https://forms.example.org/x"); err != nil {
+					return err
+				}
+				return fail
+			})
+			return storage.DeliveryRecorded(ctx), err
+		}
+		boom := errors.New("boom")
+		if recorded, err := change(boom); recorded || !errors.Is(err, boom) {
+			t.Fatalf("failed change: recorded %v, err %v", recorded, err)
+		}
+		if recorded, err := change(nil); !recorded || err != nil {
+			t.Fatalf("change: recorded %v, err %v; want the id recorded with it", recorded, err)
+		}
+		if recorded, err := change(nil); recorded || !errors.Is(err, storage.ErrReplayed) {
+			t.Fatalf("replay: recorded %v, err %v; want ErrReplayed", recorded, err)
+		}
+		if first, _ := s.FirstDelivery(ctx, g.ID, "slack", "d-1"); first {
+			t.Error("the id recorded in the transaction was not seen by FirstDelivery")
 		}
 	})
 }

@@ -7,6 +7,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -287,16 +288,34 @@ func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx
 // Tx runs fn in one transaction; fn's Store writes through it. Hooks run
 // inside the same transaction, so jobs they enqueue commit or roll back
 // with the change that caused them.
+//
+// When ctx carries a delivery not yet recorded (WithDelivery), the
+// transaction records it first and returns ErrReplayed, changing nothing,
+// when it was recorded before: the replay guard commits with the change
+// it guards.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	defer s.writer()()
 	fnFailed := false
+	d, _ := ctx.Value(deliveryKey{}).(*delivery)
+	if d != nil && d.recorded {
+		d = nil
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cp := *s
 		cp.db = tx
+		if d != nil {
+			if first, err := cp.FirstDelivery(ctx, d.groupID, d.platform, d.id); err != nil || !first {
+				fnFailed = true
+				return cmp.Or(err, ErrReplayed)
+			}
+		}
 		err := fn(&cp)
 		fnFailed = err != nil
 		return err
 	})
+	if err == nil && d != nil {
+		d.recorded = true
+	}
 	if fnFailed {
 		// fn's error names its own operation (or is the caller's).
 		return translate(err)
