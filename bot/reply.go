@@ -128,6 +128,10 @@ func FormArgs(fixed map[string]string, answers []FormAnswer) map[string]string {
 type DirectMessage struct {
 	To    User
 	Reply Reply
+	// Keep sends it by direct message even to the caller, whose messages
+	// are otherwise shown in the private reply: for something to keep,
+	// such as a link that works for a day.
+	Keep bool
 }
 
 // File is a file a message carries, such as a member's data export.

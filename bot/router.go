@@ -229,7 +229,7 @@ func refusal(ctx context.Context, log *slog.Logger, req *Request, err error) Res
 func (r *Router) deliver(ctx context.Context, log *slog.Logger, req *Request, reply Reply, send Sender) Reply {
 	for _, dm := range reply.DMs {
 		files := len(dm.Reply.Files) > 0
-		if send != nil && (dm.To.ID != req.User.ID || files) {
+		if send != nil && (dm.To.ID != req.User.ID || files || dm.Keep) {
 			err := send.Send(ctx, Destination{Platform: req.Platform, Group: req.Group, User: dm.To.ID}, dm.Reply.Fit())
 			if err == nil {
 				continue

@@ -68,6 +68,7 @@ func All(env *Env) []*bot.Command {
 		env.roleCommand(),
 		env.officialCommand(),
 		env.meetingCommand(),
+		env.calendarCommand(),
 		env.responseCommand(),
 		env.scorecardCommand(),
 		env.targetCommand(),
@@ -75,10 +76,12 @@ func All(env *Env) []*bot.Command {
 		env.guideCommand(),
 		env.reportCommand(),
 		env.digestCommand(),
+		env.dashboardCommand(),
 		env.meCommand(),
 		env.privacyCommand(),
 		env.memberCommand(),
 		env.auditCommand(),
+		env.exportCommand(),
 	}
 }
 

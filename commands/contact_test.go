@@ -98,7 +98,7 @@ var contactAllowed = map[string]string{
 	"digest time at":              "a time of day",
 	"digest channel channel":      "a channel",
 	"help command":                "a command's name",
-	"scorecard jurisdiction":      "filters the scorecard",
+	"scorecard show jurisdiction": "filters the scorecard",
 	"target list jurisdiction":    "filters the target list",
 }
 

@@ -89,9 +89,12 @@ func (env *Env) meetingCommand() *bot.Command {
 				Handler:  env.meetingList,
 			},
 			{
-				Name:     "show",
-				Example:  meetingShowExample,
-				Options:  []bot.Option{meetingIDOption()},
+				Name:    "show",
+				Example: meetingShowExample,
+				Options: []bot.Option{
+					meetingIDOption(),
+					{Name: "ics", Kind: bot.Boolean},
+				},
 				ReadOnly: true,
 				Handler:  env.meetingShow,
 			},
@@ -503,6 +506,9 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	if ics, _ := req.Bool("ics"); ics {
+		return meetingFile(req, m, official)
+	}
 	rsvps, err := env.Store.RSVPNames(ctx, req.Caller.GroupID, m.ID)
 	if err != nil {
 		return bot.Reply{}, err
@@ -547,6 +553,9 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 	}
 	if note := unlinkedNote(req, m); note != "" {
 		reply.Fields = append(reply.Fields, bot.Field{Name: req.T("retention.meeting_title"), Value: note})
+	}
+	if m.Status == storage.MeetingScheduled && m.StartsAt.After(req.Now) {
+		reply.Footer = req.T("calendar.show_hint", "Number", m.Number)
 	}
 	if m.ReportFiledAt != nil {
 		by, err := env.memberName(ctx, req, m.ReportFiledBy)

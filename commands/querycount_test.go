@@ -21,6 +21,7 @@ import (
 // many statements in both.
 func TestStatementsPerCommand(t *testing.T) {
 	eachBot(t, func(t *testing.T, b *testBot) {
+		b.env.PublicURL = "https://fcbot.example.org" // for the links /calendar hands out
 		small := b.sizedGroup("small", 10)
 		large := b.sizedGroup("large", 1000)
 		lines := statementProbes()
@@ -86,12 +87,16 @@ func statementProbes() []probe {
 		{"meeting list", "/meeting list which:all page:3"},
 		{"meeting show", "/meeting show {Next}"},
 		{"meeting show", "/meeting show {Held}"},
+		{"meeting show", "/meeting show {Next} ics:yes"},
 		{"meeting rsvp", "/meeting rsvp {Next} yes"},
 		{"meeting rsvp", "/meeting rsvp {Next} maybe"},
 		{"meeting attendance", "/meeting attendance {Held} @alex @sam @m0001"},
 		{"meeting reschedule", `/meeting reschedule {Next} when:"next wednesday 12:30"`},
 		{"meeting held", "/meeting held {Past}"},
 		{"meeting cancel", "/meeting cancel {Later}"},
+		{"calendar link", "/calendar"},
+		{"calendar link", "/calendar link"},
+		{"calendar rotate", "/calendar rotate"},
 		{"response log", `/response log official:"Probe Sheriff" rule:3 in-place:no would-support:yes meeting:{Held}`},
 		{"response bulk", `/response bulk official:"Probe Sheriff" in-place:nnnnnnnnn would-support:yyyyyyyyy source:call`},
 		{"response sheet", `/response sheet official:"Probe Sheriff"`},
@@ -100,6 +105,11 @@ func statementProbes() []probe {
 		{"response history", `/response history official:"Probe Sheriff" rule:3 page:2`},
 		{"scorecard show", "/scorecard"},
 		{"scorecard show", `/scorecard jurisdiction:"Sangamon County"`},
+		{"scorecard image", "/scorecard image"},
+		{"scorecard publish", "/scorecard publish on"},
+		{"scorecard publish", "/scorecard publish on"},
+		{"scorecard publish", "/scorecard publish off"},
+		{"scorecard publish", "/scorecard publish off"},
 		{"target list", "/target list"},
 		{"target list", "/target list page:2"},
 		{"target list", `/target list jurisdiction:"Sangamon County"`},
@@ -126,12 +136,18 @@ func statementProbes() []probe {
 		{"digest quiet", "/digest quiet off"},
 		{"digest channel", "/digest channel"},
 		{"digest channel", "/digest channel off:yes"},
+		{"dashboard", "/dashboard"},
 		{"me", "/me"},
 		{"me", "/me language:es timezone:America/Mexico_City reminders:off"},
 		{"me", "/me digest:off"},
 		{"me", "/me language:en timezone:none reminders:on digest:on"},
 		{"audit", "/audit"},
 		{"audit", "/audit limit:50 page:2"},
+		{"export", "/export answers"},
+		{"export", "/export scorecard"},
+		{"export", "/export meetings"},
+		{"export", "/export attendance"},
+		{"export", "/export tasks"},
 		{"privacy", "/privacy"},
 		{"privacy", "/privacy export"},
 		{"privacy", "/privacy forget"},

@@ -319,6 +319,8 @@ func (env *Env) scorecardCommand() *bot.Command {
 				ReadOnly: true,
 				Handler:  env.scorecard,
 			},
+			env.scorecardImageCommand(),
+			env.scorecardPublishCommand(),
 		},
 	}
 }

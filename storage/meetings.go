@@ -29,7 +29,8 @@ func (s *Store) CreateMeeting(ctx context.Context, m *Meeting) (err error) {
 	return s.meetingChanged(ctx, m)
 }
 
-// RescheduleMeeting moves a scheduled meeting and its gather time, updates
+// RescheduleMeeting moves a scheduled meeting and its gather time, counts
+// the move in its Sequence (so that calendars replace their copy), updates
 // m and tells the hooks. ErrNotFound means the meeting is not (or no
 // longer) scheduled in m.GroupID. Call it inside Tx.
 func (s *Store) RescheduleMeeting(ctx context.Context, m *Meeting, startsAt, gatherAt time.Time) (err error) {
@@ -37,7 +38,7 @@ func (s *Store) RescheduleMeeting(ctx context.Context, m *Meeting, startsAt, gat
 	now := s.Now()
 	res := s.with(ctx).Model(&Meeting{}).
 		Where("group_id = ? AND id = ? AND status = ?", m.GroupID, m.ID, MeetingScheduled).
-		Updates(map[string]any{"starts_at": startsAt.UTC(), "gather_at": gatherAt.UTC(), "updated_at": now})
+		Updates(map[string]any{"starts_at": startsAt.UTC(), "gather_at": gatherAt.UTC(), "sequence": gorm.Expr("sequence + 1"), "updated_at": now})
 	if res.Error != nil {
 		return res.Error
 	}
@@ -45,18 +46,25 @@ func (s *Store) RescheduleMeeting(ctx context.Context, m *Meeting, startsAt, gat
 		return ErrNotFound
 	}
 	m.StartsAt, m.GatherAt, m.UpdatedAt = startsAt.UTC(), gatherAt.UTC(), now
+	m.Sequence++
 	return s.meetingChanged(ctx, m)
 }
 
 // SetMeetingStatus moves a scheduled meeting to status (MeetingCancelled or
-// MeetingHeld), updates m and tells the hooks. ErrNotFound means the
-// meeting is not (or no longer) scheduled in m.GroupID. Call it inside Tx.
+// MeetingHeld), updates m and tells the hooks. Cancelling counts in the
+// meeting's Sequence, as a move does; marking it held changes nothing a
+// calendar shows. ErrNotFound means the meeting is not (or no longer)
+// scheduled in m.GroupID. Call it inside Tx.
 func (s *Store) SetMeetingStatus(ctx context.Context, m *Meeting, status MeetingStatus) (err error) {
 	defer wrap(&err, "storage.SetMeetingStatus(%d, %d, %q)", m.GroupID, m.ID, status)
 	now := s.Now()
+	changes := map[string]any{"status": status, "updated_at": now}
+	if status == MeetingCancelled {
+		changes["sequence"] = gorm.Expr("sequence + 1")
+	}
 	res := s.with(ctx).Model(&Meeting{}).
 		Where("group_id = ? AND id = ? AND status = ?", m.GroupID, m.ID, MeetingScheduled).
-		Updates(map[string]any{"status": status, "updated_at": now})
+		Updates(changes)
 	if res.Error != nil {
 		return res.Error
 	}
@@ -64,6 +72,9 @@ func (s *Store) SetMeetingStatus(ctx context.Context, m *Meeting, status Meeting
 		return ErrNotFound
 	}
 	m.Status, m.UpdatedAt = status, now
+	if status == MeetingCancelled {
+		m.Sequence++
+	}
 	return s.meetingChanged(ctx, m)
 }
 

@@ -104,13 +104,16 @@ type Meeting struct {
 	// meeting whose link to a person was erased (by the group's retention
 	// or a member forgotten: see UnlinkPeople). The meeting's counts are
 	// these plus its rows.
-	UnlinkedYes   int64     `gorm:"not null;default:0"`
-	UnlinkedMaybe int64     `gorm:"not null;default:0"`
-	UnlinkedNo    int64     `gorm:"not null;default:0"`
-	UnlinkedCame  int64     `gorm:"not null;default:0"`
-	UnlinkedRoles int64     `gorm:"not null;default:0"`
-	CreatedAt     time.Time `gorm:"not null"`
-	UpdatedAt     time.Time `gorm:"not null"`
+	UnlinkedYes   int64 `gorm:"not null;default:0"`
+	UnlinkedMaybe int64 `gorm:"not null;default:0"`
+	UnlinkedNo    int64 `gorm:"not null;default:0"`
+	UnlinkedCame  int64 `gorm:"not null;default:0"`
+	UnlinkedRoles int64 `gorm:"not null;default:0"`
+	// Sequence counts the times the meeting was moved or cancelled: its
+	// calendar event's SEQUENCE (see RescheduleMeeting, SetMeetingStatus).
+	Sequence  int64     `gorm:"not null;default:0"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
 }
 
 // TookPlace reports whether the meeting happened as of now: marked held,
@@ -259,5 +262,5 @@ type GroupCounter struct {
 func Models() []any {
 	return []any{&Group{}, &Member{}, &RoleAssignment{}, &Official{}, &Meeting{}, &RSVP{}, &Attendance{}, &Answer{}, &Task{}, &AuditEntry{}, &ProcessedInteraction{},
 		&DigestSettings{}, &DigestSubscription{}, &DigestSent{}, &DeliveryFailure{}, &Settlement{}, &GroupCounter{},
-		&LatestAnswer{}, &LatestSettlement{}, &PurgeReport{}}
+		&LatestAnswer{}, &LatestSettlement{}, &PurgeReport{}, &CalendarFeed{}}
 }

@@ -25,4 +25,10 @@ type Server struct {
 
 // Routes adds the pages to mux.
 func (s *Server) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /s/{token}", s.scorecard)
+	mux.HandleFunc("GET /s/{token}/scorecard.png", s.scorecardImage)
+	mux.HandleFunc("GET /d/{link}", s.dashboard)
+	mux.HandleFunc("GET /{$}", s.rollup)
+	mux.HandleFunc("GET /api/scorecards.json", s.rollupAPI)
+	mux.HandleFunc("GET /calendar/{file}", s.calendar)
 }

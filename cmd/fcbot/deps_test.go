@@ -20,6 +20,8 @@ func TestDependenciesPointInward(t *testing.T) {
 		"github.com/bwmarrin/discordgo": mod + "/bot/discord",
 		"github.com/slack-go/slack":     mod + "/bot/slack",
 		"github.com/riverqueue/":        mod + "/jobs",
+		"github.com/arran4/golang-ical": mod + "/ical",
+		"golang.org/x/image":            mod + "/card",
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
