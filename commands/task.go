@@ -37,7 +37,11 @@ func (env *Env) taskCommand() *bot.Command {
 					{Name: "meeting", Kind: bot.Integer, Autocomplete: "meeting"},
 					{Name: "tactic", Kind: bot.Choice, Choices: bot.Choices(tacticNames()...)},
 				},
-				Handler: env.taskAdd,
+				// The task and the replay guard commit together: a crash
+				// between two commits would have kept the guard and lost
+				// the task, and refused its retry.
+				OneCommit: true,
+				Handler:   env.taskAdd,
 			},
 			{
 				Name:    "done",
