@@ -165,3 +165,28 @@ func (p *Pass) Leave() {
 func Busy(locale string) Reply {
 	return Reply{Text: Translate(locale, M("busy")), Tone: Failure, Ephemeral: true}
 }
+
+// Halt is how a stopping process hands back the commands still waiting
+// for a slot when it has no time left to run them: they end with the busy
+// reply, having run nothing. Make one with NewHalt.
+type Halt struct {
+	halted context.Context
+	now    context.CancelFunc
+}
+
+// NewHalt returns a Halt not yet given.
+func NewHalt() Halt {
+	ctx, cancel := context.WithCancel(context.Background())
+	return Halt{halted: ctx, now: cancel}
+}
+
+// Now gives the halt; later calls do nothing.
+func (h Halt) Now() { h.now() }
+
+// Until returns ctx, ended by the halt too: what a command waits for its
+// slot under.
+func (h Halt) Until(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(h.halted, cancel)
+	return ctx, func() { stop(); cancel() }
+}

@@ -108,6 +108,55 @@ type Config struct {
 // turns every outcome into a Reply.
 type Router struct {
 	cfg Config
+	obs Observer // nil: nobody listens
+}
+
+// Observer hears how each dispatched command went and which replies
+// reached their users late, for the process's metrics. It is called on
+// the request's goroutine, so it must be quick and safe for concurrent
+// use. Path is the command's path in the tree and platform the adapter's
+// name: never anything typed, nor who typed it.
+type Observer interface {
+	// Command hears one dispatched command: outcome is "ok", "refused"
+	// (the input or the caller's level was wrong: an *Error) or "error"
+	// (anything else), took how long Dispatch ran.
+	Command(path, platform, outcome string, took time.Duration)
+	// LateReply hears of a reply that reached the platform more than
+	// ReplyDeadline after its request arrived.
+	LateReply(platform string)
+}
+
+// ReplyDeadline is how long Discord and Slack wait for an answer. Adapters
+// defer slower work and deliver its reply later; one that comes after
+// ReplyDeadline kept its user waiting past what the platform allows.
+const ReplyDeadline = 3 * time.Second
+
+// SetObserver makes o hear every command dispatched from now on. The
+// router is built where the commands are (commands.Router), the observer
+// where the process is: call it before the router serves.
+func (r *Router) SetObserver(o Observer) { r.obs = o }
+
+// Replied tells the observer that a reply reached platform took after its
+// request arrived; adapters call it for the replies they deliver after
+// deferring.
+func (r *Router) Replied(platform string, took time.Duration) {
+	if r.obs != nil && took > ReplyDeadline {
+		r.obs.LateReply(platform)
+	}
+}
+
+// observe tells the observer how the command at path went, from its
+// result once Dispatch returns.
+func (r *Router) observe(path, platform string, start time.Time, res *Result) {
+	outcome := "ok"
+	switch {
+	case res.Err == nil:
+	case res.Refused() != nil:
+		outcome = "refused"
+	default:
+		outcome = "error"
+	}
+	r.obs.Command(path, platform, outcome, time.Since(start))
 }
 
 // NewRouter returns a router for cfg.
@@ -162,7 +211,10 @@ func (r Result) Refused() *Error {
 // Direct messages the handler asked for are delivered through send (when
 // not nil); those that cannot be delivered are appended to the reply so
 // that nothing is lost. A help request gets the command's help.
-func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, users UserResolver, send Sender) Result {
+func (r *Router) Dispatch(ctx context.Context, req *Request, inv *Invocation, users UserResolver, send Sender) (out Result) {
+	if r.obs != nil {
+		defer r.observe(inv.Command.Path(), req.Platform, time.Now(), &out)
+	}
 	if inv.Help {
 		r.localize(ctx, req)
 		return Result{Reply: CommandHelp(req.Locale, inv.Command)}

@@ -68,18 +68,28 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	}
 	err = q.send(ctx, g, a, fmt.Sprintf("fcbot-%d", job.ID))
 	if err == nil {
+		q.delivered("sent")
 		return nil
 	}
 	if job.Attempt >= job.MaxAttempts {
+		q.delivered("failed")
 		q.log.ErrorContext(ctx, "message not delivered", "group", g.ID, "what", a.What, "member", a.MemberID, "attempts", job.Attempt, "err", err)
 		f := &storage.DeliveryFailure{GroupID: g.ID, What: a.What, Recipient: a.Name, Reason: err.Error()}
 		if rerr := q.store.RecordDeliveryFailure(ctx, f); rerr != nil {
 			return errors.Join(err, rerr)
 		}
 	} else {
+		q.delivered("retried")
 		q.log.WarnContext(ctx, "delivery failed; will retry", "group", g.ID, "what", a.What, "member", a.MemberID, "attempt", job.Attempt, "err", err)
 	}
 	return err
+}
+
+// delivered tells the Observer, if any, how a delivery attempt ended.
+func (q *Queue) delivered(outcome string) {
+	if q.cfg.Observer != nil {
+		q.cfg.Observer.Delivery(outcome)
+	}
 }
 
 // send delivers one message. A member who cannot be messaged directly (they

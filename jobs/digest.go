@@ -107,7 +107,7 @@ type digestWorker struct {
 var errAlreadySent = errors.New("digest already sent")
 
 func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) error {
-	q, a := w.q, job.Args
+	q, a, start := w.q, job.Args, time.Now()
 	done, err := q.store.DigestDone(ctx, a.GroupID, a.Date)
 	if err != nil || done {
 		return err
@@ -176,6 +176,9 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) err
 	}
 	if err == nil {
 		q.log.InfoContext(ctx, "digest", "group", a.GroupID, "date", a.Date, "status", status, "deliveries", len(next))
+		if q.cfg.Observer != nil {
+			q.cfg.Observer.DigestRun(time.Since(start))
+		}
 	}
 	return err
 }

@@ -85,6 +85,21 @@ type Config struct {
 	// RescueAfter. With a clock other than the system clock and no value
 	// here, jobs are never rescued (see New).
 	RescueAfter time.Duration
+	// Observer hears what the queue does, for the process's metrics;
+	// optional.
+	Observer Observer
+}
+
+// Observer hears what the queue does: each delivery attempt's outcome
+// ("sent"; "retried": it failed and will be tried again; "failed": the
+// last attempt failed too, and the next digest reports it), how long each
+// group's digest took to write and queue, and how long each finished job
+// waited for a worker and ran, by kind. Its methods must be quick and
+// safe for concurrent use.
+type Observer interface {
+	Delivery(outcome string)
+	DigestRun(took time.Duration)
+	Job(kind string, wait, run time.Duration)
 }
 
 // RescueAfter is how long a job left running by a killed process waits
@@ -192,22 +207,80 @@ func New(cfg Config) (*Queue, error) {
 // run under ctx: when it ends they are cancelled at once (River's hard
 // stop), so a process that wants them to finish starts with a context its
 // signals do not end and calls Shutdown.
-func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+func (q *Queue) Start(ctx context.Context) error {
+	stop := q.watch()
+	if err := q.client.Start(ctx); err != nil {
+		stop()
+		return err
+	}
+	return nil
+}
+
+// watch tells the Observer, if any, how long each job that finishes
+// waited and ran, until the client stops (River then closes the
+// subscription) or stop is called.
+func (q *Queue) watch() (stop func()) {
+	if q.cfg.Observer == nil {
+		return func() {}
+	}
+	events, stop := q.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	go func() {
+		for e := range events {
+			if e.Job != nil && e.JobStats != nil {
+				q.cfg.Observer.Job(e.Job.Kind, e.JobStats.QueueWaitDuration, e.JobStats.RunDuration)
+			}
+		}
+	}()
+	return stop
+}
 
 // Client is the River client, for tests that inspect jobs.
 func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
 
-// Shutdown stops the queue gracefully, whether ctx has ended or not: jobs
-// in flight get up to 10 seconds to finish, then are cancelled (and
-// retried by whichever process runs next). A queue that was never started
-// has nothing to stop.
-func (q *Queue) Shutdown(ctx context.Context) error {
-	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+// JobCount is how many of the queue's jobs of one kind are in one state.
+type JobCount struct {
+	Kind, State string
+	Jobs        int
+}
+
+// Depth counts the jobs not yet finished (pending, scheduled, available,
+// running, retryable) by kind and state, in one statement over River's
+// table: how far behind the workers are, for the metrics. Finished jobs
+// River keeps for a while are not counted.
+func (q *Queue) Depth(ctx context.Context) ([]JobCount, error) {
+	rows, err := q.store.SQL().QueryContext(ctx, `SELECT kind, CAST(state AS TEXT), count(*) FROM river_job
+		WHERE state IN ('pending', 'scheduled', 'available', 'running', 'retryable') GROUP BY kind, state`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []JobCount
+	for rows.Next() {
+		var c JobCount
+		if err := rows.Scan(&c.Kind, &c.State, &c.Jobs); err != nil {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	return out, nil
+}
+
+// Shutdown stops the queue gracefully, whether ctx has ended or not: it
+// takes no new jobs, lets those in flight finish until soft, then cancels
+// them (River hands each back, to be retried by whichever process runs
+// next) and waits for them until hard. A queue that was never started has
+// nothing to stop.
+func (q *Queue) Shutdown(ctx context.Context, soft, hard time.Time) error {
+	stop, cancel := context.WithDeadline(context.WithoutCancel(ctx), soft)
 	defer cancel()
 	if err := q.client.Stop(stop); err != nil {
-		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		q.log.Warn("stopping: cancelling the jobs still running; they will be retried")
+		cancelled, cancel := context.WithDeadline(context.WithoutCancel(ctx), hard)
 		defer cancel()
-		return errors.Join(err, q.client.StopAndCancel(hard))
+		return errors.Join(err, q.client.StopAndCancel(cancelled))
 	}
 	return nil
 }

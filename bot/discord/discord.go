@@ -1,6 +1,7 @@
 // Package discord is fcbot's Discord adapter, on discordgo. It runs in one
 // of two modes: gateway mode (a bot token; interactions arrive over the
-// websocket and are answered through REST) or HTTP interactions mode (the
+// websocket, one per shard of servers: shard.go, and are answered through
+// REST) or HTTP interactions mode (the
 // application's public key; Discord POSTs signed interactions to
 // /discord/interactions and the answer is the HTTP response). Both decode
 // interactions into a command and its raw option values, which the core
@@ -23,13 +24,13 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -63,6 +64,9 @@ type Config struct {
 	Gate *bot.Gate
 	// Session is the discordgo session from NewSession.
 	Session *discordgo.Session
+	// Shards picks the gateway shards Run connects (shard.go); the zero
+	// value connects all of Discord's recommended count.
+	Shards Shards
 	// PublicKey enables HTTP interactions mode (ServeHTTP).
 	PublicKey ed25519.PublicKey
 	Suggester Suggester // optional
@@ -79,7 +83,8 @@ type Config struct {
 type Adapter struct {
 	router  *bot.Router
 	gate    *bot.Gate
-	gw      gateway
+	base    *discordgo.Session // REST calls, and the model of each gateway shard's session
+	shards  Shards
 	key     ed25519.PublicKey
 	suggest Suggester
 	log     *slog.Logger
@@ -90,6 +95,10 @@ type Adapter struct {
 	dir *directory
 
 	inflight sync.WaitGroup // deferred work still running
+	halt     bot.Halt       // given by Halt
+	// sessions counts the gateway sessions Run keeps, up those of them
+	// connected (see track).
+	sessions, up atomic.Int32
 }
 
 var (
@@ -114,9 +123,10 @@ func New(cfg Config) *Adapter {
 	log := cfg.Log.With("platform", Platform)
 	hasToken := cfg.Session.Token != ""
 	a := &Adapter{
-		router: cfg.Router, gate: cfg.Gate, gw: cfg.Session, key: cfg.PublicKey, suggest: cfg.Suggester,
+		router: cfg.Router, gate: cfg.Gate, base: cfg.Session, shards: cfg.Shards, key: cfg.PublicKey, suggest: cfg.Suggester,
 		log: log, budget: cfg.Budget, clock: cfg.Clock,
 		sender: newSender(cfg.Session, hasToken, log),
+		halt:   bot.NewHalt(),
 	}
 	if hasToken {
 		a.dir = newDirectory(cfg.Session, cfg.Clock)
@@ -148,25 +158,49 @@ func (a *Adapter) request(i *discordgo.Interaction) *bot.Request {
 	return req
 }
 
-// Run is gateway mode: it connects to the gateway, answers interactions
-// until ctx ends, then lets deferred work finish.
-func (a *Adapter) Run(ctx context.Context) error {
-	remove := a.gw.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-		a.background(func() { a.onGateway(ctx, ic.Interaction) })
-	})
-	defer remove()
-	if err := a.gw.Open(); err != nil {
-		return fmt.Errorf("discord: open gateway: %w", err)
+// Connected reports whether every gateway session Run keeps is up, for
+// readiness: false before Run has connected, while discordgo reconnects
+// one, and after Run. In HTTP interactions mode there is no gateway, and
+// it is false.
+func (a *Adapter) Connected() bool {
+	n := a.sessions.Load()
+	return n > 0 && a.up.Load() == n
+}
+
+// track counts s, one of Run's gateway sessions, in Connected: up from
+// its connection (once READY or RESUMED has come) until it drops. Call it
+// before s opens, and what it returns once s is closed.
+func (a *Adapter) track(s gateway) (untrack func()) {
+	a.sessions.Add(1)
+	var up atomic.Bool
+	set := func(v bool) {
+		switch {
+		case up.Swap(v) == v:
+		case v:
+			a.up.Add(1)
+		default:
+			a.up.Add(-1)
+		}
 	}
-	a.log.InfoContext(ctx, "discord gateway connected")
-	<-ctx.Done()
-	err := a.gw.Close()
-	a.Wait()
-	return err
+	connect := s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { set(true) })
+	disconnect := s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { set(false) })
+	return func() {
+		connect()
+		disconnect()
+		set(false)
+		a.sessions.Add(-1)
+	}
 }
 
 // Wait blocks until deferred work has finished.
 func (a *Adapter) Wait() { a.inflight.Wait() }
+
+// Halt hands back the commands still waiting for a slot: each gets the
+// busy reply (it did not run, so running it again is safe), delivered as
+// any answer is. A stopping process calls it when it has no time left to
+// run them; commands already running and answers still to deliver go on,
+// and Wait waits for them.
+func (a *Adapter) Halt() { a.halt.Now() }
 
 // onGateway answers an interaction that came over the gateway, where
 // even the initial response is a call to Discord: a busy reply is sent
@@ -283,6 +317,7 @@ func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction) outcom
 // refuses is answered busy at once, and one that waited for a slot longer
 // than the gate allows gets the busy reply like any answer.
 func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) outcome {
+	start := time.Now()
 	pass, ok := a.gate.Admit()
 	if !ok {
 		return outcome{initial: a.answer(c, bot.Busy(c.req.Locale)), busy: true}
@@ -290,7 +325,9 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) ou
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	done := make(chan bot.Reply, 1)
 	a.background(func() {
-		err := pass.Run(work, func() { done <- a.router.Dispatch(work, c.req, c.inv, c.users, a.sender).Reply })
+		wait, stop := a.halt.Until(work)
+		defer stop()
+		err := pass.Run(wait, func() { done <- a.router.Dispatch(work, c.req, c.inv, c.users, a.sender).Reply })
 		if err != nil {
 			done <- bot.Busy(c.req.Locale)
 		}
@@ -321,6 +358,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, c *call) ou
 		if delivered {
 			m, how := a.completion(c, reply)
 			a.sender.complete(work, i, m, how)
+			a.router.Replied(Platform, time.Since(start))
 		}
 	}}
 }

@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -65,6 +66,9 @@ type Adapter struct {
 	// workTimeout bounds detached work (see detach); tests shorten it.
 	workTimeout time.Duration
 	inflight    sync.WaitGroup // background work still running (see Wait)
+	halt        bot.Halt       // given by Halt
+	// connected is whether Socket Mode's connection is up.
+	connected atomic.Bool
 
 	mu    sync.Mutex
 	users map[string]cachedUser // user id → what users.info said
@@ -115,6 +119,7 @@ func New(cfg Config) (*Adapter, error) {
 		secret:      cfg.SigningSecret,
 		ackWithin:   cfg.AckWithin,
 		workTimeout: workTimeout,
+		halt:        bot.NewHalt(),
 		users:       map[string]cachedUser{},
 	}, nil
 }
@@ -389,7 +394,9 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, d del
 		defer pass.Leave() // once the answer is delivered
 		defer cancel()
 		var ans answer
-		err := pass.Run(ctx, func() {
+		wait, stop := a.halt.Until(ctx)
+		defer stop()
+		err := pass.Run(wait, func() {
 			ans = a.runAs(ctx, o, func(ctx context.Context, req *bot.Request) bot.Result {
 				if action == "" {
 					return bot.Result{Reply: bot.Reply{Text: req.T("slack.unknown_action"), Tone: bot.Failure, Ephemeral: true}}

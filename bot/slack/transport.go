@@ -159,6 +159,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		err = sm.RunContext(ctx)
 	})
 	defer a.Wait()
+	defer a.connected.Store(false)
 	for {
 		select {
 		case <-ctx.Done():
@@ -177,14 +178,23 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 }
 
+// Connected reports whether Socket Mode is connected, for readiness: false
+// before Run has connected, while slack-go reconnects, and after Run.
+// Without an app-level token there is no connection, and it is false.
+func (a *Adapter) Connected() bool { return a.connected.Load() }
+
 // socketEvent handles one Socket Mode event without blocking the events
 // channel: commands run as background work and are acknowledged with
 // their reply.
 func (a *Adapter) socketEvent(ctx context.Context, sm socketClient, ev socketmode.Event) {
 	switch ev.Type {
 	case socketmode.EventTypeConnected:
+		a.connected.Store(true)
 		a.log.InfoContext(ctx, "socket mode connected")
+	case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
+		a.connected.Store(false)
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		a.connected.Store(false)
 		a.log.WarnContext(ctx, "socket mode connection failed", "event", ev.Type, "data", fmt.Sprint(ev.Data))
 	case socketmode.EventTypeSlashCommand:
 		sc, ok := ev.Data.(slack.SlashCommand)

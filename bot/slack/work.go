@@ -33,6 +33,13 @@ func (a *Adapter) background(fn func()) {
 // stopped) and before what that work uses (the store) is closed.
 func (a *Adapter) Wait() { a.inflight.Wait() }
 
+// Halt hands back the commands still waiting for a slot: each gets the
+// busy reply (it did not run, so a retry runs), delivered as any answer
+// is. A stopping process calls it when it has no time left to run them;
+// commands already running and answers still to deliver go on, and Wait
+// waits for them.
+func (a *Adapter) Halt() { a.halt.Now() }
+
 // detach returns a context for work that outlives the request that started
 // it (an HTTP request ends with its acknowledgement, Socket Mode's context
 // with the connection): it keeps ctx's values but not its cancellation,
@@ -67,6 +74,7 @@ func (a *Adapter) runAs(ctx context.Context, o origin, run func(context.Context,
 // take a failure. One that waited for a slot longer than the gate allows
 // gets it like any answer.
 func (a *Adapter) acknowledge(ctx context.Context, log *slog.Logger, o origin, work func(context.Context) answer, inAck func(answer) (payload any, ok bool)) any {
+	start := time.Now()
 	pass, ok := a.gate.Admit()
 	if !ok {
 		payload, _ := inAck(a.busy(o))
@@ -76,7 +84,9 @@ func (a *Adapter) acknowledge(ctx context.Context, log *slog.Logger, o origin, w
 	done := make(chan answer, 1)
 	a.background(func() {
 		defer close(done) // also after a panic: then there is nothing to deliver
-		if err := pass.Run(ctx, func() { done <- work(ctx) }); err != nil {
+		wait, stop := a.halt.Until(ctx)
+		defer stop()
+		if err := pass.Run(wait, func() { done <- work(ctx) }); err != nil {
 			done <- a.busy(o)
 		}
 	})
@@ -108,6 +118,7 @@ func (a *Adapter) acknowledge(ctx context.Context, log *slog.Logger, o origin, w
 			defer cancel()
 			if ans, ok := <-done; ok {
 				a.later(ctx, ans.o, ans.res.Reply)
+				a.router.Replied(Platform, time.Since(start))
 			}
 		})
 	}

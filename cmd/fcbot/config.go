@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"filippo.io/age"
 	"github.com/joho/godotenv"
@@ -31,16 +32,33 @@ type Config struct {
 	PublicURL   string     // PUBLIC_URL
 	LogLevel    slog.Level // LOG_LEVEL
 	logLevelSet bool
+	// LogFormat is "json" or "text", or "" to log text to a terminal and
+	// JSON otherwise.
+	LogFormat string // LOG_FORMAT
+	// MetricsAddr is where /metrics (and /healthz and /readyz) are served,
+	// apart from HTTP_ADDR so that they are never public by accident; ""
+	// serves no metrics.
+	MetricsAddr string // METRICS_ADDR
 	// MemoryLimit is the Go runtime's soft memory limit in bytes, 0 when
 	// unset: past it the garbage collector works harder rather than let
 	// the process grow (a container's limit minus some headroom).
 	MemoryLimit int64 // GOMEMLIMIT
+	// ShutdownTimeout bounds a stop, from SIGTERM to the store closed:
+	// requests in flight, replies delivered later and running jobs
+	// finish within it or are handed back (see shutdown.go).
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
 
 	DiscordBotToken  string // DISCORD_BOT_TOKEN
 	DiscordPublicKey string // DISCORD_PUBLIC_KEY
 	DiscordAppID     string // DISCORD_APP_ID
 	DiscordGuildID   string // DISCORD_GUILD_ID
 	DiscordAPIURL    string // DISCORD_API_URL
+	// DiscordShardCount is how many gateway shards there are in all, 0
+	// for Discord's recommendation; DiscordShardID, when
+	// discordShardIDSet, is the one this process runs, else it runs all.
+	DiscordShardCount int // DISCORD_SHARD_COUNT
+	DiscordShardID    int // DISCORD_SHARD_ID
+	discordShardIDSet bool
 
 	SlackBotToken      string // SLACK_BOT_TOKEN
 	SlackAppToken      string // SLACK_APP_TOKEN
@@ -97,10 +115,35 @@ func parseMemoryLimit(v string) (int64, error) {
 	return n << shift, nil
 }
 
+// defaultShutdownTimeout is SHUTDOWN_TIMEOUT when it is unset: under the
+// 30 seconds systemd and Kubernetes wait before they kill, and well over
+// what a stop takes when nothing is stuck (a command is bounded at 10 s).
+const defaultShutdownTimeout = 20 * time.Second
+
+// maxShutdownTimeout is the longest SHUTDOWN_TIMEOUT accepted: a stop
+// that may take longer holds a deploy for nothing, since no detached
+// work lasts longer.
+const maxShutdownTimeout = 10 * time.Minute
+
+// parseShutdownTimeout reads SHUTDOWN_TIMEOUT, a Go duration; "" is the
+// default.
+func parseShutdownTimeout(v string) (time.Duration, error) {
+	if v == "" {
+		return defaultShutdownTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > maxShutdownTimeout {
+		return 0, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a duration above 0 and at most 10m: write a number with its unit, e.g. 20s or 1m30s", v)
+	}
+	return d, nil
+}
+
 func parseConfig(get func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL:        get("DATABASE_URL"),
 		HTTPAddr:           get("HTTP_ADDR"),
+		LogFormat:          get("LOG_FORMAT"),
+		MetricsAddr:        get("METRICS_ADDR"),
 		DiscordBotToken:    get("DISCORD_BOT_TOKEN"),
 		DiscordPublicKey:   get("DISCORD_PUBLIC_KEY"),
 		DiscordAppID:       get("DISCORD_APP_ID"),
@@ -121,11 +164,19 @@ func parseConfig(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL %q is not one of debug, info, warn, error", lvl))
 		}
 	}
+	if c.LogFormat != "" && c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT %q is not json or text", c.LogFormat))
+	}
 	if v := get("GOMEMLIMIT"); v != "" {
 		var err error
 		if c.MemoryLimit, err = parseMemoryLimit(v); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if d, err := parseShutdownTimeout(get("SHUTDOWN_TIMEOUT")); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.ShutdownTimeout = d
 	}
 	if v := get("BACKUP_AGE_RECIPIENTS"); v != "" {
 		var err error
@@ -152,6 +203,9 @@ func parseConfig(get func(string) string) (Config, error) {
 	if (c.SlackAppToken != "" || c.SlackSigningSecret != "") && c.SlackBotToken == "" {
 		errs = append(errs, errors.New("SLACK_BOT_TOKEN (xoxb-…) is needed with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"))
 	}
+	if err := c.readShards(get); err != nil {
+		errs = append(errs, err)
+	}
 	for name, raw := range map[string]string{"DISCORD_API_URL": c.DiscordAPIURL, "SLACK_API_URL": c.SlackAPIURL} {
 		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", name, raw))
@@ -167,7 +221,61 @@ func parseConfig(get func(string) string) (Config, error) {
 	if c.PublicURL, err = publicURL(get("PUBLIC_URL"), c.HTTPAddr); err != nil {
 		errs = append(errs, err)
 	}
+	if err := checkMetricsAddr(c.MetricsAddr, c.HTTPAddr); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
+}
+
+// checkMetricsAddr refuses a METRICS_ADDR that is not host:port, or that
+// is HTTP_ADDR's listener: the metrics say how busy the bot is and what
+// it runs, and belong on an address only the operator reaches.
+func checkMetricsAddr(v, httpAddr string) error {
+	if v == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return fmt.Errorf("METRICS_ADDR %q is not host:port (e.g. 127.0.0.1:9090)", v)
+	}
+	if httpHost, httpPort, err := net.SplitHostPort(httpAddr); err == nil && port == httpPort && (host == httpHost || anyHost(host) || anyHost(httpHost)) {
+		return fmt.Errorf("METRICS_ADDR %q is HTTP_ADDR's listener %q: give the metrics a port of their own (e.g. 127.0.0.1:9090), which only you can reach", v, httpAddr)
+	}
+	return nil
+}
+
+// anyHost reports whether a listener's host is every address.
+func anyHost(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+
+// readShards reads DISCORD_SHARD_COUNT and DISCORD_SHARD_ID, which split
+// the Discord gateway over processes (bot/discord/shard.go): a count of at
+// least 1, and an id from 0 to count-1, which needs the count. They apply
+// to gateway mode only.
+func (c *Config) readShards(get func(string) string) error {
+	count, id := get("DISCORD_SHARD_COUNT"), get("DISCORD_SHARD_ID")
+	if count == "" && id == "" {
+		return nil
+	}
+	if c.DiscordBotToken == "" || c.DiscordPublicKey != "" {
+		return errors.New("DISCORD_SHARD_COUNT and DISCORD_SHARD_ID split the gateway, which runs with DISCORD_BOT_TOKEN and without DISCORD_PUBLIC_KEY: set the token, or unset them in HTTP interactions mode")
+	}
+	if count == "" {
+		return errors.New("DISCORD_SHARD_ID is set but DISCORD_SHARD_COUNT is not: every process needs the same count, e.g. DISCORD_SHARD_COUNT=2 with DISCORD_SHARD_ID=0 in one process and 1 in the other")
+	}
+	n, err := strconv.Atoi(count)
+	if err != nil || n < 1 {
+		return fmt.Errorf("DISCORD_SHARD_COUNT %q is not a whole number of at least 1 (e.g. 2)", count)
+	}
+	c.DiscordShardCount = n
+	if id == "" {
+		return nil
+	}
+	k, err := strconv.Atoi(id)
+	if err != nil || k < 0 || k >= n {
+		return fmt.Errorf("DISCORD_SHARD_ID %q is not a shard of DISCORD_SHARD_COUNT=%d: give one from 0 to %d (e.g. 0)", id, n, n-1)
+	}
+	c.DiscordShardID, c.discordShardIDSet = k, true
+	return nil
 }
 
 // publicURL checks PUBLIC_URL, or, when it is unset, makes the address

@@ -22,6 +22,7 @@ func TestDependenciesPointInward(t *testing.T) {
 		"github.com/riverqueue/":        mod + "/jobs",
 		"github.com/arran4/golang-ical": mod + "/ical",
 		"golang.org/x/image":            mod + "/card",
+		"github.com/prometheus/":        mod + "/metrics",
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)

@@ -30,7 +30,7 @@ func (a *app) setupDiscord() error {
 			return fmt.Errorf("DISCORD_PUBLIC_KEY: %w", err)
 		}
 	}
-	ad := discord.New(discord.Config{Router: a.router, Gate: a.gate, Session: s, PublicKey: key, Suggester: a.env, Log: a.log})
+	ad := discord.New(discord.Config{Router: a.router, Gate: a.gate, Session: s, PublicKey: key, Suggester: a.env, Log: a.log, Shards: discordShards(a.cfg)})
 	a.senders[discord.Platform] = ad.Sender()
 	// Deferred replies finish before the job queue stops.
 	a.adapters = append(a.adapters, ad)
@@ -42,6 +42,16 @@ func (a *app) setupDiscord() error {
 	a.handle("POST /discord/interactions", ad)
 	a.log.Info("discord: HTTP interactions mode", "path", "/discord/interactions", "addr", a.cfg.HTTPAddr)
 	return nil
+}
+
+// discordShards is the gateway shards DISCORD_SHARD_COUNT and
+// DISCORD_SHARD_ID give this process: the one named, or all of the count.
+func discordShards(cfg Config) discord.Shards {
+	s := discord.Shards{Count: cfg.DiscordShardCount}
+	if cfg.discordShardIDSet {
+		s.IDs = []int{cfg.DiscordShardID}
+	}
+	return s
 }
 
 // discordCommand is `fcbot discord register [--dry-run]`: it replaces the

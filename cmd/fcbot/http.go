@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,9 +13,9 @@ import (
 )
 
 // serveHTTP serves the platforms' routes, the web pages and /healthz
-// until ctx ends, then
-// stops listening and waits (up to 10 seconds) for the requests in
-// progress.
+// until ctx ends, then stops listening and waits for the requests in
+// progress, within the stop's budget (see shutdown.go); those still open
+// then are cut off.
 func (a *app) serveHTTP(ctx context.Context) error {
 	srv := limits.Server(a.cfg.HTTPAddr, a.mux)
 	errc := make(chan error, 1)
@@ -26,9 +25,13 @@ func (a *app) serveHTTP(ctx context.Context) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		shutdown, cancel := context.WithDeadline(context.WithoutCancel(ctx), a.stopBy(adaptersLeft))
 		defer cancel()
-		return srv.Shutdown(shutdown)
+		if err := srv.Shutdown(shutdown); err != nil {
+			a.log.Warn("stopping: HTTP requests still open at the deadline are cut off", "err", err)
+			return srv.Close()
+		}
+		return nil
 	}
 }
 
@@ -39,11 +42,7 @@ var limits = serve.Default
 // with a short reason (the log has the details).
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := a.health.check(r.Context()); err != nil {
-		reason := "database unreachable"
-		if errors.Is(err, storage.ErrNotWritable) {
-			reason = "database not writable"
-		}
-		http.Error(w, reason, http.StatusServiceUnavailable)
+		http.Error(w, probeReason(err), http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = io.WriteString(w, "ok\n")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/fcbot/fcbot/jobs"
 )
@@ -11,15 +12,17 @@ import (
 // hooks that enqueue reminders and is the commands' outbox for notices.
 func (a *app) newQueue() (*jobs.Queue, error) {
 	q, err := jobs.New(jobs.Config{
-		Store:   a.store,
-		Env:     a.env,
-		Senders: a.senders,
-		Clock:   a.clock,
-		Log:     a.log,
+		Store:    a.store,
+		Env:      a.env,
+		Senders:  a.senders,
+		Clock:    a.clock,
+		Log:      a.log,
+		Observer: a.jobObserver(),
 	})
 	if err != nil {
 		return nil, err
 	}
+	a.watchQueue(q)
 	a.store.SetHooks(q)
 	a.env.Outbox = q
 	return q, nil
@@ -28,14 +31,17 @@ func (a *app) newQueue() (*jobs.Queue, error) {
 // startJobs starts working digests, reminders and deliveries. The jobs run
 // under a context that ctx's end does not cancel (it would stop them at
 // once): at shutdown the adapters finish first, and may still enqueue,
-// then stopJobs lets the running jobs complete.
+// then the queue is stopped within the process's stop budget (stopQueue
+// in shutdown.go; the console's stopJobs).
 func startJobs(ctx context.Context, q *jobs.Queue) error {
 	return q.Start(context.WithoutCancel(ctx))
 }
 
-// stopJobs stops the job queue gracefully (see jobs.Queue.Shutdown).
+// stopJobs stops the console's job queue: running jobs get 10 seconds to
+// finish, then are cancelled and handed back.
 func (a *app) stopJobs(ctx context.Context, q *jobs.Queue) {
-	if err := q.Shutdown(ctx); err != nil {
+	now := time.Now()
+	if err := q.Shutdown(ctx, now.Add(10*time.Second), now.Add(15*time.Second)); err != nil {
 		a.log.Error("job queue did not stop cleanly", "err", err)
 	}
 }

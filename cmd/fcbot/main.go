@@ -36,12 +36,17 @@ import (
 	"github.com/fcbot/fcbot/bot/slack"
 	"github.com/fcbot/fcbot/commands"
 	"github.com/fcbot/fcbot/jobs"
+	"github.com/fcbot/fcbot/metrics"
 	"github.com/fcbot/fcbot/storage"
 	"github.com/fcbot/fcbot/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
+
+// processClock is the clock run gives the process; tests that run fcbot
+// as a whole process at a chosen time set their own.
+var processClock bot.Clock = bot.SystemClock{}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -67,6 +72,10 @@ type app struct {
 	// gate bounds the commands in flight, for every platform and intake.
 	gate   *bot.Gate
 	health *health
+	// ready answers /readyz; drain turns it to 503 when stopping.
+	ready *ready
+	// metrics is nil unless METRICS_ADDR is set (see setupMetrics).
+	metrics *metrics.Metrics
 
 	// senders deliver unrequested messages per platform name.
 	senders map[string]bot.Sender
@@ -75,6 +84,8 @@ type app struct {
 	intake []func(ctx context.Context) error
 	// adapters finish the work they deferred once intake has stopped.
 	adapters []waiter
+	// stop is the time a stop has, SHUTDOWN_TIMEOUT (see shutdown.go).
+	stop stopBudget
 }
 
 // waiter is an adapter whose deferred work can be waited for.
@@ -107,7 +118,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	log := newLogger(cfg, stderr, consoleMode)
 	// The process's one clock: it stamps rows, dates requests and
 	// schedules jobs.
-	var clock bot.Clock = bot.SystemClock{}
+	clock := processClock
 	switch cmd {
 	case "discord", "slack":
 		// Platform subcommands need the command tree, not the database:
@@ -177,15 +188,20 @@ func buildVersion() string {
 	return version
 }
 
-// newLogger logs text to a terminal and JSON otherwise. The console keeps
-// quiet below warnings unless LOG_LEVEL asks, so logs do not bury replies.
+// newLogger logs in LOG_FORMAT when it is set, else text to a terminal
+// and JSON otherwise. The console keeps quiet below warnings unless
+// LOG_LEVEL asks, so logs do not bury replies.
 func newLogger(cfg Config, w io.Writer, consoleMode bool) *slog.Logger {
 	level := cfg.LogLevel
 	if consoleMode && !cfg.logLevelSet {
 		level = slog.LevelWarn
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	text := cfg.LogFormat == "text"
+	if f, ok := w.(*os.File); ok && cfg.LogFormat == "" {
+		text = term.IsTerminal(int(f.Fd()))
+	}
+	if text {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
@@ -213,6 +229,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, clock bot.Clock, mi
 		inflight: limits.InFlight(log),
 		gate:     bot.NewGate(bot.GateConfig{Slots: conns(store), Log: log}),
 		health:   &health{store: store, log: log, ttl: healthTTL},
+		ready:    newReady(store, log),
 		senders:  map[string]bot.Sender{},
 	}, nil
 }
@@ -248,6 +265,7 @@ func (a *app) handle(pattern string, h http.Handler) {
 // calendar feeds, published scorecards, dashboards and the roll-up.
 func (a *app) webRoutes() {
 	a.mux.HandleFunc("GET /healthz", a.healthz)
+	a.mux.HandleFunc("GET /readyz", a.readyz)
 	(&web.Server{Env: a.env, Log: a.log}).Routes(a.mux)
 }
 
@@ -289,10 +307,12 @@ func (a *app) console(ctx context.Context, stdin io.Reader, stdout io.Writer, sc
 
 // serve starts the configured platforms, the job queue and, when
 // HTTP_ADDR is set, the HTTP server. When ctx ends or a part of the
-// intake fails it shuts down in order: stop taking requests, let each
-// adapter finish the work it deferred, then let the job queue finish its
-// jobs; run closes the store last.
+// intake fails it shuts down in order, within SHUTDOWN_TIMEOUT (see
+// shutdown.go): stop taking requests, let each adapter finish the work it
+// deferred, then let the job queue finish its jobs; run closes the store
+// last.
 func (a *app) serve(ctx context.Context) error {
+	a.setupMetrics()
 	if a.cfg.discordEnabled() {
 		if err := a.setupDiscord(); err != nil {
 			return fmt.Errorf("%s: %w", discord.Platform, err)
@@ -316,11 +336,9 @@ func (a *app) serve(ctx context.Context) error {
 	if err := startJobs(ctx, q); err != nil {
 		return err
 	}
+	defer context.AfterFunc(ctx, a.stopping)()
 	err = a.takeRequests(ctx)
-	for _, ad := range a.adapters {
-		ad.Wait()
-	}
-	a.stopJobs(ctx, q)
+	a.finish(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -331,20 +349,25 @@ func (a *app) serve(ctx context.Context) error {
 // takeRequests runs the intake until ctx ends or one part of it stops,
 // then stops the rest and waits for them.
 func (a *app) takeRequests(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
+	// The intake's own context, so that /readyz says draining before the
+	// intake stops.
+	intake, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	errc := make(chan error, len(a.intake))
 	var wg sync.WaitGroup
 	for _, take := range a.intake {
-		wg.Go(func() { errc <- take(ctx) })
+		wg.Go(func() { errc <- take(intake) })
 	}
 	var first error
 	select {
 	case <-ctx.Done():
-	case first = <-errc:
-		cancel() // one part failed: stop the rest
+	case first = <-errc: // one part failed: stop the rest
 	}
-	wg.Wait()
+	a.ready.drain()
+	cancel()
+	if !waitBy(wg.Wait, a.stopBy(adaptersLeft)) {
+		a.log.Warn("stopping: intake still closing at the deadline")
+	}
 	if first != nil && !errors.Is(first, context.Canceled) && !errors.Is(first, http.ErrServerClosed) {
 		return first
 	}

@@ -187,7 +187,7 @@ func (d *digestBench) run(ctx context.Context, r int) (digestResult, error) {
 	if err := q.Start(ctx); err != nil {
 		return digestResult{}, err
 	}
-	defer func() { _ = q.Shutdown(ctx) }()
+	defer func() { _ = q.Shutdown(ctx, time.Now().Add(10*time.Second), time.Now().Add(15*time.Second)) }()
 	before := d.store.Statements()
 	start := time.Now()
 	if err := q.Tick(ctx); err != nil {

@@ -3,8 +3,10 @@
 // or to answer late), knows the members and channels of the servers a
 // test describes, keeps the messages posted to channels (honouring
 // enforce_nonce), with the files uploaded with them (multipart/form-data,
-// as Discord takes them), and a minimal gateway over websocket (Hello, Identify,
-// READY, heartbeat ACKs, then the dispatches a test sends). It also signs
+// as Discord takes them), counts each interaction's initial responses,
+// and runs a gateway over websocket (gateway.go: sessions per shard,
+// each server's events on its shard only, RESUME with the missed events
+// replayed, and connections a test drops). It also signs
 // interaction requests the way Discord does, with a key made for the
 // test, and makes snowflake ids of a chosen time.
 package discordtest
@@ -24,8 +26,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // Call is one REST request the fake received.
@@ -55,6 +55,11 @@ type Server struct {
 	// NonceWindow is how long a message nonce is remembered for
 	// enforce_nonce; Discord documents "a few minutes".
 	NonceWindow time.Duration
+	// Shards and MaxConcurrency are what GET /gateway/bot answers: the
+	// recommended shard count, and how many shards may identify at once
+	// (session_start_limit.max_concurrency). 1 and 1 unless a test sets
+	// them before a bot asks.
+	Shards, MaxConcurrency int
 
 	mu       sync.Mutex
 	calls    []Call
@@ -63,7 +68,8 @@ type Server struct {
 	stalls   []stall
 	identify []json.RawMessage
 	conns    []*gatewayConn
-	seq      int
+	sessions []*session
+	acks     map[string]int               // initial responses per interaction id
 	members  map[string]map[string]Member // guild id → user id → member
 	users    map[string]bool              // every user id of some guild
 	channels map[string]Channel
@@ -79,6 +85,7 @@ type fault struct {
 func New(t testing.TB) *Server {
 	s := &Server{
 		AppID: "100000000000000001", NonceWindow: 2 * time.Minute, changed: make(chan struct{}),
+		Shards: 1, MaxConcurrency: 1, acks: map[string]int{},
 		members: map[string]map[string]Member{}, users: map[string]bool{}, channels: map[string]Channel{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -220,10 +227,9 @@ func (s *Server) answer(method, path, contentType string, body []byte) (int, any
 	message := map[string]any{"id": "200000000000000001", "channel_id": "300000000000000001", "content": "", "type": 0}
 	switch {
 	case method == http.MethodGet && (path == "/gateway" || path == "/gateway/bot"):
-		ws := "ws" + strings.TrimPrefix(s.URL, "http") + "/ws"
-		return 200, map[string]any{"url": ws, "shards": 1, "session_start_limit": map[string]int{"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}}
+		return 200, map[string]any{"url": s.gatewayURL(), "shards": s.Shards, "session_start_limit": map[string]int{"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": s.MaxConcurrency}}
 	case method == http.MethodPost && callbackRE.MatchString(path):
-		return http.StatusNoContent, nil
+		return s.callback(path)
 	case method == http.MethodPatch && originalRE.MatchString(path):
 		return 200, message
 	case method == http.MethodDelete && originalRE.MatchString(path):
@@ -255,106 +261,6 @@ func (s *Server) answer(method, path, contentType string, body []byte) (int, any
 		return 200, cmds
 	}
 	return http.StatusNotFound, map[string]any{"message": "404: Not Found", "code": 0}
-}
-
-// gatewayConn is one bot connected to the fake gateway.
-type gatewayConn struct {
-	mu sync.Mutex
-	ws *websocket.Conn
-}
-
-func (c *gatewayConn) send(v any) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ws.WriteJSON(v)
-}
-
-var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-
-// gateway speaks the start of Discord's gateway protocol: Hello (op 10),
-// then Identify (op 2) is answered with READY, heartbeats (op 1) with
-// ACKs (op 11).
-func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
-	ws, err := upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return
-	}
-	c := &gatewayConn{ws: ws}
-	s.mu.Lock()
-	s.conns = append(s.conns, c)
-	s.mu.Unlock()
-	defer ws.Close()
-	if c.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 41250}}) != nil {
-		return
-	}
-	for {
-		var frame struct {
-			Op int             `json:"op"`
-			D  json.RawMessage `json:"d"`
-		}
-		if err := ws.ReadJSON(&frame); err != nil {
-			return
-		}
-		switch frame.Op {
-		case 1:
-			_ = c.send(map[string]any{"op": 11})
-		case 2:
-			s.mu.Lock()
-			s.identify = append(s.identify, frame.D)
-			s.seq++
-			seq := s.seq
-			close(s.changed)
-			s.changed = make(chan struct{})
-			s.mu.Unlock()
-			_ = c.send(map[string]any{"op": 0, "s": seq, "t": "READY", "d": map[string]any{
-				"v": 10, "session_id": "fake-session", "resume_gateway_url": "ws" + strings.TrimPrefix(s.URL, "http") + "/ws",
-				"user":        map[string]any{"id": s.AppID, "username": "fcbot", "discriminator": "0", "bot": true},
-				"guilds":      []any{},
-				"application": map[string]any{"id": s.AppID, "flags": 0},
-			}})
-		}
-	}
-}
-
-// WaitIdentify waits (up to 10 s) for a bot to identify on the gateway
-// and returns its Identify payload.
-func (s *Server) WaitIdentify(t testing.TB) json.RawMessage {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		if len(s.identify) > 0 {
-			id := s.identify[0]
-			s.mu.Unlock()
-			return id
-		}
-		s.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatal("no bot identified on the fake gateway")
-			return nil
-		}
-	}
-}
-
-// Dispatch sends an event (e.g. INTERACTION_CREATE) to every connected bot.
-func (s *Server) Dispatch(t testing.TB, event string, payload []byte) {
-	t.Helper()
-	s.mu.Lock()
-	s.seq++
-	seq := s.seq
-	conns := append([]*gatewayConn(nil), s.conns...)
-	s.mu.Unlock()
-	if len(conns) == 0 {
-		t.Fatal("dispatch: no bot is connected to the fake gateway")
-	}
-	for _, c := range conns {
-		if err := c.send(map[string]any{"op": 0, "s": seq, "t": event, "d": json.RawMessage(payload)}); err != nil {
-			t.Fatalf("dispatch %s: %v", event, err)
-		}
-	}
 }
 
 // Key is an application key pair made for a test.
