@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/fcbot/fcbot/card"
 	"github.com/fcbot/fcbot/storage"
@@ -19,11 +18,6 @@ func (env *Env) ScorecardGrid(ctx context.Context, groupID int64) (card.Grid, er
 	if err != nil {
 		return card.Grid{}, fmt.Errorf("scorecard grid: %w", err)
 	}
-	return env.scorecardGrid(ctx, g)
-}
-
-// scorecardGrid is ScorecardGrid for a group already read.
-func (env *Env) scorecardGrid(ctx context.Context, g *storage.Group) (card.Grid, error) {
 	st, err := env.loadStanding(ctx, g.ID, g.Jurisdiction)
 	if err != nil {
 		return card.Grid{}, fmt.Errorf("scorecard grid: %w", err)
@@ -43,22 +37,14 @@ func (env *Env) scorecardGrid(ctx context.Context, g *storage.Group) (card.Grid,
 	}
 	grid := card.Grid{
 		Jurisdiction: g.Jurisdiction, Language: g.Language, Location: g.Location(),
-		InPlace: st.countStatus(storage.MarkYes), Core: CoreRules,
-	}
-	for _, r := range Rules {
-		grid.Rules = append(grid.Rules, card.Rule{Number: r.Number, Name: r.Name(g.Language), Status: card.Mark(st.status(r.Number))})
-		if rs := st.rules[r.Number]; rs.ruling != nil {
-			grid.Updated = later(grid.Updated, rs.ruling.CreatedAt)
-		}
+		Rules: st.cardRules(g.Language), InPlace: st.countStatus(storage.MarkYes), Core: CoreRules,
+		Updated: st.updated(),
 	}
 	for _, o := range st.officials {
 		row := card.Official{Name: o.Name, Office: string(o.Office), Jurisdiction: o.Jurisdiction}
 		for _, r := range Rules {
 			a, asked := st.latest[o.ID][r.Number]
 			row.Cells = append(row.Cells, gridCell(a, asked, meetings))
-			if asked {
-				grid.Updated = later(grid.Updated, a.CreatedAt)
-			}
 		}
 		grid.Officials = append(grid.Officials, row)
 	}
@@ -80,12 +66,4 @@ func gridCell(a storage.Answer, asked bool, meetings map[int64]storage.MeetingTi
 		}
 	}
 	return c
-}
-
-// later returns the later of two times.
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

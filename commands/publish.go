@@ -138,22 +138,10 @@ func (env *Env) PublishedScorecards(ctx context.Context, page, per int) ([]Publi
 	}
 	out := make([]PublishedScorecard, len(read))
 	for i, p := range read {
-		st := &standing{groupName: p.Group.Jurisdiction, officials: p.Standing.Officials, latest: p.Standing.Answers, rules: make(map[string]ruleStatus, len(Rules))}
+		st := newStanding(p.Group.Jurisdiction, &p.Standing)
 		sc := PublishedScorecard{Jurisdiction: p.Group.Jurisdiction, Kind: p.Group.Kind, Language: p.Group.Language,
-			Location: p.Group.Location(), Token: p.Token, Core: CoreRules}
-		for _, r := range Rules {
-			st.rules[r.Number] = st.derive(r.Number, p.Standing.Rulings)
-			sc.Rules = append(sc.Rules, card.Rule{Number: r.Number, Name: r.Name(p.Group.Language), Status: card.Mark(st.status(r.Number))})
-		}
-		sc.InPlace = st.countStatus(storage.MarkYes)
-		for _, r := range p.Standing.Rulings {
-			sc.Updated = later(sc.Updated, r.CreatedAt)
-		}
-		for _, byRule := range p.Standing.Answers {
-			for _, a := range byRule {
-				sc.Updated = later(sc.Updated, a.CreatedAt)
-			}
-		}
+			Location: p.Group.Location(), Token: p.Token, Core: CoreRules,
+			Rules: st.cardRules(p.Group.Language), InPlace: st.countStatus(storage.MarkYes), Updated: st.updated()}
 		out[i] = sc
 	}
 	return out, more, nil

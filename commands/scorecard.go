@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fcbot/fcbot/bot"
+	"github.com/fcbot/fcbot/card"
 	"github.com/fcbot/fcbot/storage"
 )
 
@@ -90,11 +91,50 @@ func (env *Env) loadStanding(ctx context.Context, groupID int64, groupName strin
 	if err != nil {
 		return nil, err
 	}
+	return newStanding(groupName, read), nil
+}
+
+// newStanding derives each rule's status from the standing storage read:
+// the one derivation the scorecard, the page, the image and the roll-up
+// share.
+func newStanding(groupName string, read *storage.Standing) *standing {
 	st := &standing{groupName: groupName, officials: read.Officials, latest: read.Answers, rules: make(map[string]ruleStatus, len(Rules))}
 	for _, r := range Rules {
 		st.rules[r.Number] = st.derive(r.Number, read.Rulings)
 	}
-	return st, nil
+	return st
+}
+
+// updated is when the standing last changed: the latest answer or ruling
+// that counts; zero before the first.
+func (st *standing) updated() time.Time {
+	var at time.Time
+	later := func(t time.Time) {
+		if t.After(at) {
+			at = t
+		}
+	}
+	for _, rs := range st.rules {
+		if rs.ruling != nil {
+			later(rs.ruling.CreatedAt)
+		}
+	}
+	for _, o := range st.officials {
+		for _, a := range st.latest[o.ID] {
+			later(a.CreatedAt)
+		}
+	}
+	return at
+}
+
+// cardRules are the rules with their statuses, named in locale, as the
+// page, the image and the roll-up show them.
+func (st *standing) cardRules(locale string) []card.Rule {
+	out := make([]card.Rule, len(Rules))
+	for i, r := range Rules {
+		out[i] = card.Rule{Number: r.Number, Name: r.Name(locale), Status: card.Mark(st.status(r.Number))}
+	}
+	return out
 }
 
 func (st *standing) derive(rule string, rulings map[string]storage.Settlement) ruleStatus {
