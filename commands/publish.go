@@ -2,8 +2,6 @@ package commands
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"time"
 
@@ -19,10 +17,6 @@ import (
 // once, and publishing again makes a new one.
 
 const publishExample = "/scorecard publish on"
-
-// tokenBytes is the randomness of a public link's token: 256 bits, so
-// that no one finds a scorecard by guessing.
-const tokenBytes = 32
 
 func (env *Env) scorecardPublishCommand() *bot.Command {
 	return &bot.Command{
@@ -51,14 +45,11 @@ func (env *Env) scorecardPublish(ctx context.Context, req *bot.Request) (bot.Rep
 	if _, err := env.link("/"); err != nil {
 		return bot.Reply{}, err
 	}
-	fresh, err := newToken()
-	if err != nil {
-		return bot.Reply{}, err
-	}
 	var token string
 	var created bool
-	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
-		token, created, err = tx.PublishScorecard(ctx, req.Caller.GroupID, fresh, req.Now)
+	err := env.Store.Tx(ctx, func(tx *storage.Store) error {
+		var err error
+		token, created, err = tx.PublishScorecard(ctx, req.Caller.GroupID, storage.NewToken(), req.Now)
 		if err != nil || !created {
 			return err
 		}
@@ -96,16 +87,6 @@ func (env *Env) unpublish(ctx context.Context, req *bot.Request) (bot.Reply, err
 		return bot.Reply{Text: req.T("publish.not_published", "Example", publishExample)}, nil
 	}
 	return bot.Reply{Text: req.T("publish.off"), Tone: bot.Success}, nil
-}
-
-// newToken is a public link's token: random, in base64url without
-// padding (43 characters).
-func newToken() (string, error) {
-	b := make([]byte, tokenBytes)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("publish: token: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // PublishedScorecard is one published group's scorecard as the roll-up of

@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"time"
 
@@ -25,20 +23,6 @@ type CalendarFeed struct {
 	CreatedAt time.Time `gorm:"not null"`
 }
 
-// calendarTokenBytes is the token's randomness: 256 bits, written as
-// calendarTokenLength characters of unpadded base64url.
-const (
-	calendarTokenBytes  = 32
-	calendarTokenLength = 43
-)
-
-// newCalendarToken returns a fresh random token.
-func newCalendarToken() string {
-	b := make([]byte, calendarTokenBytes)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails (it crashes the program instead)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // CalendarToken returns the token of the group's calendar feed, making one
 // on first use: one statement once it exists. Two members asking at once
 // both get the one that was stored first.
@@ -49,7 +33,7 @@ func (s *Store) CalendarToken(ctx context.Context, groupID int64) (_ string, err
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return f.Token, err
 	}
-	fresh := CalendarFeed{GroupID: groupID, Token: newCalendarToken(), CreatedAt: s.Now()}
+	fresh := CalendarFeed{GroupID: groupID, Token: NewToken(), CreatedAt: s.Now()}
 	if err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&fresh).Error; err != nil {
 		return "", err
 	}
@@ -62,7 +46,7 @@ func (s *Store) CalendarToken(ctx context.Context, groupID int64) (_ string, err
 // Tx, with the audit entry.
 func (s *Store) RotateCalendarToken(ctx context.Context, groupID int64) (_ string, err error) {
 	defer wrap(&err, "storage.RotateCalendarToken(%d)", groupID)
-	f := CalendarFeed{GroupID: groupID, Token: newCalendarToken(), CreatedAt: s.Now()}
+	f := CalendarFeed{GroupID: groupID, Token: NewToken(), CreatedAt: s.Now()}
 	err = s.with(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "group_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"token", "created_at"}),
@@ -104,18 +88,4 @@ func (s *Store) CalendarMeetings(ctx context.Context, groupID int64, since time.
 		FROM (SELECT * FROM meetings WHERE group_id = ? AND starts_at >= ? ORDER BY starts_at DESC, number DESC LIMIT ?) mt
 		ORDER BY mt.starts_at, mt.number`, groupID, since.UTC(), limit).Scan(&out).Error
 	return out, err
-}
-
-// wellFormedToken reports whether token could be one newCalendarToken
-// made.
-func wellFormedToken(token string) bool {
-	if len(token) != calendarTokenLength {
-		return false
-	}
-	for _, r := range token {
-		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
 }

@@ -57,6 +57,9 @@ func (s *Store) publishedToken(ctx context.Context, groupID int64) (string, erro
 // under token, or ErrNotFound.
 func (s *Store) PublishedGroup(ctx context.Context, token string) (_ int64, err error) {
 	defer wrap(&err, "storage.PublishedGroup(…)") // the token is a secret of sorts: not logged
+	if !wellFormedToken(token) {
+		return 0, ErrNotFound
+	}
 	var ids []int64
 	err = s.with(ctx).Raw("SELECT group_id FROM published_scorecards WHERE token = ?", token).Scan(&ids).Error
 	if err == nil && len(ids) == 0 {
