@@ -51,9 +51,9 @@ func Migrate(ctx context.Context, s *storage.Store) error {
 
 func driver(s *storage.Store) riverdriver.Driver[*sql.Tx] {
 	if s.Dialect() == storage.Postgres {
-		return riverdatabasesql.NewWithPgxListener(s.SQL(), s.Pool())
+		return riverdatabasesql.NewWithPgxListener(s.QueueSQL(), s.Pool())
 	}
-	return riversqlite.New(s.SQL())
+	return riversqlite.New(s.QueueSQL())
 }
 
 // Config wires a Queue.

@@ -16,8 +16,8 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -103,9 +103,16 @@ type Store struct {
 	// statements counts the SQL statements run through this store and
 	// its transactions (see Statements).
 	statements *atomic.Int64
-	// writes lets one of the process's SQLite writers at a time begin
-	// (nil on PostgreSQL); see writer.
-	writes *sync.Mutex
+	// turn lets one of the process's SQLite writers at a time write (nil
+	// on PostgreSQL); see writer.
+	turn turn
+	// queueDB is the job queue's own SQLite connections, which take the
+	// turn themselves (nil on PostgreSQL); see QueueSQL.
+	queueDB *sql.DB
+	// prepared is GORM's pool on SQLite (nil on PostgreSQL).
+	prepared *preparedDB
+	// stopCheckpoints ends the SQLite checkpoints (see checkpoints).
+	stopCheckpoints func()
 }
 
 // Open connects to the database named by rawURL. It does not migrate.
@@ -139,28 +146,28 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		if err := createPrivate(t.DSN, log); err != nil {
 			return nil, err
 		}
-		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		s.sqlDB, err = sql.Open("sqlite", dsn)
+		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+		connector, err := modernc.NewConnector(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", t.DSN, err)
 		}
+		s.sqlDB = sql.OpenDB(connector)
 		// More than one connection lets reads proceed beside a writer; with
 		// _txlock=immediate writers queue instead of failing.
 		s.sqlDB.SetMaxOpenConns(4)
-		s.writes = new(sync.Mutex)
-		dialector = sqliteDialector{sqlite.New(sqlite.Config{Conn: s.sqlDB})}
+		s.turn = newTurn()
+		// The queue's connections wait for their turn holding the
+		// connection: apart from the store's, they cannot keep its reads
+		// (or its writer, reading outside its transaction) waiting.
+		s.queueDB = sql.OpenDB(turnConnector{Connector: connector, turn: s.turn})
+		s.queueDB.SetMaxOpenConns(2)
+		s.prepared = newPreparedDB(s.sqlDB)
+		dialector = sqliteDialector{sqlite.New(sqlite.Config{Conn: s.prepared})}
 	}
 	s.db, err = gorm.Open(dialector, &gorm.Config{
 		TranslateError: true,
 		Logger:         logger.Discard,
 		NowFunc:        func() time.Time { return s.Now() },
-		// SQLite compiles each statement before running it, and compiling
-		// was a third of a write's time: statements are kept compiled,
-		// per connection, for the few hundred distinct ones fcbot runs.
-		// pgx already keeps PostgreSQL's statements prepared per
-		// connection.
-		PrepareStmt:        t.Dialect == SQLite,
-		PrepareStmtMaxSize: 512,
 	})
 	if err != nil {
 		s.Close()
@@ -173,6 +180,9 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 	if err := s.sqlDB.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("reach the database: %w", err)
+	}
+	if s.dialect == SQLite {
+		s.stopCheckpoints = s.checkpoints()
 	}
 	return s, nil
 }
@@ -267,14 +277,29 @@ func (s *Store) countStatements() error {
 // Dialect returns Postgres or SQLite.
 func (s *Store) Dialect() string { return s.dialect }
 
-// SQL returns the database/sql handle shared with the job queue.
+// SQL returns the store's database/sql handle.
 func (s *Store) SQL() *sql.DB { return s.sqlDB }
+
+// QueueSQL returns the database/sql handle for the job queue: on
+// PostgreSQL the store's, on SQLite connections of its own whose writes
+// take turns with the store's (see turn). Jobs inserted in a store
+// transaction use that transaction.
+func (s *Store) QueueSQL() *sql.DB { return cmp.Or(s.queueDB, s.sqlDB) }
 
 // Pool returns the pgx pool on PostgreSQL, nil on SQLite.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Close releases the database.
 func (s *Store) Close() {
+	if s.stopCheckpoints != nil {
+		s.stopCheckpoints()
+	}
+	if s.queueDB != nil {
+		_ = s.queueDB.Close()
+	}
+	if s.prepared != nil {
+		s.prepared.close()
+	}
 	if s.sqlDB != nil {
 		_ = s.sqlDB.Close()
 	}
@@ -324,30 +349,26 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return err
 }
 
-// writer waits until the store's process may write, and returns the
-// function that lets the next writer go. SQLite allows one writer at a
-// time, and one that finds the database locked sleeps in steps of up to
-// 100 ms before it tries again: at a few hundred writes a second those
-// sleeps, not the writes, made the slowest replies. Writers of this
-// process therefore queue here and start the moment the previous one
-// ends; SQLite's own waiting remains for other processes (and River's
-// statements). Inside a transaction, and on PostgreSQL, it does nothing.
+// writer waits for the process's turn to write SQLite (see turn) and
+// returns the function that gives it to the next writer. It waits before
+// taking a connection, so writers in line hold none. Inside a
+// transaction, and on PostgreSQL, it does nothing.
 func (s *Store) writer() (done func()) {
-	if s.writes == nil {
+	if s.turn == nil {
 		return func() {}
 	}
 	if _, inTx := s.SQLTx(); inTx {
 		return func() {}
 	}
-	s.writes.Lock()
-	return s.writes.Unlock
+	s.turn <- struct{}{}
+	return s.turn.give
 }
 
 // SQLTx returns the *sql.Tx of a Store made by Tx, for job queues that
 // insert in the same transaction; ok is false outside a transaction.
 func (s *Store) SQLTx() (*sql.Tx, bool) {
 	pool := s.db.Statement.ConnPool
-	if p, ok := pool.(*gorm.PreparedStmtTX); ok { // SQLite's (see Open)
+	if p, ok := pool.(*preparedTx); ok { // SQLite's (see Open)
 		pool = p.Tx
 	}
 	tx, ok := pool.(*sql.Tx)
@@ -411,10 +432,31 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 // analyzed or have grown or shrunk a lot since, within a bounded effort
 // (SQLite's advice for long-lived connections); on PostgreSQL, ANALYZE of
 // this schema's tables, which samples a bounded number of rows of each.
+//
+// SQLite keeps only the row counts (sqlite_stat1) and drops the samples
+// of index values (sqlite_stat4). With samples, a statement whose plan
+// could depend on a bound value is compiled again each time it runs with
+// new values, which made kept statements worthless: compiling was a
+// quarter of an RSVP's time. fcbot's queries look up ids and dates, whose
+// plans the counts settle.
 func (s *Store) Analyze(ctx context.Context) (err error) {
 	defer wrap(&err, "storage.Analyze(%s)", s.dialect)
 	if s.dialect == SQLite {
-		return s.with(ctx).Exec("PRAGMA optimize=0x10002").Error
+		return s.Tx(ctx, func(tx *Store) error {
+			if err := tx.with(ctx).Exec("PRAGMA optimize=0x10002").Error; err != nil {
+				return err
+			}
+			var samples bool
+			err := tx.with(ctx).Raw("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4')").Scan(&samples).Error
+			if err != nil || !samples {
+				return err
+			}
+			if err := tx.with(ctx).Exec("DELETE FROM sqlite_stat4").Error; err != nil {
+				return err
+			}
+			// Every connection reads the statistics again.
+			return tx.with(ctx).Exec("ANALYZE sqlite_schema").Error
+		})
 	}
 	var tables []string
 	err = s.with(ctx).Raw("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").
