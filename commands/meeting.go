@@ -622,20 +622,19 @@ func (env *Env) meetingRSVP(ctx context.Context, req *bot.Request) (bot.Reply, e
 	}
 	answer := req.Str("answer")
 	var prev string
-	var counts map[string]int64
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		var err error
-		if prev, err = tx.SetRSVP(ctx, m, req.Caller.MemberID, answer); err != nil {
+		if prev, err = tx.SetRSVP(ctx, m, req.Caller.MemberID, answer); err != nil || prev == answer {
 			return err
-		}
-		if counts, err = tx.RSVPCounts(ctx, req.Caller.GroupID, m.ID); err != nil {
-			return err
-		}
-		if prev == answer {
-			return nil
 		}
 		return env.audit(ctx, tx, req, "meeting.rsvp", "meeting", m.Number, rsvpAudit(req, prev), rsvpAudit(req, answer))
 	})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	// Counted after the commit, out of the writers' line (SQLite has one
+	// at a time): the counts include this answer, and any that came since.
+	counts, err := env.Store.RSVPCounts(ctx, req.Caller.GroupID, m.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}

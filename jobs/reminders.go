@@ -89,16 +89,6 @@ func (q *Queue) MeetingChanged(ctx context.Context, tx *storage.Store, m *storag
 	return q.insert(ctx, tx, params)
 }
 
-// RSVPChanged makes sure the meeting's reminders exist when someone says
-// yes (uniqueness makes this a no-op when they do). Reminders read the
-// RSVPs when they run, so a later no stops them without touching the jobs.
-func (q *Queue) RSVPChanged(ctx context.Context, tx *storage.Store, m *storage.Meeting, r *storage.RSVP) error {
-	if r.Answer != "yes" {
-		return nil
-	}
-	return q.MeetingChanged(ctx, tx, m)
-}
-
 // TaskChanged enqueues an open, assigned task's reminders.
 func (q *Queue) TaskChanged(ctx context.Context, tx *storage.Store, t *storage.Task) error {
 	if t.Status != "open" || t.DueAt == nil || t.AssigneeID == nil {

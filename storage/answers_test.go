@@ -106,9 +106,6 @@ type hookRecorder struct {
 func (h *hookRecorder) MeetingChanged(context.Context, *storage.Store, *storage.Meeting) error {
 	return nil
 }
-func (h *hookRecorder) RSVPChanged(context.Context, *storage.Store, *storage.Meeting, *storage.RSVP) error {
-	return nil
-}
 func (h *hookRecorder) TaskChanged(_ context.Context, tx *storage.Store, t *storage.Task) error {
 	_, ok := tx.SQLTx()
 	h.tasks, h.inTx = append(h.tasks, *t), append(h.inTx, ok)

@@ -8,7 +8,6 @@ import "context"
 // SQLTx) after the row is written.
 type Hooks interface {
 	MeetingChanged(ctx context.Context, tx *Store, m *Meeting) error
-	RSVPChanged(ctx context.Context, tx *Store, m *Meeting, r *RSVP) error
 	TaskChanged(ctx context.Context, tx *Store, t *Task) error
 }
 
@@ -20,13 +19,6 @@ func (s *Store) meetingChanged(ctx context.Context, m *Meeting) error {
 		return nil
 	}
 	return s.hooks.MeetingChanged(ctx, s, m)
-}
-
-func (s *Store) rsvpChanged(ctx context.Context, m *Meeting, r *RSVP) error {
-	if s.hooks == nil {
-		return nil
-	}
-	return s.hooks.RSVPChanged(ctx, s, m, r)
 }
 
 func (s *Store) taskChanged(ctx context.Context, t *Task) error {

@@ -202,8 +202,10 @@ func (s *Store) LatestMeetingPlace(ctx context.Context, groupID int64, kind Meet
 }
 
 // SetRSVP records a member's answer to a meeting, replacing an earlier one
-// (one RSVP per member and meeting), and tells the hooks. It returns the
-// earlier answer, "" when there was none. Call it inside Tx.
+// (one RSVP per member and meeting). It returns the earlier answer, ""
+// when there was none. Call it inside Tx. No hook: the meeting's
+// reminders were enqueued with the meeting (MeetingChanged) and read the
+// RSVPs when they run.
 func (s *Store) SetRSVP(ctx context.Context, m *Meeting, memberID int64, answer string) (prev string, err error) {
 	defer wrap(&err, "storage.SetRSVP(%d, %d, %d, %q)", m.GroupID, m.ID, memberID, answer)
 	var r RSVP
@@ -222,11 +224,7 @@ func (s *Store) SetRSVP(ctx context.Context, m *Meeting, memberID int64, answer 
 	if err != nil {
 		return "", err
 	}
-	err = s.with(ctx).Where("group_id = ? AND meeting_id = ? AND member_id = ?", m.GroupID, m.ID, memberID).Take(&r).Error
-	if err != nil {
-		return "", err
-	}
-	return prev, s.rsvpChanged(ctx, m, &r)
+	return prev, nil
 }
 
 // RSVPCounts counts a meeting's answers by answer (yes, no, maybe),
