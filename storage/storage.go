@@ -111,8 +111,6 @@ type Store struct {
 	queueDB *sql.DB
 	// prepared is GORM's pool on SQLite (nil on PostgreSQL).
 	prepared *preparedDB
-	// stopCheckpoints ends the SQLite checkpoints (see checkpoints).
-	stopCheckpoints func()
 }
 
 // Open connects to the database named by rawURL. It does not migrate.
@@ -146,7 +144,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		if err := createPrivate(t.DSN, log); err != nil {
 			return nil, err
 		}
-		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		connector, err := modernc.NewConnector(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", t.DSN, err)
@@ -180,9 +178,6 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 	if err := s.sqlDB.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("reach the database: %w", err)
-	}
-	if s.dialect == SQLite {
-		s.stopCheckpoints = s.checkpoints()
 	}
 	return s, nil
 }
@@ -291,9 +286,6 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Close releases the database.
 func (s *Store) Close() {
-	if s.stopCheckpoints != nil {
-		s.stopCheckpoints()
-	}
 	if s.queueDB != nil {
 		_ = s.queueDB.Close()
 	}

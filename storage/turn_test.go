@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +11,7 @@ import (
 )
 
 // openSQLite opens and migrates a store on a fresh SQLite file.
-func openSQLite(t *testing.T) (*Store, string) {
+func openSQLite(t *testing.T) *Store {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "bot.db")
 	s, err := Open(context.Background(), "sqlite:"+path, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -23,7 +22,7 @@ func openSQLite(t *testing.T) (*Store, string) {
 	if err := s.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return s, path
+	return s
 }
 
 // TestQueueWritesTakeTheTurn: the job queue's connections hold the
@@ -32,7 +31,7 @@ func openSQLite(t *testing.T) (*Store, string) {
 // meet SQLite's lock (whose waits sleep up to 100 ms), and a store writer
 // waits for them in line.
 func TestQueueWritesTakeTheTurn(t *testing.T) {
-	s, _ := openSQLite(t)
+	s := openSQLite(t)
 	ctx := context.Background()
 	q := s.QueueSQL()
 	if q == s.SQL() {
@@ -102,7 +101,7 @@ func TestQueueWritesTakeTheTurn(t *testing.T) {
 // transaction is prepared on the pool (in the background), and later
 // transactions run that statement rather than compiling it again.
 func TestStatementsInTransactionsStayPrepared(t *testing.T) {
-	s, _ := openSQLite(t)
+	s := openSQLite(t)
 	ctx := context.Background()
 	const query = "SELECT count(*) FROM groups WHERE platform = ?"
 	run := func() {
@@ -139,7 +138,7 @@ func TestStatementsInTransactionsStayPrepared(t *testing.T) {
 // no samples of index values, with which a kept statement would be
 // compiled again each time it runs with new values.
 func TestAnalyzeKeepsNoSamples(t *testing.T) {
-	s, _ := openSQLite(t)
+	s := openSQLite(t)
 	ctx := context.Background()
 	for i := range 50 {
 		if _, err := s.EnsureGroup(ctx, "console", strings.Repeat("x", i+1)); err != nil {
@@ -158,45 +157,5 @@ func TestAnalyzeKeepsNoSamples(t *testing.T) {
 	}
 	if counts == 0 || samples != 0 {
 		t.Errorf("after Analyze: %d rows of counts, %d samples; want counts and no samples", counts, samples)
-	}
-}
-
-// TestCheckpointsRunInTheBackground: a commit leaves its pages in the
-// write-ahead log (no checkpoint inside a writer's turn), and the store's
-// own checkpoints copy them into the database file.
-func TestCheckpointsRunInTheBackground(t *testing.T) {
-	s, path := openSQLite(t)
-	ctx := context.Background()
-	size := func() int64 {
-		fi, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fi.Size()
-	}
-	// Stop the background checkpoints and start from a checkpointed file.
-	s.stopCheckpoints()
-	if _, err := s.sqlDB.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-		t.Fatal(err)
-	}
-	before := size()
-	// About 1,500 pages of 4 KiB: past SQLite's own threshold of 1,000.
-	err := s.Tx(ctx, func(tx *Store) error {
-		return tx.with(ctx).Exec(`CREATE TABLE scratch AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
-			SELECT randomblob(4000) AS b FROM n`).Error
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := size(); got != before {
-		t.Fatalf("the database file changed from %d to %d bytes at commit: a checkpoint ran in the writer's turn", before, got)
-	}
-	s.stopCheckpoints = s.checkpoints()
-	deadline := time.Now().Add(5 * checkpointEvery)
-	for size() == before {
-		if time.Now().After(deadline) {
-			t.Fatalf("the database file is still %d bytes %v after the commit: no checkpoint ran", before, 5*checkpointEvery)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
