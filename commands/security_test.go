@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/fcbot/fcbot/bot"
 	"github.com/fcbot/fcbot/storage"
@@ -222,34 +221,11 @@ func TestHostileText(t *testing.T) {
 // a command that changes something is refused with the internal error,
 // changing nothing.
 func TestReadOnlyDatabaseStillAnswersReads(t *testing.T) {
-	readOnly := map[string]string{
-		storage.SQLite:   "PRAGMA query_only = ON",
-		storage.Postgres: "SET default_transaction_read_only = on",
-	}
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		b := newTestBot(t, s)
 		b.expect(springfieldSetup, "first lead")
 		b.expect(`/official add name:"Pat Kim" office:sheriff`, "Official added: Pat Kim")
-		// One connection, so that the setting holds for every query after.
-		// On SQLite a statement prepared in the background may hold a
-		// second one for a moment, and the first is then closed when it
-		// comes back: set it until the pool is down to one connection that
-		// refuses a write.
-		s.SQL().SetMaxOpenConns(1)
-		ctx := context.Background()
-		for i := 0; ; i++ {
-			if _, err := s.SQL().ExecContext(ctx, readOnly[s.Dialect()]); err != nil {
-				t.Fatal(err)
-			}
-			_, err := s.SQL().ExecContext(ctx, "UPDATE groups SET kind = kind WHERE id = 0")
-			if err != nil && (s.Dialect() != storage.SQLite || s.SQL().Stats().OpenConnections == 1) {
-				break
-			}
-			if i == 100 {
-				t.Fatalf("the database still takes writes (%v), %+v", err, s.SQL().Stats())
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		storagetest.ReadOnly(t, s)
 		for _, line := range []string{"/scorecard", "/official list", "/help", "/guide"} {
 			if res := b.asUser("you", false, line); res.Err != nil {
 				t.Errorf("%s on a read-only database: %v", line, res.Err)

@@ -19,31 +19,19 @@ import (
 // database and fails with ErrNotWritable when the bot's connection may
 // only read, though the database still answers.
 func TestCheckWriteFailsWhenReadOnly(t *testing.T) {
-	readOnly := map[string][2]string{ // dialect → statements turning read-only on, off
-		storage.SQLite:   {"PRAGMA query_only = ON", "PRAGMA query_only = OFF"},
-		storage.Postgres: {"SET default_transaction_read_only = on", "SET default_transaction_read_only = off"},
-	}
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		if err := s.CheckWrite(ctx); err != nil {
 			t.Fatalf("writable: got %v, want nil", err)
 		}
-		// One connection, so that the setting is the session's of every
-		// query that follows.
-		s.SQL().SetMaxOpenConns(1)
-		set := readOnly[s.Dialect()]
-		if _, err := s.SQL().ExecContext(ctx, set[0]); err != nil {
-			t.Fatal(err)
-		}
+		writable := storagetest.ReadOnly(t, s)
 		if err := s.SQL().PingContext(ctx); err != nil {
 			t.Fatalf("the read-only database should still answer: %v", err)
 		}
 		if err := s.CheckWrite(ctx); !errors.Is(err, storage.ErrNotWritable) {
 			t.Errorf("read-only: got %v, want ErrNotWritable", err)
 		}
-		if _, err := s.SQL().ExecContext(ctx, set[1]); err != nil {
-			t.Fatal(err)
-		}
+		writable()
 		if err := s.CheckWrite(ctx); err != nil {
 			t.Errorf("writable again: got %v, want nil", err)
 		}

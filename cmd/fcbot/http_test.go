@@ -20,7 +20,6 @@ import (
 	"github.com/fcbot/fcbot/bot/discord/discordtest"
 	"github.com/fcbot/fcbot/bot/serve"
 	"github.com/fcbot/fcbot/bot/slack/fakeslack"
-	"github.com/fcbot/fcbot/storage"
 	"github.com/fcbot/fcbot/storage/storagetest"
 )
 
@@ -232,10 +231,6 @@ func timed(t *testing.T, req *http.Request) (int, time.Duration) {
 // short reason while the bot's database connection may only read, 200
 // again once it may write, and reuses a probe's answer for its TTL.
 func TestHealthzReportsWhetherTheBotCanWrite(t *testing.T) {
-	readOnly := map[string][2]string{
-		storage.SQLite:   {"PRAGMA query_only = ON", "PRAGMA query_only = OFF"},
-		storage.Postgres: {"SET default_transaction_read_only = on", "SET default_transaction_read_only = off"},
-	}
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
@@ -245,14 +240,6 @@ func TestHealthzReportsWhetherTheBotCanWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer a.store.Close()
-			// One connection, so that its session's setting is every query's.
-			a.store.SQL().SetMaxOpenConns(1)
-			set := func(i int) {
-				t.Helper()
-				if _, err := a.store.SQL().ExecContext(ctx, readOnly[dialect][i]); err != nil {
-					t.Fatal(err)
-				}
-			}
 			healthz := func() (int, string) {
 				rec := httptest.NewRecorder()
 				a.healthz(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
@@ -263,18 +250,18 @@ func TestHealthzReportsWhetherTheBotCanWrite(t *testing.T) {
 			if code, body := healthz(); code != http.StatusOK {
 				t.Errorf("writable: got %d %q, want 200", code, body)
 			}
-			set(0)
+			writable := storagetest.ReadOnly(t, a.store)
 			if code, body := healthz(); code != http.StatusServiceUnavailable || body != "database not writable" {
 				t.Errorf("read-only: got %d %q, want 503 \"database not writable\"", code, body)
 			}
-			set(1)
+			writable()
 			if code, body := healthz(); code != http.StatusOK {
 				t.Errorf("writable again: got %d %q, want 200", code, body)
 			}
 
 			a.health.ttl = time.Hour
 			healthz() // probes and caches 200
-			set(0)
+			storagetest.ReadOnly(t, a.store)
 			if code, _ := healthz(); code != http.StatusOK {
 				t.Errorf("within the TTL: got %d, want the cached 200 (no new probe)", code)
 			}

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -128,4 +129,37 @@ func LatestAnswers(t testing.TB, s *storage.Store, groupID int64) []storage.Answ
 		}
 	}
 	return out
+}
+
+// ReadOnly makes the store's pool one connection that refuses writes, as a
+// full disk or a read-only database would, and returns the function that
+// makes it take writes again. On SQLite a statement prepared in the
+// background may hold a second connection for a moment, and the first is
+// closed when it comes back: the setting is made again until the pool is
+// down to the one connection that has it.
+func ReadOnly(t testing.TB, s *storage.Store) (writable func()) {
+	t.Helper()
+	on, off := "PRAGMA query_only = ON", "PRAGMA query_only = OFF"
+	if s.Dialect() == storage.Postgres {
+		on, off = "SET default_transaction_read_only = on", "SET default_transaction_read_only = off"
+	}
+	ctx := context.Background()
+	exec := func(statement string) {
+		t.Helper()
+		if _, err := s.SQL().ExecContext(ctx, statement); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.SQL().SetMaxOpenConns(1)
+	for i := 0; ; i++ {
+		exec(on)
+		_, err := s.SQL().ExecContext(ctx, "UPDATE groups SET kind = kind WHERE id = 0")
+		if err != nil && (s.Dialect() != storage.SQLite || s.SQL().Stats().OpenConnections == 1) {
+			return func() { exec(off) }
+		}
+		if i == 100 {
+			t.Fatalf("the database still takes writes (%v)", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
