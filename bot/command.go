@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -171,15 +172,12 @@ type Command struct {
 	Handler   Handler
 
 	parent *Command
+	path   string // set by NewTree
 }
 
-// Path returns the command's full name without the slash, e.g. "meeting rsvp".
-func (c *Command) Path() string {
-	if c.parent == nil {
-		return c.Name
-	}
-	return c.parent.Path() + " " + c.Name
-}
+// Path returns the command's full name without the slash, e.g. "meeting
+// rsvp": its Name until NewTree links it.
+func (c *Command) Path() string { return cmp.Or(c.path, c.Name) }
 
 // Key returns the catalog id of the command's description: "cmd." and its
 // path, dotted ("cmd.meeting.schedule").
@@ -239,7 +237,10 @@ func NewTree(roots ...*Command) *Tree {
 	t := &Tree{roots: roots, byKey: map[string]*Command{}}
 	var link func(parent, c *Command)
 	link = func(parent, c *Command) {
-		c.parent = parent
+		c.parent, c.path = parent, c.Name
+		if parent != nil {
+			c.path = parent.path + " " + c.Name
+		}
 		if !nameRE.MatchString(c.Name) {
 			panic(fmt.Sprintf("bot: command name %q is not 1-32 lower-case letters, digits or dashes", c.Name))
 		}
