@@ -2,6 +2,9 @@ package storage
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"testing"
 
 	"gorm.io/gorm"
 )
@@ -18,4 +21,18 @@ func MigrateUpToForTest(ctx context.Context, s *Store, version int64) error {
 	}
 	_, err = p.UpTo(ctx, version)
 	return err
+}
+
+// OpenSQLiteForTest opens and migrates a store on the SQLite file at path.
+func OpenSQLiteForTest(t testing.TB, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), "sqlite:"+path, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -3,9 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
-	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +43,7 @@ func TestCheckWriteFailsWhenReadOnly(t *testing.T) {
 func TestCheckWriteSQLiteFileReadOnly(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ro.db")
-	s := openSQLite(t, path)
+	s := storage.OpenSQLiteForTest(t, path)
 	if err := s.CheckWrite(ctx); err != nil {
 		t.Fatalf("writable: got %v, want nil", err)
 	}
@@ -70,7 +68,7 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 	ctx := context.Background()
 	t.Run("new", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "new.db")
-		s := openSQLite(t, path)
+		s := storage.OpenSQLiteForTest(t, path)
 		if err := s.CheckWrite(ctx); err != nil { // a write, after the migrations'
 			t.Fatal(err)
 		}
@@ -86,7 +84,7 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 		if err := os.Chmod(path, 0o664); err != nil { // past the umask
 			t.Fatal(err)
 		}
-		s := openSQLite(t, path)
+		s := storage.OpenSQLiteForTest(t, path)
 		if err := s.CheckWrite(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -94,19 +92,6 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 			assertMode(t, p, 0o600)
 		}
 	})
-}
-
-func openSQLite(t *testing.T, path string) *storage.Store {
-	t.Helper()
-	s, err := storage.Open(context.Background(), "sqlite:"+path, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 func assertMode(t *testing.T, path string, want fs.FileMode) {

@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,17 +10,7 @@ import (
 
 // openSQLite opens and migrates a store on a fresh SQLite file.
 func openSQLite(t *testing.T) *Store {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "bot.db")
-	s, err := Open(context.Background(), "sqlite:"+path, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return OpenSQLiteForTest(t, filepath.Join(t.TempDir(), "bot.db"))
 }
 
 // TestQueueWritesTakeTheTurn: the job queue's connections hold the
