@@ -16,7 +16,7 @@ const maxPrepared = 512
 // preparedDB is GORM's connection pool on SQLite: it keeps each statement
 // compiled on every connection that ran it, inside transactions too.
 // SQLite compiles a statement before running it, and compiling was a
-// third of a write's time. GORM's own PrepareStmt prepares a statement
+// quarter of an RSVP's CPU. GORM's own PrepareStmt prepares a statement
 // first seen inside a transaction on that transaction, and database/sql
 // compiles such a statement again in every later transaction, so writes
 // gained nothing from it. Here statements are prepared on the pool, and a
