@@ -77,3 +77,8 @@ require (
 )
 
 tool honnef.co/go/tools/cmd/staticcheck
+
+// gorm.io/driver/sqlite imports the cgo SQLite driver only to register it;
+// fcbot opens SQLite through modernc.org/sqlite (pure Go). The empty
+// stand-in keeps a second SQLite, in C, out of every cgo build (see its doc).
+replace github.com/mattn/go-sqlite3 => ./third_party/go-sqlite3
