@@ -111,6 +111,9 @@ type Store struct {
 	queueDB *sql.DB
 	// prepared is GORM's pool on SQLite (nil on PostgreSQL).
 	prepared *preparedDB
+	// checkpoints copies SQLite's write-ahead log into the database file
+	// (nil on PostgreSQL); see checkpointer.
+	checkpoints *checkpointer
 }
 
 // Open connects to the database named by rawURL. It does not migrate.
@@ -144,7 +147,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		if err := createPrivate(t.DSN, log); err != nil {
 			return nil, err
 		}
-		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		dsn := "file:" + t.DSN + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(" + strconv.Itoa(fallbackCheckpointPages) + ")&_txlock=immediate"
 		connector, err := modernc.NewConnector(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", t.DSN, err)
@@ -178,6 +181,9 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 	if err := s.sqlDB.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("reach the database: %w", err)
+	}
+	if s.dialect == SQLite {
+		s.checkpoints = s.startCheckpoints()
 	}
 	return s, nil
 }
@@ -286,6 +292,9 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Close releases the database.
 func (s *Store) Close() {
+	if s.checkpoints != nil {
+		s.checkpoints.stop()
+	}
 	if s.queueDB != nil {
 		_ = s.queueDB.Close()
 	}
