@@ -196,9 +196,8 @@ type UpcomingMeeting = MeetingRow
 func (s *Store) UpcomingMeetings(ctx context.Context, groupID int64, from, to time.Time) (_ []UpcomingMeeting, err error) {
 	defer wrap(&err, "storage.UpcomingMeetings(%d)", groupID)
 	var out []UpcomingMeeting
-	err = s.meetingRows(ctx).
-		Where("mt.group_id = ? AND mt.status = ? AND mt.starts_at >= ? AND mt.starts_at < ?", groupID, MeetingScheduled, from.UTC(), to.UTC()).
-		Order("mt.starts_at, mt.number").Scan(&out).Error
+	chosen := s.meetings(ctx).Where("mt.group_id = ? AND mt.status = ? AND mt.starts_at >= ? AND mt.starts_at < ?", groupID, MeetingScheduled, from.UTC(), to.UTC())
+	err = s.meetingRows(ctx, chosen, "mt.starts_at, mt.number").Scan(&out).Error
 	return out, err
 }
 
