@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"time"
 )
@@ -31,14 +32,18 @@ const (
 // checkpointer copies a SQLite database's write-ahead log back into the
 // database file off the writers' line (see step).
 type checkpointer struct {
-	s    *Store
+	s *Store
+	// db is the checkpointer's own connection, so that its pass in the
+	// writers' turn never waits for one of the store's.
+	db   *sql.DB
 	stop func()
 }
 
-// startCheckpoints runs the store's checkpointer every checkpointEvery
-// until Close.
-func (s *Store) startCheckpoints() *checkpointer {
-	c := &checkpointer{s: s}
+// startCheckpoints runs the store's checkpointer on db every
+// checkpointEvery until stop; Close stops it and closes db.
+func (s *Store) startCheckpoints(db *sql.DB) *checkpointer {
+	db.SetMaxOpenConns(1)
+	c := &checkpointer{s: s, db: db}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -51,7 +56,7 @@ func (s *Store) startCheckpoints() *checkpointer {
 			case <-tick.C:
 			}
 			if _, err := c.step(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("SQLite checkpoint failed; SQLite checkpoints in its commits until one succeeds", "err", err)
+				s.log.Warn("SQLite checkpoint failed; the write-ahead log grows until one succeeds, or SQLite checkpoints in a commit", "at_pages", fallbackCheckpointPages, "err", err)
 			}
 		}
 	})
@@ -66,10 +71,9 @@ func (s *Store) startCheckpoints() *checkpointer {
 // it. First it copies the log beside the writers (a passive checkpoint
 // waits for none and none waits for it): the bulk of the pages and both
 // fsyncs. When the log has reached checkpointPages, it then takes the
-// writers' turn, as a writer would (before a connection), and
-// checkpoints again: only what was committed since is left to copy, and
-// with no writer adding to the log the checkpoint finishes, so that the
-// next writer starts the log afresh.
+// writers' turn and checkpoints again: only what was committed since is
+// left to copy, and with no writer adding to the log the checkpoint
+// finishes, so that the next writer starts the log afresh.
 func (c *checkpointer) step(ctx context.Context) (pages int, err error) {
 	defer wrap(&err, "storage.checkpoint")
 	if pages, err = c.passive(ctx); err != nil || pages < checkpointPages {
@@ -86,6 +90,6 @@ func (c *checkpointer) step(ctx context.Context) (pages int, err error) {
 // holds.
 func (c *checkpointer) passive(ctx context.Context) (int, error) {
 	var busy, logPages, copied int
-	err := c.s.sqlDB.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &copied)
+	err := c.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &copied)
 	return logPages, err
 }

@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -126,6 +127,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 	s := &Store{dialect: t.Dialect, log: log, now: new(atomic.Pointer[func() time.Time]), lockID: lockID, statements: new(atomic.Int64)}
 	s.SetClock(time.Now)
 	var dialector gorm.Dialector
+	var sqliteConnector driver.Connector // for the checkpointer's own connection
 	switch t.Dialect {
 	case Postgres:
 		cfg, err := pgxpool.ParseConfig(t.DSN)
@@ -162,6 +164,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		// (or its writer, reading outside its transaction) waiting.
 		s.queueDB = sql.OpenDB(turnConnector{Connector: connector, turn: s.turn})
 		s.queueDB.SetMaxOpenConns(2)
+		sqliteConnector = connector
 		s.prepared = newPreparedDB(s.sqlDB)
 		dialector = sqliteDialector{sqlite.New(sqlite.Config{Conn: s.prepared})}
 	}
@@ -182,8 +185,8 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (_ *Store, err e
 		s.Close()
 		return nil, fmt.Errorf("reach the database: %w", err)
 	}
-	if s.dialect == SQLite {
-		s.checkpoints = s.startCheckpoints()
+	if sqliteConnector != nil {
+		s.checkpoints = s.startCheckpoints(sql.OpenDB(sqliteConnector))
 	}
 	return s, nil
 }
@@ -294,6 +297,7 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 func (s *Store) Close() {
 	if s.checkpoints != nil {
 		s.checkpoints.stop()
+		_ = s.checkpoints.db.Close()
 	}
 	if s.queueDB != nil {
 		_ = s.queueDB.Close()
