@@ -336,6 +336,10 @@ func (a *app) serve(ctx context.Context) error {
 	if err := startJobs(ctx, q); err != nil {
 		return err
 	}
+	// Start-up's garbage (the catalogs and templates parsed, the
+	// migrations checked) goes back to the system now rather than when
+	// the runtime gets to it: a bot is idle most of the time.
+	debug.FreeOSMemory()
 	defer context.AfterFunc(ctx, a.stopping)()
 	err = a.takeRequests(ctx)
 	a.finish(ctx, q)
