@@ -2,8 +2,10 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // logPages commits n transactions of one new page each, then returns how
@@ -40,6 +42,16 @@ func TestCheckpointsLeaveTheCommits(t *testing.T) {
 	}
 	if got := logPages(t, s, checkpointPages+200); got < checkpointPages+200 {
 		t.Fatalf("after %d one-page commits the log holds %d pages: a commit checkpointed", checkpointPages+200, got)
+	}
+	// Past the threshold a step finishes in the writers' turn: while a
+	// writer holds it, the step waits.
+	s.turn <- struct{}{}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	_, err := s.checkpoints.step(short)
+	cancel()
+	s.turn.give()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a step past the threshold, the turn held by a writer: %v; want it to wait for the turn", err)
 	}
 	if _, err := s.checkpoints.step(ctx); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -188,22 +187,17 @@ func (s *Store) meetings(ctx context.Context) *gorm.DB {
 // three counts read each RSVP three times; SQLite, which has no lateral
 // joins, counts them in-process, three times.
 func (s *Store) meetingRows(ctx context.Context, chosen *gorm.DB, order string) *gorm.DB {
-	rsvps := "FROM rsvps r WHERE r.meeting_id = mt.id AND +r.group_id = mt.group_id"
+	const rsvps = "FROM rsvps r WHERE r.meeting_id = mt.id AND +r.group_id = mt.group_id"
 	q := s.with(ctx).Table("(?) AS mt", chosen)
-	var counts [3]string
-	for i, answer := range []string{"yes", "maybe", "no"} {
-		if s.dialect == Postgres {
-			counts[i] = "rc." + answer + " + mt.unlinked_" + answer + " AS " + answer
-		} else {
-			counts[i] = "(SELECT COUNT(*) " + rsvps + " AND r.answer = '" + answer + "') + mt.unlinked_" + answer + " AS " + answer
-		}
-	}
+	count := func(answer string) string { return "(SELECT COUNT(*) " + rsvps + " AND r.answer = '" + answer + "')" }
 	if s.dialect == Postgres {
 		q = q.Joins("CROSS JOIN LATERAL (SELECT COUNT(*) FILTER (WHERE r.answer = 'yes') AS yes, COUNT(*) FILTER (WHERE r.answer = 'maybe') AS maybe, " +
 			"COUNT(*) FILTER (WHERE r.answer = 'no') AS no " + rsvps + ") rc")
+		count = func(answer string) string { return "rc." + answer }
 	}
+	total := func(answer string) string { return count(answer) + " + mt.unlinked_" + answer + " AS " + answer }
 	return q.Select("mt.*, COALESCE(" + named("officials", "name", "mt.official_id", "mt.group_id") + ", '') AS official_name, " +
-		strings.Join(counts[:], ", ")).Order(order)
+		total("yes") + ", " + total("maybe") + ", " + total("no")).Order(order)
 }
 
 // LatestMeetingPlace returns where the group's most recent meeting of a
