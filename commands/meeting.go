@@ -621,20 +621,9 @@ func (env *Env) meetingRSVP(ctx context.Context, req *bot.Request) (bot.Reply, e
 		return bot.Reply{}, err
 	}
 	answer := req.Str("answer")
-	var prev string
-	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
-		var err error
-		if prev, err = tx.SetRSVP(ctx, m, req.Caller.MemberID, answer); err != nil || prev == answer {
-			return err
-		}
-		return env.audit(ctx, tx, req, "meeting.rsvp", "meeting", m.Number, rsvpAudit(req, prev), rsvpAudit(req, answer))
+	prev, counts, err := env.Store.AnswerInvitation(ctx, storage.Invitation{
+		Meeting: m, MemberID: req.Caller.MemberID, Name: req.User.Name, Answer: answer,
 	})
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	// Counted after the commit, out of the writers' line (SQLite has one
-	// at a time): the counts include this answer, and any that came since.
-	counts, err := env.Store.RSVPCounts(ctx, req.Caller.GroupID, m.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -654,13 +643,6 @@ func (env *Env) meetingRSVP(ctx context.Context, req *bot.Request) (bot.Reply, e
 	}
 	reply.Text = strings.Join(lines, "\n")
 	return reply, nil
-}
-
-func rsvpAudit(req *bot.Request, answer string) string {
-	if answer == "" {
-		return ""
-	}
-	return req.User.Name + ": " + answer
 }
 
 // openForRSVP refuses answers to cancelled, held or started meetings.

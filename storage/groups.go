@@ -406,6 +406,16 @@ func WithDelivery(ctx context.Context, groupID int64, platform, id string) conte
 	return context.WithValue(ctx, deliveryKey{}, &delivery{groupID: groupID, platform: platform, id: id})
 }
 
+// pendingDelivery returns the delivery ctx carries (WithDelivery) when no
+// transaction has recorded it yet, and otherwise nil.
+func pendingDelivery(ctx context.Context) *delivery {
+	d, _ := ctx.Value(deliveryKey{}).(*delivery)
+	if d != nil && d.recorded {
+		return nil
+	}
+	return d
+}
+
 // DeliveryRecorded reports whether a transaction under ctx recorded the
 // delivery WithDelivery gave it.
 func DeliveryRecorded(ctx context.Context) bool {

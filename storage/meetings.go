@@ -220,9 +220,6 @@ func (s *Store) LatestMeetingPlace(ctx context.Context, groupID int64, kind Meet
 // RSVPs when they run.
 func (s *Store) SetRSVP(ctx context.Context, m *Meeting, memberID int64, answer string) (prev string, err error) {
 	defer wrap(&err, "storage.SetRSVP(%d, %d, %d, %q)", m.GroupID, m.ID, memberID, answer)
-	if s.dialect == Postgres {
-		return s.setRSVPOnce(ctx, m, memberID, answer)
-	}
 	var r RSVP
 	err = s.with(ctx).Where("group_id = ? AND meeting_id = ? AND member_id = ?", m.GroupID, m.ID, memberID).Take(&r).Error
 	switch {
@@ -242,21 +239,124 @@ func (s *Store) SetRSVP(ctx context.Context, m *Meeting, memberID int64, answer 
 	return prev, nil
 }
 
-// setRSVPOnce is SetRSVP on PostgreSQL in one statement, one round trip
-// fewer: the earlier answer is read (and locked) in the statement's
-// snapshot, which its upsert does not change.
-func (s *Store) setRSVPOnce(ctx context.Context, m *Meeting, memberID int64, answer string) (string, error) {
-	var prev sql.NullString
-	now := s.Now()
-	err := s.with(ctx).Raw(`WITH prev AS (
+// Invitation is a member's answer to a meeting's invitation, as
+// AnswerInvitation records it.
+type Invitation struct {
+	Meeting  *Meeting
+	MemberID int64
+	Name     string // the member's, for the audit log
+	Answer   string // yes, no or maybe
+}
+
+// AnswerInvitation records inv (SetRSVP), with an audit entry when it
+// changes the member's answer, in one transaction that also records the
+// delivery ctx carries (WithDelivery; ErrReplayed when it was recorded
+// before). It returns the earlier answer ("" for none) and the meeting's
+// counts by answer afterwards, as RSVPCounts gives them. The audit entry
+// reads "Name: answer" before and after.
+//
+// On PostgreSQL all of it is one statement, one round trip instead of
+// six (BEGIN, the delivery, the answer, the audit entry, COMMIT, the
+// counts): an RSVP is the write a meeting's announcement sends many
+// members to at once. On SQLite the counts are read after the commit, out
+// of the writers' line.
+func (s *Store) AnswerInvitation(ctx context.Context, inv Invitation) (prev string, counts map[string]int64, err error) {
+	m := inv.Meeting
+	if s.dialect == Postgres {
+		defer wrap(&err, "storage.AnswerInvitation(%d, %d, %d, %q)", m.GroupID, m.ID, inv.MemberID, inv.Answer)
+		return s.answerInvitationOnce(ctx, inv)
+	}
+	err = s.Tx(ctx, func(tx *Store) error {
+		var err error
+		if prev, err = tx.SetRSVP(ctx, m, inv.MemberID, inv.Answer); err != nil || prev == inv.Answer {
+			return err
+		}
+		return tx.Audit(ctx, invitationAudit(inv, prev))
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	counts, err = s.RSVPCounts(ctx, m.GroupID, m.ID)
+	return prev, counts, err
+}
+
+// invitationAudit is the audit entry of inv over an earlier answer.
+func invitationAudit(inv Invitation, prev string) *AuditEntry {
+	e := &AuditEntry{
+		GroupID: inv.Meeting.GroupID, MemberID: &inv.MemberID,
+		Action: "meeting.rsvp", Entity: "meeting", EntityNumber: inv.Meeting.Number,
+		After: inv.Name + ": " + inv.Answer,
+	}
+	if prev != "" {
+		e.Before = inv.Name + ": " + prev
+	}
+	return e
+}
+
+// answerInvitationOnce is AnswerInvitation on PostgreSQL. Every part of
+// the statement sees the snapshot it started with, so the earlier answer
+// is read (and locked) before the upsert, and the counts are those
+// before it: they are corrected here. Nothing is written when the
+// delivery was recorded before.
+func (s *Store) answerInvitationOnce(ctx context.Context, inv Invitation) (string, map[string]int64, error) {
+	m, now := inv.Meeting, s.Now()
+	audit := invitationAudit(inv, "")
+	guard, args := "SELECT 1", []any{}
+	d := pendingDelivery(ctx)
+	if d != nil {
+		guard = `INSERT INTO processed_interactions (group_id, platform, delivery_id, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING RETURNING 1`
+		args = append(args, d.groupID, d.platform, d.id, now)
+	}
+	args = append(args,
+		m.ID, inv.MemberID, m.GroupID, // prev
+		m.GroupID, m.ID, inv.MemberID, inv.Answer, now, now, // up
+		audit.GroupID, inv.MemberID, audit.Action, audit.Entity, audit.EntityNumber, inv.Name, audit.After, now, inv.Answer, // au
+		m.GroupID, m.ID, m.GroupID, m.ID, // counts
+	)
+	var (
+		first          bool
+		prev           sql.NullString
+		yes, maybe, no int64
+	)
+	err := s.with(ctx).Raw(`WITH g AS (`+guard+`), prev AS (
 			SELECT answer FROM rsvps WHERE meeting_id = ? AND member_id = ? AND group_id = ? FOR UPDATE
 		), up AS (
-			INSERT INTO rsvps (group_id, meeting_id, member_id, answer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO rsvps (group_id, meeting_id, member_id, answer, created_at, updated_at)
+			SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM g)
 			ON CONFLICT (meeting_id, member_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at
+		), au AS (
+			INSERT INTO audit_log (group_id, member_id, action, entity, entity_number, before, after, created_at)
+			SELECT ?, ?, ?, ?, ?, COALESCE(CAST(? AS text) || ': ' || (SELECT answer FROM prev), ''), ?, ?
+			WHERE EXISTS (SELECT 1 FROM g) AND (SELECT answer FROM prev) IS DISTINCT FROM CAST(? AS text)
 		)
-		SELECT (SELECT answer FROM prev)`,
-		m.ID, memberID, m.GroupID, m.GroupID, m.ID, memberID, answer, now, now).Row().Scan(&prev)
-	return prev.String, err
+		SELECT EXISTS (SELECT 1 FROM g), (SELECT answer FROM prev),
+			r.yes + mt.unlinked_yes, r.maybe + mt.unlinked_maybe, r.no + mt.unlinked_no
+		FROM (SELECT COUNT(*) FILTER (WHERE answer = 'yes') AS yes, COUNT(*) FILTER (WHERE answer = 'maybe') AS maybe,
+				COUNT(*) FILTER (WHERE answer = 'no') AS no
+			FROM rsvps WHERE group_id = ? AND meeting_id = ?) r
+		CROSS JOIN (SELECT unlinked_yes, unlinked_maybe, unlinked_no FROM meetings WHERE group_id = ? AND id = ?) mt`,
+		args...).Row().Scan(&first, &prev, &yes, &maybe, &no)
+	if err != nil {
+		return "", nil, translate(err)
+	}
+	if !first {
+		return "", nil, ErrReplayed
+	}
+	if d != nil {
+		d.recorded = true
+	}
+	counts := map[string]int64{"yes": yes, "maybe": maybe, "no": no}
+	if prev.Valid {
+		counts[prev.String]--
+	}
+	counts[inv.Answer]++
+	for a, n := range counts {
+		if n <= 0 {
+			delete(counts, a)
+		}
+	}
+	return prev.String, counts, nil
 }
 
 // RSVPCounts counts a meeting's answers by answer (yes, no, maybe),

@@ -198,3 +198,81 @@ func TestMeetingHooksRunInTransaction(t *testing.T) {
 		}
 	})
 }
+
+// TestAnswerInvitation proves an RSVP, its audit entry and its replay
+// guard are one change, and that the counts it returns are those the
+// meeting has afterwards, on both databases (PostgreSQL's is one
+// statement).
+func TestAnswerInvitation(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		f := newCampaignFixture(t, s, "A") // Alex answered yes
+		bea, err := s.EnsureMember(ctx, f.group.ID, "bea", "Bea")
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := func(ctx context.Context, a string) (string, map[string]int64, error) {
+			return s.AnswerInvitation(ctx, storage.Invitation{Meeting: f.meeting, MemberID: bea.ID, Name: "Bea", Answer: a})
+		}
+		audits := func() []string {
+			rows, err := s.AuditLog(ctx, f.group.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range rows {
+				if r.Action == "meeting.rsvp" {
+					out = append(out, r.Before+" → "+r.After)
+				}
+			}
+			return out
+		}
+		steps := []struct {
+			answer, prev   string
+			yes, maybe, no int64
+			audits         int
+		}{
+			{"maybe", "", 1, 1, 0, 1},
+			{"maybe", "maybe", 1, 1, 0, 1}, // the same answer changes nothing
+			{"no", "maybe", 1, 0, 1, 2},
+			{"yes", "no", 2, 0, 0, 3},
+		}
+		for _, st := range steps {
+			prev, counts, err := answer(ctx, st.answer)
+			if err != nil {
+				t.Fatalf("answer %s: %v", st.answer, err)
+			}
+			stored, err := s.RSVPCounts(ctx, f.group.ID, f.meeting.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prev != st.prev || counts["yes"] != st.yes || counts["maybe"] != st.maybe || counts["no"] != st.no || len(counts) != len(stored) {
+				t.Errorf("answer %s: previous %q, counts %v; want %q, yes %d maybe %d no %d", st.answer, prev, counts, st.prev, st.yes, st.maybe, st.no)
+			}
+			for a, n := range stored {
+				if counts[a] != n {
+					t.Errorf("answer %s: returned %v, the meeting has %v", st.answer, counts, stored)
+				}
+			}
+			if got := audits(); len(got) != st.audits {
+				t.Errorf("answer %s: audit entries %q, want %d", st.answer, got, st.audits)
+			}
+		}
+		if got := audits(); got[0] != "Bea: no → Bea: yes" || got[len(got)-1] != " → Bea: maybe" {
+			t.Errorf("audit entries, newest first: %q", got)
+		}
+
+		// A delivery is recorded with the answer; its replay changes nothing.
+		first := storage.WithDelivery(ctx, f.group.ID, "slack", "d-1")
+		if _, _, err := answer(first, "no"); err != nil || !storage.DeliveryRecorded(first) {
+			t.Fatalf("answer with a delivery: %v, recorded %v", err, storage.DeliveryRecorded(first))
+		}
+		replay := storage.WithDelivery(ctx, f.group.ID, "slack", "d-1")
+		if _, _, err := answer(replay, "maybe"); !errors.Is(err, storage.ErrReplayed) {
+			t.Errorf("replayed answer: %v, want ErrReplayed", err)
+		}
+		if c, _ := s.RSVPCounts(ctx, f.group.ID, f.meeting.ID); c["no"] != 1 || c["maybe"] != 0 || len(audits()) != 4 {
+			t.Errorf("after a replay: counts %v, %d audit entries; want the first delivery's no and 4", c, len(audits()))
+		}
+	})
+}

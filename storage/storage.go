@@ -326,10 +326,7 @@ func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	defer s.writer()()
 	fnFailed := false
-	d, _ := ctx.Value(deliveryKey{}).(*delivery)
-	if d != nil && d.recorded {
-		d = nil
-	}
+	d := pendingDelivery(ctx)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cp := *s
 		cp.db = tx
