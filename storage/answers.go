@@ -1,6 +1,9 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // The sources of an answer.
 const (
@@ -55,16 +58,13 @@ func (s *Store) AnswerHistory(ctx context.Context, groupID, officialID int64, ru
 	if rule != "" {
 		where, args = where+" AND a.rule = ?", append(args, rule)
 	}
-	limit, offset, err := s.pageOf(ctx, page, "SELECT COUNT(*) FROM answers a WHERE "+where, args)
-	if err != nil || limit == 0 {
-		return nil, err
-	}
-	var rows []AnswerRow
-	err = s.with(ctx).Table("answers a").Where(where, args...).
-		Select("a.*, COALESCE(" + named("members", "display_name", "a.logged_by", "a.group_id") + ", '') AS logged_by_name, " +
-			named("meetings", "number", "a.meeting_id", "a.group_id") + " AS meeting_number").
-		Order("a.created_at DESC, a.id DESC").Limit(limit).Offset(offset).Scan(&rows).Error
-	return rows, err
+	w := pageWindow(page, "SELECT COUNT(*) AS n FROM answers a WHERE "+where, args)
+	var rows []paged[AnswerRow]
+	err = s.with(ctx).Raw("SELECT a.*, COALESCE("+named("members", "display_name", "a.logged_by", "a.group_id")+", '') AS logged_by_name, "+
+		named("meetings", "number", "a.meeting_id", "a.group_id")+" AS meeting_number, "+w.Total+" AS page_total "+
+		"FROM answers a WHERE "+where+" ORDER BY a.created_at DESC, a.id DESC "+w.Limit,
+		slices.Concat(w.TotalArgs, args, w.LimitArgs)...).Scan(&rows).Error
+	return rowsOf(page, rows), err
 }
 
 // AddSettlement records a coordinator's ruling on a rule, and that it now

@@ -118,17 +118,17 @@ func (s *Store) Meetings(ctx context.Context, groupID int64, which string, now t
 	}
 	// The page is chosen among the meetings alone, on the index that
 	// orders them; only its rows are joined to their officials and RSVPs.
-	chosen := s.meetings(ctx).Where(where, args...).Order(order)
-	if len(page) > 0 {
-		limit, offset, err := s.pageOf(ctx, page[0], "SELECT COUNT(*) FROM meetings mt WHERE "+where, args)
-		if err != nil || limit == 0 {
-			return nil, err
-		}
-		chosen = chosen.Limit(limit).Offset(offset)
+	if len(page) == 0 {
+		var out []MeetingRow
+		err = s.meetingRows(ctx, s.meetings(ctx).Where(where, args...).Order(order), order).Scan(&out).Error
+		return out, err
 	}
-	var out []MeetingRow
-	err = s.meetingRows(ctx, chosen, order).Scan(&out).Error
-	return out, err
+	w := pageWindow(page[0], "SELECT COUNT(*) AS n FROM meetings mt WHERE "+where, args)
+	chosen := s.with(ctx).Raw("SELECT mt.*, "+w.Total+" AS page_total FROM meetings mt WHERE "+where+" ORDER BY "+order+" "+w.Limit,
+		slices.Concat(w.TotalArgs, args, w.LimitArgs)...)
+	var rows []paged[MeetingRow]
+	err = s.meetingRows(ctx, chosen, order).Scan(&rows).Error
+	return rowsOf(page[0], rows), err
 }
 
 // MeetingsHeldWith lists up to limit of the group's meetings with an

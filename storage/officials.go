@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // CreateOfficial adds an official to o.GroupID and gives it the group's next
@@ -72,12 +73,13 @@ func (s *Store) removeOfficial(ctx context.Context, groupID, id int64) error {
 const officialColumns = "id, group_id, number, name, office, jurisdiction, contact, removed_at, created_at, updated_at"
 
 // scanOfficial reads a row of officialColumns, by hand: the scorecard and
-// the targets read every official on every call.
-func scanOfficial(rows *sql.Rows) (Official, error) {
+// the targets read every official on every call. Columns after them scan
+// into extra.
+func scanOfficial(rows *sql.Rows, extra ...any) (Official, error) {
 	var o Official
 	var office string
 	var removed sql.NullTime
-	err := rows.Scan(&o.ID, &o.GroupID, &o.Number, &o.Name, &office, &o.Jurisdiction, &o.Contact, &removed, &o.CreatedAt, &o.UpdatedAt)
+	err := rows.Scan(append([]any{&o.ID, &o.GroupID, &o.Number, &o.Name, &office, &o.Jurisdiction, &o.Contact, &removed, &o.CreatedAt, &o.UpdatedAt}, extra...)...)
 	o.Office = Office(office)
 	if removed.Valid {
 		o.RemovedAt = &removed.Time
@@ -90,23 +92,27 @@ func scanOfficial(rows *sql.Rows) (Official, error) {
 func (s *Store) Officials(ctx context.Context, groupID int64, page ...*Page) (_ []Official, err error) {
 	defer wrap(&err, "storage.Officials(%d)", groupID)
 	const where = " FROM officials WHERE group_id = ? AND removed_at IS NULL"
-	args := []any{groupID}
-	query := "SELECT " + officialColumns + where + " ORDER BY lower(name), number"
-	if len(page) > 0 {
-		limit, offset, err := s.pageOf(ctx, page[0], "SELECT COUNT(*)"+where, args)
-		if err != nil || limit == 0 {
-			return nil, err
-		}
-		query += " LIMIT ? OFFSET ?"
-		args = append(args, limit, offset)
-	}
+	const order = " ORDER BY lower(name), number"
 	var out []Official
-	err = s.eachRow(ctx, query, args, func(rows *sql.Rows) error {
-		o, err := scanOfficial(rows)
-		out = append(out, o)
-		return err
-	})
-	return out, err
+	if len(page) == 0 {
+		err = s.eachRow(ctx, "SELECT "+officialColumns+where+order, []any{groupID}, func(rows *sql.Rows) error {
+			o, err := scanOfficial(rows)
+			out = append(out, o)
+			return err
+		})
+		return out, err
+	}
+	w := pageWindow(page[0], "SELECT COUNT(*) AS n"+where, []any{groupID})
+	var read []paged[Official]
+	err = s.eachRow(ctx, "SELECT "+officialColumns+", "+w.Total+" AS page_total"+where+order+" "+w.Limit,
+		slices.Concat(w.TotalArgs, []any{groupID}, w.LimitArgs), func(rows *sql.Rows) error {
+			var r paged[Official]
+			var err error
+			r.Row, err = scanOfficial(rows, &r.PageTotal)
+			read = append(read, r)
+			return err
+		})
+	return rowsOf(page[0], read), err
 }
 
 // FirstOfficialOf returns the first of the group's current officials,

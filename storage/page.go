@@ -1,7 +1,5 @@
 package storage
 
-import "context"
-
 // Query plans must be safe without table statistics: a fresh PostgreSQL
 // schema has none, and CI's server runs with autovacuum off. Without them
 // the planner takes any group to hold a row or two, and plans that are
@@ -36,16 +34,51 @@ type Page struct {
 	Total int64
 }
 
-// pageOf counts the list with countQuery and returns the page's limit and
-// offset: 0, 0 for an empty list.
-func (s *Store) pageOf(ctx context.Context, p *Page, countQuery string, args []any) (limit, offset int, err error) {
-	if err := s.with(ctx).Raw(countQuery, args...).Scan(&p.Total).Error; err != nil {
-		return 0, 0, err
-	}
+// window is one page of a list in SQL, so that the page and the list's
+// length come in one statement (one round trip, and one snapshot: the
+// length always agrees with the page). Total is an expression for the
+// select list that gives the list's length, as page_total; Limit is the
+// page's LIMIT and OFFSET clause. Each comes with its arguments, to be
+// placed where the text is. A page past the last reads the last, as
+// bot.PageWindow shows it, so that a list with rows always returns some:
+// an empty result means an empty list.
+type window struct {
+	Total, Limit         string
+	TotalArgs, LimitArgs []any
+}
+
+// pageWindow is the window of page p of a list whose length count gives:
+// a query of one row with the length as n, with args. The length is read
+// twice in the statement, an index-only count, cheaper than a round trip.
+func pageWindow(p *Page, count string, args []any) window {
 	per := max(p.Per, 1)
-	pages := (int(p.Total) + per - 1) / per
-	if pages == 0 {
-		return 0, 0, nil
+	want := (max(p.Number, 1) - 1) * per // the offset of the page asked for
+	return window{
+		Total:     "(" + count + ")",
+		TotalArgs: args,
+		Limit: "LIMIT ? OFFSET (SELECT CASE WHEN k.n > ? THEN ? WHEN k.n = 0 THEN 0 ELSE (k.n - 1) / ? * ? END FROM (" +
+			count + ") k)",
+		LimitArgs: append([]any{per, want, want, per, per}, args...),
 	}
-	return per, (max(1, min(p.Number, pages)) - 1) * per, nil
+}
+
+// paged is a list's row as read through a window: with the list's length.
+type paged[T any] struct {
+	Row       T `gorm:"embedded"`
+	PageTotal int64
+}
+
+// rowsOf returns the rows of a page read through a window, and sets
+// p.Total from them.
+func rowsOf[T any](p *Page, rows []paged[T]) []T {
+	p.Total = 0
+	if len(rows) == 0 {
+		return nil
+	}
+	p.Total = rows[0].PageTotal
+	out := make([]T, len(rows))
+	for i := range rows {
+		out[i] = rows[i].Row
+	}
+	return out
 }

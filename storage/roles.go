@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm/clause"
 )
@@ -90,22 +91,17 @@ func (s *Store) RoleLines(ctx context.Context, groupID int64, meetingID *int64, 
 	}
 	order += fmt.Sprintf(" ELSE %d END, h.meeting", len(roles))
 	lines := "SELECT h.role, h.meeting FROM (" + holders + ") h GROUP BY h.role, h.meeting"
-	limit, offset, err := s.pageOf(ctx, page, "SELECT COUNT(*) FROM ("+lines+") k", args)
-	if err != nil || limit == 0 {
-		return nil, err
-	}
-	query := "SELECT h.role, h.meeting, COALESCE(" + named("members", "display_name", "h.member_id", "h.group_id") + ", '') AS name FROM (" + holders + ") h " +
-		"JOIN (" + lines + " ORDER BY " + order + " LIMIT ? OFFSET ?) k ON k.role = h.role AND k.meeting = h.meeting " +
+	w := pageWindow(page, "SELECT COUNT(*) AS n FROM ("+lines+") l", args)
+	query := "SELECT h.role, h.meeting, COALESCE(" + named("members", "display_name", "h.member_id", "h.group_id") + ", '') AS name, " +
+		w.Total + " AS page_total FROM (" + holders + ") h " +
+		"JOIN (" + lines + " ORDER BY " + order + " " + w.Limit + ") p ON p.role = h.role AND p.meeting = h.meeting " +
 		"ORDER BY " + order + ", name"
-	var all []any
-	for _, part := range [][]any{args, args, orderArgs, {limit, offset}, orderArgs} {
-		all = append(all, part...)
-	}
 	var out []RoleLine
-	err = s.eachRow(ctx, query, all, func(rows *sql.Rows) error {
+	page.Total = 0
+	err = s.eachRow(ctx, query, slices.Concat(w.TotalArgs, args, args, orderArgs, w.LimitArgs, orderArgs), func(rows *sql.Rows) error {
 		var role, name string
 		var meeting int64
-		if err := rows.Scan(&role, &meeting, &name); err != nil {
+		if err := rows.Scan(&role, &meeting, &name, &page.Total); err != nil {
 			return err
 		}
 		if n := len(out); n == 0 || out[n-1].Role != Role(role) || out[n-1].MeetingNumber != meeting {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -99,19 +100,18 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) (rows []TaskRow, total 
 	if page == nil {
 		page = &Page{Number: 1, Per: math.MaxInt32}
 	}
-	limit, offset, err := s.pageOf(ctx, page, "SELECT COUNT(*) FROM tasks t WHERE "+where, args)
-	if err != nil || limit == 0 {
-		return nil, page.Total, err
-	}
 	// The page is chosen among the tasks alone, on the index that orders
 	// them; only its rows are joined to the names they show.
 	order := taskOrder(f.Status)
-	chosen := s.with(ctx).Table("tasks t").Select("t.*").Where(where, args...).Order(order).Limit(limit).Offset(offset)
+	w := pageWindow(page, "SELECT COUNT(*) AS n FROM tasks t WHERE "+where, args)
+	chosen := s.with(ctx).Raw("SELECT t.*, "+w.Total+" AS page_total FROM tasks t WHERE "+where+" ORDER BY "+order+" "+w.Limit,
+		slices.Concat(w.TotalArgs, args, w.LimitArgs)...)
+	var read []paged[TaskRow]
 	err = s.with(ctx).Table("(?) AS t", chosen).
 		Select("t.*, COALESCE(" + named("members", "display_name", "t.assignee_id", "t.group_id") + ", '') AS assignee_name, " +
 			named("meetings", "number", "t.meeting_id", "t.group_id") + " AS meeting_number").
-		Order(order).Scan(&rows).Error
-	return rows, page.Total, err
+		Order(order).Scan(&read).Error
+	return rowsOf(page, read), page.Total, err
 }
 
 // taskOrder is the order of Tasks for a status, written for one status so
