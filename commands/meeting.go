@@ -429,9 +429,14 @@ func kindLabel(req *bot.Request, kind storage.MeetingKind) string {
 	return req.T("meeting.kind." + string(kind))
 }
 
-// statusLabel is a meeting's status in words.
-func statusLabel(req *bot.Request, status storage.MeetingStatus) string {
-	return req.T("meeting.status." + string(status))
+// statusLabel is a meeting's status in words. A scheduled meeting that
+// has started reads as past (it took place, see Meeting.TookPlace) until
+// someone marks it held or cancelled.
+func statusLabel(req *bot.Request, m *storage.Meeting) string {
+	if m.Status == storage.MeetingScheduled && !m.StartsAt.After(req.Now) {
+		return req.T("meeting.status.past", "Number", m.Number)
+	}
+	return req.T("meeting.status." + string(m.Status))
 }
 
 func officialName(o *storage.Official) string {
@@ -459,7 +464,7 @@ func meetingLine(req *bot.Request, r *storage.MeetingRow) string {
 	parts := []string{fmt.Sprintf("#%d", r.Number), FormatTime(r.StartsAt, req.Location()).Localize(req.Locale), meetingWhat(req, r), r.Place,
 		req.T("meeting.counts", "Yes", r.Yes, "Maybe", r.Maybe, "No", r.No)}
 	if r.Status != storage.MeetingScheduled {
-		parts = append(parts, strings.ToUpper(statusLabel(req, r.Status)))
+		parts = append(parts, strings.ToUpper(statusLabel(req, &r.Meeting)))
 	}
 	return bot.Clip(strings.Join(parts, " · "), bot.MaxItem)
 }
@@ -527,7 +532,7 @@ func (env *Env) meetingShow(ctx context.Context, req *bot.Request) (bot.Reply, e
 		Buttons: rsvpButtons(req, m),
 	}
 	reply.Fields = append(reply.Fields,
-		bot.Field{Name: req.T("meeting.field.status"), Value: statusLabel(req, m.Status), Inline: true},
+		bot.Field{Name: req.T("meeting.field.status"), Value: statusLabel(req, m), Inline: true},
 		bot.Field{Name: req.T("meeting.field.spokesperson"), Value: spokesperson(req.T, holders, m)},
 	)
 	// Counts include the people whose link to the meeting was erased.
@@ -738,7 +743,7 @@ func (env *Env) changeable(ctx context.Context, req *bot.Request) (*storage.Meet
 		return nil, err
 	}
 	if m.Status != storage.MeetingScheduled {
-		return nil, bot.Conflict(bot.M("meeting.closed", "Number", m.Number, "Status", statusLabel(req, m.Status)))
+		return nil, bot.Conflict(bot.M("meeting.closed", "Number", m.Number, "Status", statusLabel(req, m)))
 	}
 	return m, nil
 }

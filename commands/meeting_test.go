@@ -174,7 +174,9 @@ func TestMeetingLifecycle(t *testing.T) {
 		b.do("as carol")
 		b.refuse("/meeting attendance 1 @carol", "Meeting 1 has not begun yet (gathering Fri Dec 4, 2026, 12:40 PM CST)")
 
+		b.expect("/meeting show 1", "Status: scheduled")
 		b.clock.Set(time.Date(2026, 12, 4, 19, 5, 0, 0, time.UTC)) // 1:05 PM in Chicago
+		b.expect("/meeting show 1", "Status: past, not marked held (`/meeting held 1`)")
 		b.expect("/meeting attendance 1 @carol @bob, @dee", "Recorded at meeting 1: carol, bob, dee (3 new, 0 already recorded). 3 came in all.")
 		b.expect("/meeting attendance 1 @bob @erin", "(1 new, 1 already recorded). 4 came in all.")
 		b.refuse("/meeting attendance 1 bob:x", "has no option `bob`")

@@ -108,7 +108,7 @@ func (env *Env) reportReply(ctx context.Context, req *bot.Request, r *storage.Me
 	}
 	lines = append(lines, req.T("report.when", "When", FormatTime(m.StartsAt, loc), "Place", m.Place))
 	if !m.TookPlace(req.Now) {
-		lines = append(lines, req.T("report.status_not_held", "Status", statusLabel(req, m.Status)))
+		lines = append(lines, req.T("report.status_not_held", "Status", statusLabel(req, &m)))
 	}
 	if came := int64(len(r.Attended)) + m.UnlinkedCame; came > 0 {
 		lines = append(lines, req.T("report.attended", "Count", came, "Names", withUnnamed(req.T, r.Attended, m.UnlinkedCame, 600)))
