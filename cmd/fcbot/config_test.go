@@ -82,3 +82,34 @@ func TestMemoryLimitFromDotEnv(t *testing.T) {
 		})
 	}
 }
+
+// TestParseGCPercent: GOGC as the runtime reads it, 400 when unset.
+func TestParseGCPercent(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		err  bool
+	}{
+		{"", 400, false},
+		{"100", 100, false},
+		{"off", -1, false},
+		{"0", 0, true},
+		{"-5", 0, true},
+		{"lots", 0, true},
+		{"50%", 0, true},
+	}
+	for _, tt := range tests {
+		c, err := parseConfig(func(k string) string {
+			if k == "GOGC" {
+				return tt.in
+			}
+			return ""
+		})
+		switch {
+		case tt.err && (err == nil || !strings.Contains(err.Error(), "e.g. 400")):
+			t.Errorf("GOGC=%q: got error %v, want one with an example", tt.in, err)
+		case !tt.err && (err != nil || c.GCPercent != tt.want):
+			t.Errorf("GOGC=%q: %d, %v; want %d", tt.in, c.GCPercent, err, tt.want)
+		}
+	}
+}
