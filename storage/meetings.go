@@ -311,7 +311,8 @@ func (s *Store) answerInvitationOnce(ctx context.Context, inv Invitation) (strin
 	args = append(args,
 		m.ID, inv.MemberID, m.GroupID, // prev
 		m.GroupID, m.ID, inv.MemberID, inv.Answer, now, now, // up
-		audit.GroupID, inv.MemberID, audit.Action, audit.Entity, audit.EntityNumber, inv.Name, audit.After, now, inv.Answer, // au
+		audit.GroupID, inv.MemberID, audit.Action, audit.Entity, audit.EntityNumber, // au
+		invitationAudit(inv, "yes").Before, invitationAudit(inv, "maybe").Before, invitationAudit(inv, "no").Before, audit.After, now, inv.Answer,
 		m.GroupID, m.ID, m.GroupID, m.ID, // counts
 	)
 	var (
@@ -327,7 +328,7 @@ func (s *Store) answerInvitationOnce(ctx context.Context, inv Invitation) (strin
 			ON CONFLICT (meeting_id, member_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at
 		), au AS (
 			INSERT INTO audit_log (group_id, member_id, action, entity, entity_number, before, after, created_at)
-			SELECT ?, ?, ?, ?, ?, COALESCE(CAST(? AS text) || ': ' || (SELECT answer FROM prev), ''), ?, ?
+			SELECT ?, ?, ?, ?, ?, COALESCE((SELECT CASE answer WHEN 'yes' THEN ? WHEN 'maybe' THEN ? WHEN 'no' THEN ? END FROM prev), ''), ?, ?
 			WHERE EXISTS (SELECT 1 FROM g) AND (SELECT answer FROM prev) IS DISTINCT FROM CAST(? AS text)
 		)
 		SELECT EXISTS (SELECT 1 FROM g), (SELECT answer FROM prev),
