@@ -331,12 +331,7 @@ func (s *Store) answerInvitationOnce(ctx context.Context, inv Invitation) (strin
 			SELECT ?, ?, ?, ?, ?, COALESCE((SELECT CASE answer WHEN 'yes' THEN ? WHEN 'maybe' THEN ? WHEN 'no' THEN ? END FROM prev), ''), ?, ?
 			WHERE EXISTS (SELECT 1 FROM g) AND (SELECT answer FROM prev) IS DISTINCT FROM CAST(? AS text)
 		)
-		SELECT EXISTS (SELECT 1 FROM g), (SELECT answer FROM prev),
-			r.yes + mt.unlinked_yes, r.maybe + mt.unlinked_maybe, r.no + mt.unlinked_no
-		FROM (SELECT COUNT(*) FILTER (WHERE answer = 'yes') AS yes, COUNT(*) FILTER (WHERE answer = 'maybe') AS maybe,
-				COUNT(*) FILTER (WHERE answer = 'no') AS no
-			FROM rsvps WHERE group_id = ? AND meeting_id = ?) r
-		CROSS JOIN (SELECT unlinked_yes, unlinked_maybe, unlinked_no FROM meetings WHERE group_id = ? AND id = ?) mt`,
+		SELECT EXISTS (SELECT 1 FROM g), (SELECT answer FROM prev), c.yes, c.maybe, c.no FROM (`+rsvpCountsQuery+`) c`,
 		args...).Row().Scan(&first, &prev, &yes, &maybe, &no)
 	if err != nil {
 		return "", nil, translate(err)
@@ -347,39 +342,48 @@ func (s *Store) answerInvitationOnce(ctx context.Context, inv Invitation) (strin
 	if d != nil {
 		d.recorded = true
 	}
-	counts := map[string]int64{"yes": yes, "maybe": maybe, "no": no}
-	if prev.Valid {
-		counts[prev.String]--
+	// The counts are those before the answer: move it.
+	count := map[string]*int64{"yes": &yes, "maybe": &maybe, "no": &no}
+	if n := count[prev.String]; n != nil {
+		*n--
 	}
-	counts[inv.Answer]++
-	for a, n := range counts {
-		if n <= 0 {
-			delete(counts, a)
-		}
+	if n := count[inv.Answer]; n != nil {
+		*n++
 	}
-	return prev.String, counts, nil
+	return prev.String, rsvpCounts(yes, maybe, no), nil
 }
 
 // RSVPCounts counts a meeting's answers by answer (yes, no, maybe),
 // those of people whose link to it was erased included.
 func (s *Store) RSVPCounts(ctx context.Context, groupID, meetingID int64) (_ map[string]int64, err error) {
 	defer wrap(&err, "storage.RSVPCounts(%d, %d)", groupID, meetingID)
-	var rows []struct {
-		Answer string
-		N      int64
+	var yes, maybe, no int64
+	err = s.with(ctx).Raw(rsvpCountsQuery, groupID, meetingID, groupID, meetingID).Row().Scan(&yes, &maybe, &no)
+	if errors.Is(err, sql.ErrNoRows) { // not the group's meeting
+		return map[string]int64{}, nil
 	}
-	err = s.with(ctx).Raw(`SELECT answer, COUNT(*) AS n FROM rsvps WHERE group_id = ? AND meeting_id = ? GROUP BY answer
-		UNION ALL SELECT 'yes', unlinked_yes FROM meetings WHERE group_id = ? AND id = ?
-		UNION ALL SELECT 'maybe', unlinked_maybe FROM meetings WHERE group_id = ? AND id = ?
-		UNION ALL SELECT 'no', unlinked_no FROM meetings WHERE group_id = ? AND id = ?`,
-		groupID, meetingID, groupID, meetingID, groupID, meetingID, groupID, meetingID).Scan(&rows).Error
+	return rsvpCounts(yes, maybe, no), err
+}
+
+// rsvpCountsQuery reads a meeting's counts of yes, maybe and no, each
+// with what it counted of people whose link to it was erased (see
+// UnlinkPeople). Its arguments: group, meeting, group, meeting. No row
+// when the meeting is not the group's.
+const rsvpCountsQuery = `SELECT r.yes + mt.unlinked_yes AS yes, r.maybe + mt.unlinked_maybe AS maybe, r.no + mt.unlinked_no AS no
+	FROM (SELECT COUNT(*) FILTER (WHERE answer = 'yes') AS yes, COUNT(*) FILTER (WHERE answer = 'maybe') AS maybe,
+			COUNT(*) FILTER (WHERE answer = 'no') AS no
+		FROM rsvps WHERE group_id = ? AND meeting_id = ?) r
+	CROSS JOIN (SELECT unlinked_yes, unlinked_maybe, unlinked_no FROM meetings WHERE group_id = ? AND id = ?) mt`
+
+// rsvpCounts is RSVPCounts' map: the answers someone gave.
+func rsvpCounts(yes, maybe, no int64) map[string]int64 {
 	out := map[string]int64{}
-	for _, r := range rows {
-		if r.N > 0 {
-			out[r.Answer] += r.N
+	for a, n := range map[string]int64{"yes": yes, "maybe": maybe, "no": no} {
+		if n > 0 {
+			out[a] = n
 		}
 	}
-	return out, err
+	return out
 }
 
 // RecordAttendance records that members came to a meeting; members already

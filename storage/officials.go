@@ -91,28 +91,25 @@ func scanOfficial(rows *sql.Rows, extra ...any) (Official, error) {
 // given a page, that page's (and page.Total).
 func (s *Store) Officials(ctx context.Context, groupID int64, page ...*Page) (_ []Official, err error) {
 	defer wrap(&err, "storage.Officials(%d)", groupID)
-	const where = " FROM officials WHERE group_id = ? AND removed_at IS NULL"
-	const order = " ORDER BY lower(name), number"
-	var out []Official
-	if len(page) == 0 {
-		err = s.eachRow(ctx, "SELECT "+officialColumns+where+order, []any{groupID}, func(rows *sql.Rows) error {
-			o, err := scanOfficial(rows)
-			out = append(out, o)
-			return err
-		})
-		return out, err
+	const where, order = " FROM officials WHERE group_id = ? AND removed_at IS NULL", " ORDER BY lower(name), number"
+	query, args := "SELECT "+officialColumns+where+order, []any{groupID}
+	var total int64
+	var extra []any // the page's length, when paged
+	if len(page) > 0 {
+		w := pageWindow(page[0], "SELECT COUNT(*) AS n"+where, args)
+		query = "SELECT " + officialColumns + ", " + w.Total + " AS page_total" + where + order + " " + w.Limit
+		args, extra = slices.Concat(w.TotalArgs, args, w.LimitArgs), []any{&total}
 	}
-	w := pageWindow(page[0], "SELECT COUNT(*) AS n"+where, []any{groupID})
-	var read []paged[Official]
-	err = s.eachRow(ctx, "SELECT "+officialColumns+", "+w.Total+" AS page_total"+where+order+" "+w.Limit,
-		slices.Concat(w.TotalArgs, []any{groupID}, w.LimitArgs), func(rows *sql.Rows) error {
-			var r paged[Official]
-			var err error
-			r.Row, err = scanOfficial(rows, &r.PageTotal)
-			read = append(read, r)
-			return err
-		})
-	return rowsOf(page[0], read), err
+	var out []Official
+	err = s.eachRow(ctx, query, args, func(rows *sql.Rows) error {
+		o, err := scanOfficial(rows, extra...)
+		out = append(out, o)
+		return err
+	})
+	if len(page) > 0 {
+		page[0].Total = total // 0 when no row was read: the list is empty
+	}
+	return out, err
 }
 
 // FirstOfficialOf returns the first of the group's current officials,
