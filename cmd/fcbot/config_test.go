@@ -49,35 +49,44 @@ func TestParseMemoryLimit(t *testing.T) {
 	}
 }
 
-// TestMemoryLimitFromDotEnv: the runtime reads GOMEMLIMIT only from the
-// environment it starts with; one set in .env takes effect all the same,
-// and the environment's wins over .env's, as for every variable.
-func TestMemoryLimitFromDotEnv(t *testing.T) {
+// TestRuntimeSettingsFromDotEnv: the runtime reads GOMEMLIMIT and GOGC
+// only from the environment it starts with; ones set in .env take effect
+// all the same, the environment's win over .env's, as for every
+// variable, and GOGC is fcbot's 400 when neither sets it.
+func TestRuntimeSettingsFromDotEnv(t *testing.T) {
 	tests := []struct {
-		name, env string // env "": GOMEMLIMIT not in the environment
-		want      int64
+		name, dotenv string
+		env          map[string]string // "" for not in the environment
+		limit        int64
+		gc           int
 	}{
-		{"dotenv only", "", 123 << 20},
-		{"environment wins", "64MiB", 64 << 20},
+		{"dotenv only", "GOMEMLIMIT=123MiB\nGOGC=150\n", map[string]string{"GOMEMLIMIT": "", "GOGC": ""}, 123 << 20, 150},
+		{"environment wins", "GOMEMLIMIT=123MiB\nGOGC=150\n", map[string]string{"GOMEMLIMIT": "64MiB", "GOGC": "250"}, 64 << 20, 250},
+		{"GOGC unset", "GOMEMLIMIT=123MiB\n", map[string]string{"GOMEMLIMIT": "", "GOGC": ""}, 123 << 20, 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Chdir(t.TempDir())
-			if err := os.WriteFile(filepath.Join(".", ".env"), []byte("GOMEMLIMIT=123MiB\n"), 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(".", ".env"), []byte(tt.dotenv), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			t.Setenv("GOMEMLIMIT", tt.env) // restored, or unset again, after the test
-			if tt.env == "" {
-				os.Unsetenv("GOMEMLIMIT")
+			for k, v := range tt.env {
+				t.Setenv(k, v) // restored, or unset again, after the test
+				if v == "" {
+					os.Unsetenv(k)
+				}
 			}
-			before := debug.SetMemoryLimit(-1)
-			t.Cleanup(func() { debug.SetMemoryLimit(before) })
+			limit, gc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+			t.Cleanup(func() { debug.SetMemoryLimit(limit); debug.SetGCPercent(gc) })
 
 			if _, err := loadConfig(); err != nil {
 				t.Fatal(err)
 			}
-			if got := debug.SetMemoryLimit(-1); got != tt.want {
-				t.Errorf("memory limit %d after loadConfig, want %d", got, tt.want)
+			if got := debug.SetMemoryLimit(-1); got != tt.limit {
+				t.Errorf("memory limit %d after loadConfig, want %d", got, tt.limit)
+			}
+			if got := debug.SetGCPercent(100); got != tt.gc {
+				t.Errorf("GOGC %d after loadConfig, want %d", got, tt.gc)
 			}
 		})
 	}
