@@ -51,7 +51,7 @@ func Migrate(ctx context.Context, s *storage.Store) error {
 
 func driver(s *storage.Store) riverdriver.Driver[*sql.Tx] {
 	if s.Dialect() == storage.Postgres {
-		return riverdatabasesql.NewWithPgxListener(s.QueueSQL(), s.Pool())
+		return riverdatabasesql.NewWithPgxListener(s.QueueSQL(), s.ListenPool())
 	}
 	return riversqlite.New(s.QueueSQL())
 }

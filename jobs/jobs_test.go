@@ -703,3 +703,19 @@ func TestFinishedDeliveriesAreForgotten(t *testing.T) {
 		}
 	})
 }
+
+// TestListenerHasItsOwnConnection: on PostgreSQL the queue's listener
+// takes its connection from the store's listener pool, never from the
+// pool commands use, which keeps all its connections open (River keeps
+// the listener's connection for good).
+func TestListenerHasItsOwnConnection(t *testing.T) {
+	t.Parallel()
+	s := storagetest.Open(t, storage.Postgres)
+	migrateRiver(t, s)
+	newQueue(t, newEnv(s, bot.SystemClock{}), &recordingSender{}, "p1")
+	for deadline := time.Now().Add(10 * time.Second); s.ListenPool().Stat().AcquireCount() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the listener took no connection from the listener pool in 10 s")
+		}
+	}
+}

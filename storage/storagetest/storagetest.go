@@ -79,6 +79,9 @@ func URL(t testing.TB, dialect string) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// A store keeps its whole pool open; tests open many stores at once on
+	// one server, which would run out of connections.
+	q.Set("pool_min_conns", "0")
 	u.RawQuery = q.Encode()
 	return u.String()
 }
