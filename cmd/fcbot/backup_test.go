@@ -499,6 +499,7 @@ func TestBackupPostgres(t *testing.T) {
 	schema := u.Query().Get("search_path")
 	q := u.Query()
 	q.Del("search_path")
+	q.Del("pool_min_conns") // the pool's, which pg_dump and psql refuse
 	u.RawQuery = q.Encode()
 	base := u.String()
 
