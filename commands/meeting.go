@@ -951,10 +951,15 @@ func (env *Env) meetingHeld(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	lines := []string{
-		req.T("meeting.held.done", "Number", m.Number, "When", FormatTime(m.StartsAt, loc)),
-		req.T("meeting.held.attendance", "Number", m.Number),
+	came, err := env.Store.AttendanceCount(ctx, m.GroupID, m.ID)
+	if err != nil {
+		return bot.Reply{}, err
 	}
+	attendance := req.T("meeting.held.attendance", "Number", m.Number)
+	if came > 0 { // recorded as it happened: say so rather than ask again
+		attendance = req.T("meeting.held.attended", "Number", m.Number, "Count", came)
+	}
+	lines := []string{req.T("meeting.held.done", "Number", m.Number, "When", FormatTime(m.StartsAt, loc)), attendance}
 	if official != nil {
 		lines = append(lines, req.T("meeting.held.answers", "Number", m.Number, "Official", strings.ReplaceAll(official.Name, `"`, "'")))
 	}

@@ -184,7 +184,7 @@ func TestMeetingLifecycle(t *testing.T) {
 
 		b.do("as bob")
 		b.expect("/meeting held 1", "Meeting 1 (Fri Dec 4, 2026, 1:00 PM CST) is marked held",
-			"/meeting attendance 1 @alex @sam", `/response log official:"Jane Roe" rule:1 in-place:yes meeting:1`, "`/report meeting:1 filed:yes`")
+			"4 came, as recorded; add anyone missing: `/meeting attendance 1 @alex`", `/response log official:"Jane Roe" rule:1 in-place:yes meeting:1`, "`/report meeting:1 filed:yes`")
 		b.refuse("/meeting held 1", "Meeting 1 is already held; it cannot be changed")
 		b.refuse("/meeting cancel 1", "Meeting 1 is already held")
 		b.refuse(`/meeting reschedule 1 when:"2026-12-24 13:00"`, "Meeting 1 is already held")

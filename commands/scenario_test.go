@@ -54,7 +54,7 @@ func TestCampaignScenario(t *testing.T) {
 		b.expect(`/meeting schedule kind:organizing when:"tomorrow 7pm" where:"Library"`,
 			"Meeting 1 scheduled: Organizing meeting", "When: Sat Nov 28, 2026, 7:00 PM CST", "Gather: Sat Nov 28, 2026, 6:40 PM CST")
 		b.clock.Advance(36 * time.Hour)
-		b.expect("/meeting held 1", "Meeting 1 (Sat Nov 28, 2026, 7:00 PM CST) is marked held")
+		b.expect("/meeting held 1", "Meeting 1 (Sat Nov 28, 2026, 7:00 PM CST) is marked held", "Record who came: `/meeting attendance 1 @alex @sam`")
 		b.guideAt("n------", "Assign roles")
 		b.expect("/role assign user:@sam role:scheduler", "sam is now scheduler", `/task add title:"Schedule the meeting`)
 		if sent := b.sent.String(); !strings.Contains(sent, "[message to @sam]\nscheduler: your part in Springfield") ||
