@@ -942,16 +942,17 @@ func (env *Env) meetingHeld(ctx context.Context, req *bot.Request) (bot.Reply, e
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	// Read before the change, so that a failure here changes nothing.
+	came, err := env.Store.AttendanceCount(ctx, m.GroupID, m.ID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	err = env.Store.Tx(ctx, func(tx *storage.Store) error {
 		if err := tx.SetMeetingStatus(ctx, m, storage.MeetingHeld); err != nil {
 			return changedMeanwhile(err, m)
 		}
 		return env.audit(ctx, tx, req, "meeting.held", "meeting", m.Number, string(storage.MeetingScheduled), string(storage.MeetingHeld))
 	})
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	came, err := env.Store.AttendanceCount(ctx, m.GroupID, m.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
